@@ -1,0 +1,26 @@
+// The subcommands of s7log: each registers itself on the CLI11 app and sets the runner.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace app {
+
+// When the user picks a subcommand, its callback stores in `selected` the function main() runs
+// after parsing; its return value is the process exit code.
+using Runner = std::function<int()>;
+
+void register_read(CLI::App& app, Runner& selected);     // commands/read.cpp
+void register_write(CLI::App& app, Runner& selected);    // commands/write.cpp
+void register_info(CLI::App& app, Runner& selected);     // commands/info.cpp
+void register_fakeplc(CLI::App& app, Runner& selected);  // commands/fakeplc.cpp
+void register_run(CLI::App& app, Runner& selected);      // commands/run.cpp
+void register_plan(CLI::App& app, Runner& selected);     // commands/plan.cpp
+void register_plot(CLI::App& app, Runner& selected);     // commands/plot.cpp
+void register_demo(CLI::App& app, Runner& selected);     // commands/demo.cpp
+void register_bench(CLI::App& app, Runner& selected);    // commands/bench.cpp
+
+}  // namespace app

@@ -1,0 +1,15 @@
+# Global sanitizer and fuzzing flags for the asan and fuzz presets.
+option(S7LOG_SANITIZE "Build with AddressSanitizer and UBSan" OFF)
+option(S7LOG_FUZZ "Build libFuzzer targets (clang only)" OFF)
+if(S7LOG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(S7LOG_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address)
+endif()
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  # Asio 1.22 looks for <experimental/coroutine> on clang; libstdc++'s <coroutine> works.
+  add_compile_definitions(ASIO_HAS_CO_AWAIT=1)
+endif()

@@ -1,0 +1,136 @@
+// S7 server ("PLC side"): a steppable sans-IO session plus an Asio TCP server for many clients.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "s7/error.hpp"
+#include "s7/frame.hpp"
+#include "s7/memory.hpp"
+#include "s7/pdu.hpp"
+
+namespace s7 {
+
+// CPU identity served through SZL 0x001C / 0x0011.
+struct CpuIdentity {
+  std::string order_code = "6ES7 315-2EH14-0AB0";
+  std::string module_name = "CPU 315-2 PN/DP";
+  std::string module_type = "CPU 315-2 PN/DP";
+  std::string as_name = "S7LOG FAKE PLC";
+  std::string serial_number = "S C-S7LOG0000001";
+  std::string copyright = "Original Siemens Equipment";
+  std::string plant_id = "";
+  std::uint8_t firmware[3] = {3, 2, 6};
+};
+
+enum class CpuState : std::uint8_t { unknown = 0x00, stop = 0x04, run = 0x08 };
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // loopback unless told otherwise
+  std::uint16_t port = 102;         // 0 = pick a free port (see Server::port())
+  std::uint16_t max_pdu = 960;      // negotiated PDU = min(requested, max_pdu), floor 240
+  std::uint16_t max_parallel = 8;   // AmQ = min(requested, max_parallel), at least 1
+  std::size_t max_connections = 256;
+  std::size_t max_frame_bytes = 8192;  // a bigger TPKT closes that connection
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // 0 = none
+  // When set, a CR whose called TSAP's rack/slot differ is refused the way a real PLC does:
+  // the TCP connection is closed without a CC.
+  std::optional<std::uint8_t> enforce_rack;
+  std::optional<std::uint8_t> enforce_slot;
+  CpuIdentity identity;
+  unsigned threads = 1;  // io_context threads
+};
+
+// What a client wrote, reported after the write was stored (or refused).
+struct WriteEvent {
+  std::string peer;  // "127.0.0.1:54321"
+  AreaKey area;
+  std::uint32_t offset = 0;  // byte offset
+  std::optional<std::uint8_t> bit;  // BIT access
+  Bytes data;
+  std::uint8_t result = kItemSuccess;  // item return code sent back
+};
+
+// Runtime faults and state, changeable from any thread while the server runs.
+struct ServerControl {
+  std::atomic<bool> refuse_connections{false};  // new TCP connections are closed at once
+  std::atomic<int> delay_ms{0};                  // each answer is delayed by this much
+  std::atomic<CpuState> cpu_state{CpuState::run};
+  // Item error overrides: reads/writes touching a range get `code` instead of data.
+  struct ItemFault {
+    AreaKey area;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+    std::uint8_t code = 0x0A;
+  };
+  void set_item_faults(std::vector<ItemFault> faults);
+  std::vector<ItemFault> item_faults() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ItemFault> faults_;
+};
+
+struct ServerHooks {
+  // Called after every Write Var item (also refused ones); any thread.
+  std::function<void(const WriteEvent&)> on_write;
+  // Optional one-line log of connections and requests (for --verbose); any thread.
+  std::function<void(const std::string&)> on_log;
+};
+
+// One client connection's protocol state, without sockets: feed it bytes, collect the answers.
+// Used by the TCP server and directly by tests and the fuzzer.
+class ServerSession {
+ public:
+  ServerSession(MemoryStore& memory, const ServerOptions& options, ServerControl& control,
+                const ServerHooks& hooks, std::string peer = "test");
+  // Processes `in`; appends complete answer frames to `out` (in request order).
+  // Returns false when the connection must be closed (malformed input, DR, refused CR).
+  bool feed(ByteView in, Bytes& out);
+  std::uint16_t negotiated_pdu() const { return pdu_; }
+  std::uint16_t negotiated_parallel() const { return amq_; }
+
+ private:
+  // implementation detail members are added by the implementation
+  MemoryStore& memory_;
+  const ServerOptions& options_;
+  ServerControl& control_;
+  const ServerHooks& hooks_;
+  std::string peer_;
+  FrameReader reader_;
+  bool connected_ = false;
+  std::uint16_t pdu_ = 240;
+  std::uint16_t amq_ = 1;
+};
+
+// TCP server on Asio. start() binds and returns (with the port when options.port == 0);
+// serving happens on internal threads until stop().
+class Server {
+ public:
+  Server(MemoryStore& memory, ServerOptions options, ServerHooks hooks = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  Result<void> start();
+  void stop();
+  std::uint16_t port() const;
+  ServerControl& control();
+  // Closes every client connection now (fault injection); the listener stays open.
+  void drop_connections();
+  std::size_t connection_count() const;
+  std::uint64_t request_count() const;  // S7 Jobs/Userdata answered since start
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace s7

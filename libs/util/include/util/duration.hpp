@@ -1,0 +1,39 @@
+// Parses human durations ("500ms", "0.5s", "2min", "1h", plain numbers = seconds) for CLI and config.
+#pragma once
+
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace util {
+
+// Returns nullopt for text that is not a non-negative number followed by ms, s, min or h.
+inline std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  double number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || end == text.data() || number < 0) return std::nullopt;
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  double scale = 0;
+  if (unit.empty() || unit == "s") scale = 1e9;
+  else if (unit == "ms") scale = 1e6;
+  else if (unit == "us") scale = 1e3;
+  else if (unit == "min" || unit == "m") scale = 60e9;
+  else if (unit == "h") scale = 3600e9;
+  else return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<long long>(number * scale + 0.5));
+}
+
+// "500ms", "1.5s", "2min" for messages.
+inline std::string format_duration(std::chrono::nanoseconds d) {
+  auto ns = d.count();
+  if (ns % 60'000'000'000LL == 0 && ns >= 60'000'000'000LL) return std::to_string(ns / 60'000'000'000LL) + "min";
+  if (ns % 1'000'000'000LL == 0) return std::to_string(ns / 1'000'000'000LL) + "s";
+  if (ns % 1'000'000LL == 0) return std::to_string(ns / 1'000'000LL) + "ms";
+  return std::to_string(ns / 1000) + "us";
+}
+
+}  // namespace util
