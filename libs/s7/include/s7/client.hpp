@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "s7/address.hpp"
@@ -33,8 +34,8 @@ struct ClientOptions {
   std::optional<std::uint16_t> remote_tsap;  // default (type << 8) | (rack << 5) | slot
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds request_timeout{3000};
-  std::uint16_t pdu_length = 960;    // asked for in setup communication
-  std::uint16_t max_parallel = 8;    // AmQ asked for
+  std::uint16_t pdu_length = 960;  // asked for in setup communication
+  std::uint16_t max_parallel = 8;  // AmQ asked for
 
   std::uint16_t remote_tsap_value() const;
   std::uint16_t local_tsap_value() const { return local_tsap.value_or(0x0100); }
@@ -116,6 +117,26 @@ struct PlannedRequest {
   std::size_t request_bytes = 0;   // S7 PDU size of the Job
   std::size_t response_bytes = 0;  // S7 PDU size of the answer
 };
+// Packing rules (fact sheet §4.6/§4.7): a Job holds items while its request (12 + 12n) and its
+// answer (14 + sum(4 + L + fill)) both fit `pdu_length`; there is no 20-item cap. Items larger
+// than PDU - 18 bytes are split into chunks of at most PDU - 18 bytes (BIT and timer/counter
+// items are never split; one that cannot fit goes alone into a request whose response_bytes
+// exceeds the PDU). Chunks go first-fit, in item order, into the earliest request with room, so
+// the result is deterministic and every request keeps its chunks in item order.
 std::vector<PlannedRequest> pack_reads(std::span<const ItemSpec> items, std::uint16_t pdu_length);
+
+// The same for Write Var: `chunks` index into `items`; the request (12 + 12n + sum(4 + L + fill))
+// and the answer (14 + n) must fit; items larger than PDU - 28 bytes are split.
+std::vector<PlannedRequest> pack_writes(std::span<const ItemSpec> items, std::uint16_t pdu_length);
+
+// Item spec for the byte range [item_offset, item_offset + length) of `spec`: `spec` itself when
+// the range is the whole item, otherwise a BYTE item at the shifted address.
+ItemSpec chunk_spec(const ItemSpec& spec, std::uint32_t item_offset, std::uint16_t length);
+
+// Human text for an item spec in messages: "DB3.DBB0", "DB1.DBB0..DB1.DBB99", "M10.5", "T5".
+std::string describe_item(const ItemSpec& spec);
+// The sentence for an item return code (not 0xFF) of `spec`, prefixed by `what` (the address as
+// the user knows it): "DB3.DBW0: DB3 does not exist on the PLC (item error 0x0A)".
+Error item_error(std::string_view what, const ItemSpec& spec, std::uint8_t code);
 
 }  // namespace s7

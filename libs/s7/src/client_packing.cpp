@@ -1,0 +1,197 @@
+// Client helpers without sockets: TSAPs, connection text, item texts/errors, request packing.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "client_detail.hpp"
+#include "s7/client.hpp"
+
+namespace s7 {
+namespace {
+
+using detail::spec_bytes;
+
+bool never_split(const ItemSpec& s) {
+  return s.transport == 0x01 || s.transport == 0x1C || s.transport == 0x1D;
+}
+
+std::string hex2(unsigned v) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", v & 0xFFu);
+  return buf;
+}
+
+std::string tsap_text(std::uint16_t t) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02X.%02X", (t >> 8) & 0xFFu, t & 0xFFu);
+  return buf;
+}
+
+// "DB3", "M", "I", "Q", "T", "C" (prefix of Siemens addresses).
+std::string area_prefix(const ItemSpec& s) {
+  switch (s.area) {
+    case 0x84:
+      return "DB" + std::to_string(s.db);
+    case 0x83:
+      return "M";
+    case 0x81:
+      return "I";
+    case 0x82:
+      return "Q";
+    case 0x1C:
+      return "C";
+    case 0x1D:
+      return "T";
+    default:
+      return "area " + hex2(s.area) + " ";
+  }
+}
+
+struct Bin {
+  PlannedRequest req;
+  bool last_odd = false;
+};
+
+// Shared first-fit packer. Budgets: fact sheet §4.6.
+std::vector<PlannedRequest> pack(std::span<const ItemSpec> items, std::uint16_t pdu_length,
+                                 bool write) {
+  const std::size_t pdu = pdu_length;
+  const std::size_t overhead = write ? 28 : 18;  // single-item request/answer overhead
+  const std::size_t max_chunk =
+      std::min<std::size_t>(std::max<std::size_t>(pdu > overhead ? pdu - overhead : 1, 1), 0xFFFF);
+  std::vector<Bin> bins;
+  auto place = [&](std::size_t item, std::uint32_t offset, std::size_t len) {
+    const auto l16 = static_cast<std::uint16_t>(std::min<std::size_t>(len, 0xFFFF));
+    for (auto& b : bins) {
+      const std::size_t fill = b.last_odd ? 1 : 0;
+      std::size_t req = b.req.request_bytes;
+      std::size_t resp = b.req.response_bytes;
+      if (write) {
+        req += 12 + fill + 4 + len;  // item spec + (fill after previous) + data item
+        resp += 1;                   // one return code
+      } else {
+        req += 12;
+        resp += fill + 4 + len;
+      }
+      if (req <= pdu && resp <= pdu) {
+        b.req.request_bytes = req;
+        b.req.response_bytes = resp;
+        b.req.chunks.push_back({item, offset, l16});
+        b.last_odd = (len % 2) != 0;
+        return;
+      }
+    }
+    Bin b;
+    b.req.request_bytes = write ? 12 + 12 + 4 + len : 12 + 12;
+    b.req.response_bytes = write ? 14 + 1 : 14 + 4 + len;
+    b.req.chunks.push_back({item, offset, l16});
+    b.last_odd = (len % 2) != 0;
+    bins.push_back(std::move(b));
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::size_t total = spec_bytes(items[i]);
+    if (total <= max_chunk || never_split(items[i])) {
+      place(i, 0, total);
+      continue;
+    }
+    for (std::size_t off = 0; off < total; off += max_chunk) {
+      place(i, static_cast<std::uint32_t>(off), std::min(max_chunk, total - off));
+    }
+  }
+  std::vector<PlannedRequest> out;
+  out.reserve(bins.size());
+  for (auto& b : bins) out.push_back(std::move(b.req));
+  return out;
+}
+
+}  // namespace
+
+std::uint16_t ClientOptions::remote_tsap_value() const {
+  // Called TSAP = (connection type << 8) | (rack << 5) | slot (fact sheet §1.4).
+  if (remote_tsap) return *remote_tsap;
+  return static_cast<std::uint16_t>((static_cast<unsigned>(type) << 8) | ((rack & 0x07u) << 5) |
+                                    (slot & 0x1Fu));
+}
+
+std::string ClientOptions::describe() const {
+  std::string s = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  s += ":" + std::to_string(port);
+  if (local_tsap || remote_tsap) {
+    s += " (TSAP " + tsap_text(local_tsap_value()) + " -> " + tsap_text(remote_tsap_value()) + ")";
+  } else {
+    s += " (rack " + std::to_string(rack) + ", slot " + std::to_string(slot) + ")";
+  }
+  return s;
+}
+
+std::vector<PlannedRequest> pack_reads(std::span<const ItemSpec> items, std::uint16_t pdu_length) {
+  return pack(items, pdu_length, false);
+}
+
+std::vector<PlannedRequest> pack_writes(std::span<const ItemSpec> items, std::uint16_t pdu_length) {
+  return pack(items, pdu_length, true);
+}
+
+ItemSpec chunk_spec(const ItemSpec& spec, std::uint32_t item_offset, std::uint16_t length) {
+  if (item_offset == 0 && length == spec_bytes(spec)) return spec;
+  ItemSpec c = spec;
+  c.transport = 0x02;  // BYTE x length
+  c.count = length;
+  c.address = spec.address + item_offset * 8;  // bit address = byte * 8 (§4.2)
+  return c;
+}
+
+std::string describe_item(const ItemSpec& s) {
+  const std::string prefix = area_prefix(s);
+  const bool db = s.area == 0x84;
+  if (s.transport == 0x1C || s.transport == 0x1D) {
+    std::string t = (s.transport == 0x1D ? "T" : "C") + std::to_string(s.address);
+    if (s.count > 1) t += " (" + std::to_string(s.count) + " elements)";
+    return t;
+  }
+  const std::uint32_t byte = s.address >> 3;
+  if (s.transport == 0x01) {
+    return prefix + (db ? ".DBX" : "") + std::to_string(byte) + "." + std::to_string(s.address & 7);
+  }
+  const std::size_t len = spec_bytes(s);
+  const char* w = len == 2 ? "W" : len == 4 ? "D" : "B";
+  std::string t = prefix + (db ? ".DB" : "") + w + std::to_string(byte);
+  if (len != 1 && len != 2 && len != 4) t += " (" + std::to_string(len) + " bytes)";
+  return t;
+}
+
+Error item_error(std::string_view what, const ItemSpec& spec, std::uint8_t code) {
+  std::string reason;
+  const std::string code_text = " (item error " + hex2(code) + ")";
+  switch (code) {
+    case 0x0A:
+      reason = spec.area == 0x84 ? "DB" + std::to_string(spec.db) + " does not exist on the PLC"
+                                 : "the PLC has no " + area_prefix(spec) + " area";
+      break;
+    case 0x05: {
+      const std::size_t end = (spec.address >> 3) + spec_bytes(spec);
+      reason = "address out of range: " + area_prefix(spec) + " is smaller than " +
+               std::to_string(end) + " bytes, or the bit address is invalid";
+      if (spec.transport == 0x1C || spec.transport == 0x1D) reason = "address out of range";
+      break;
+    }
+    case 0x03:
+      reason = "access denied: the PLC does not allow this access (read-only)";
+      break;
+    case 0x01:
+      reason = "hardware fault";
+      break;
+    case 0x06:
+      reason = "data type not supported by the PLC";
+      break;
+    case 0x07:
+      reason = "data size does not match the type";
+      break;
+    default:
+      reason = "the PLC reported an unknown item error";
+      break;
+  }
+  return Error(errc_from_item_code(code), std::string(what) + ": " + reason + code_text, code);
+}
+
+}  // namespace s7
