@@ -53,6 +53,11 @@ struct CotpDisconnect {
   std::uint16_t dst_ref = 0;
   std::uint16_t src_ref = 0;
   std::uint8_t reason = 0;  // DR only
+  // Bytes the LI covers after the fixed part (DR: type, refs, reason; DC: type, refs). Snap7's
+  // DC copies the DR's length, so it carries one here. Kept so encode(decode(x)) == x.
+  Bytes variable;
+  // Bytes after the LI-covered header (python-snap7's DR carries one extra byte, fact sheet 1.2).
+  Bytes user_data;
   friend bool operator==(const CotpDisconnect&, const CotpDisconnect&) = default;
 };
 

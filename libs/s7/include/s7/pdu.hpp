@@ -110,6 +110,10 @@ struct SzlRequest {
   std::uint16_t index = 0;
   std::uint8_t sequence = 0;     // 0 for a first request; follow-ups echo the response's
   bool follow_up = false;        // data `0A 00 00 00` instead of the id/index
+  // Data header bytes, kept raw: Snap7 sends FF 09, python-snap7 3.x 0A 00 (fact sheet 6.1);
+  // a follow-up carries 0A 00 (see make_szl_follow_up). Servers must not validate them.
+  std::uint8_t return_code = kItemSuccess;
+  std::uint8_t transport = 0x09;
   friend bool operator==(const SzlRequest&, const SzlRequest&) = default;
 };
 struct SzlResponse {
@@ -118,6 +122,7 @@ struct SzlResponse {
   bool last = true;
   std::uint16_t error = 0;         // parameter error code, e.g. 0xD402
   std::uint8_t return_code = kItemSuccess;
+  std::uint8_t transport = 0x09;  // data transport size: 0x09 octet string; 0x00 in error answers
   // First fragment: id, index, record length, record count and records (`payload` starts at
   // LENTHDR); follow-up fragments: raw continuation bytes in `payload` with has_header false.
   bool has_header = true;
@@ -125,6 +130,9 @@ struct SzlResponse {
   std::uint16_t index = 0;
   Bytes payload;
   friend bool operator==(const SzlResponse&, const SzlResponse&) = default;
+  // decode_pdu cannot tell a continuation fragment from a first one: it sets has_header
+  // whenever the return code is 0xFF and at least 4 bytes follow. A client assembling
+  // fragments uses szl_raw_payload() for every fragment after the first.
 };
 
 // Userdata request/response of a group/subfunction we do not model (kept raw).
@@ -187,6 +195,21 @@ Pdu make_write_response(std::uint16_t ref, std::vector<std::uint8_t> codes);
 Pdu make_szl_request(std::uint16_t ref, std::uint16_t id, std::uint16_t index);
 // Ack (ROSCTR 2) with a header error and no parameter/data, e.g. 0x81/0x04.
 Pdu make_error_ack(std::uint16_t ref, std::uint8_t error_class, std::uint8_t error_code);
+// SZL follow-up request (data `0A 00 00 00`) carrying the sequence of the previous response.
+Pdu make_szl_follow_up(std::uint16_t ref, std::uint8_t sequence);
+// SZL answer (12-byte parameter form; `records` = LENTHDR, N_DR and the records). Not fragmented.
+Pdu make_szl_response(std::uint16_t ref, std::uint8_t sequence, std::uint16_t id,
+                      std::uint16_t index, Bytes records);
+// SZL error answer: parameter error (e.g. 0xD402) and data `0A 00 00 00` (Snap7's form).
+Pdu make_szl_error_response(std::uint16_t ref, std::uint8_t sequence, std::uint16_t error);
+// Job 0x28/0x29 (fact sheet 6.3): stop, hot start and cold start parameter parts.
+Pdu make_plc_stop(std::uint16_t ref);
+Pdu make_plc_hot_start(std::uint16_t ref);
+Pdu make_plc_cold_start(std::uint16_t ref);
+// Ack_Data answering a PLC control Job: 1-byte parameter = the function code (decodes as OtherPdu).
+Pdu make_plc_control_response(std::uint16_t ref, std::uint8_t function);
+// The bytes after the 4-byte SZL data header, whatever has_header says (continuation fragments).
+Bytes szl_raw_payload(const SzlResponse& r);
 
 // Item spec for an address: BOOL -> BIT x1 (one item per bit), BYTE/CHAR/STRING -> BYTE,
 // WORD, INT, DWORD, DINT, REAL map to their item transport; other types -> BYTE x byte_size.
