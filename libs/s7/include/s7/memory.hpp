@@ -28,9 +28,12 @@ struct AreaKey {
 // 0x0A area/DB missing.
 class MemoryStore {
  public:
-  // Adds (or resizes) an area. T and C areas hold 2 bytes per timer/counter number.
+  // Adds (or resizes, keeping contents) an area of `size` bytes, zero-filled. T and C areas hold
+  // 2 bytes per timer/counter number (number n lives at byte 2n), so N timers need 2N bytes.
+  // The DB number of a key is ignored for areas other than Area::db.
   void add_area(AreaKey key, std::size_t size);
-  // Marks [offset, offset+length) of an area read-only for clients (writes get 0x03).
+  // Marks [offset, offset+length) of an existing area read-only for clients (writes get 0x03);
+  // ignored when the area does not exist.
   void add_read_only(AreaKey key, std::uint32_t offset, std::uint32_t length);
   bool has_area(AreaKey key) const;
   std::size_t area_size(AreaKey key) const;
