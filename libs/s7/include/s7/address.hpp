@@ -55,7 +55,12 @@ struct Address {
 // ARRAY form for strings: :STRING[20][3] is not supported.
 // Without a suffix the width decides: X BOOL, B BYTE, W INT, D DINT; T TIMER, C COUNTER.
 // Errors (Errc::address_syntax) name the 1-based column and what was expected there, e.g.
-//   "DB1.DBQ4: column 5: expected X, B, W or D after 'DB1.DB'".
+//   "DB1.DBQ4: column 7: expected X, B, W or D".
+// Width rules: X holds only BOOL (scalar or array); B is a start byte for any type except BOOL;
+// W needs a 2-byte type; D a 4- or 8-byte type (not STRING). T holds TIMER, C holds COUNTER.
+// Limits: DB 1..65535, byte offset 0..2097151 (24-bit bit address, range end included),
+// bit 0..7, T/C number 0..65535, array length 1..65535, STRING[1..254], WSTRING[1..16382].
+// Leading/trailing blanks and a leading '%' are ignored.
 Result<Address> parse_address(std::string_view text);
 
 // Canonical text; parse_address(to_string(a)) == a for any parsed address.
