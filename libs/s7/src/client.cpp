@@ -1,0 +1,1127 @@
+// S7 client on Asio: connect (TCP, COTP CR/CC, setup communication), pipelined Read/Write Var, SZL.
+#include "s7/client.hpp"
+
+#include <algorithm>
+#include <array>
+#include <asio.hpp>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "client_detail.hpp"
+
+namespace s7 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using asio::ip::tcp;
+using detail::get16;
+using detail::spec_bytes;
+
+std::string duration_text(std::chrono::milliseconds d) {
+  const auto ms = d.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+void put16(std::uint8_t* p, std::size_t v) {
+  p[0] = static_cast<std::uint8_t>((v >> 8) & 0xFF);
+  p[1] = static_cast<std::uint8_t>(v & 0xFF);
+}
+
+void push16(Bytes& b, std::size_t v) {
+  b.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+  b.push_back(static_cast<std::uint8_t>(v & 0xFF));
+}
+
+// Appends a 12-byte S7ANY item spec (fact sheet §4.1).
+void push_spec(Bytes& b, const ItemSpec& s) {
+  b.push_back(0x12);
+  b.push_back(0x0A);
+  b.push_back(s.syntax_id);
+  b.push_back(s.transport);
+  push16(b, s.count);
+  push16(b, s.db);
+  b.push_back(s.area);
+  b.push_back(static_cast<std::uint8_t>((s.address >> 16) & 0xFF));
+  b.push_back(static_cast<std::uint8_t>((s.address >> 8) & 0xFF));
+  b.push_back(static_cast<std::uint8_t>(s.address & 0xFF));
+}
+
+// Data transport size and length field for `len` data bytes of a write item, following the
+// Snap7 client conventions that every server accepts (fact sheet §4.5): BIT 0x03 length 1,
+// INT/DINT 0x05 bits, REAL 0x07 bytes, CHAR/T/C 0x09 bytes, everything else 0x04 bits.
+std::pair<std::uint8_t, std::size_t> write_transport(const ItemSpec& s, std::size_t len) {
+  switch (s.transport) {
+    case 0x01:
+      return {0x03, 1};
+    case 0x05:
+    case 0x07:
+      return {0x05, len * 8};
+    case 0x08:
+      return {0x07, len};
+    case 0x03:
+    case 0x1C:
+    case 0x1D:
+      return {0x09, len};
+    default:
+      return {0x04, len * 8};
+  }
+}
+
+// A decoded answer header with views of its parameter and data parts (§2).
+struct Answer {
+  std::uint8_t rosctr = 0;
+  std::uint16_t ref = 0;
+  std::uint8_t error_class = 0;
+  std::uint8_t error_code = 0;
+  ByteView param;
+  ByteView data;
+};
+
+Result<Answer> parse_answer(ByteView p) {
+  if (p.size() < 10 || p[0] != kProtocolId) {
+    return Error(Errc::malformed_pdu, "answer is not an S7 PDU (protocol id 0x32 expected)");
+  }
+  Answer a;
+  a.rosctr = p[1];
+  a.ref = get16(&p[4]);
+  const std::size_t plen = get16(&p[6]);
+  const std::size_t dlen = get16(&p[8]);
+  std::size_t hdr = 10;
+  if (a.rosctr == 0x02 || a.rosctr == 0x03) {  // Ack / Ack_Data carry error class and code
+    hdr = 12;
+    if (p.size() < hdr) return Error(Errc::malformed_pdu, "S7 answer header is truncated");
+    a.error_class = p[10];
+    a.error_code = p[11];
+  }
+  if (hdr + plen + dlen > p.size()) {
+    return Error(Errc::malformed_pdu, "S7 answer is shorter than its header says");
+  }
+  a.param = p.subspan(hdr, plen);
+  a.data = p.subspan(hdr + plen, dlen);
+  return a;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  ClientOptions opt;
+  std::string desc;
+  asio::io_context io{1};
+  tcp::socket sock{io};
+  FrameReader reader;
+  std::array<std::uint8_t, 16384> rx{};
+  Bytes tx;
+  Bytes payload;  // last received S7 PDU
+  struct InFlight {
+    std::uint16_t ref;
+    std::size_t index;
+  };
+  std::vector<InFlight> inflight;
+  bool is_connected = false;
+  std::uint16_t pdu = 0;
+  std::uint16_t amq = 0;
+  std::uint16_t ref = 0;
+
+  explicit Impl(ClientOptions o) : opt(std::move(o)), desc(opt.describe()) {}
+
+  std::uint16_t next_ref() {
+    if (++ref == 0) ref = 1;
+    return ref;
+  }
+
+  void close() {
+    std::error_code ignored;
+    sock.close(ignored);
+    is_connected = false;
+    reader = FrameReader();
+    inflight.clear();
+  }
+
+  // Closes the connection and returns the error: after a timeout or a broken stream the
+  // connection is never reused, so no stale answer can be taken for a later request.
+  Error fail(Errc e, std::string msg, std::uint16_t raw = 0) {
+    close();
+    return Error(e, std::move(msg), raw);
+  }
+
+  // Runs handlers until `done` is set or the deadline passes. On timeout calls `cancel`, runs
+  // the cancelled handler (it refers to the caller's stack) and returns false.
+  template <class Cancel>
+  bool run_until(const bool& done, Clock::time_point deadline, Cancel cancel) {
+    io.restart();
+    while (!done) {
+      if (io.run_one_until(deadline) == 0) {
+        if (done) break;
+        cancel();
+        io.restart();
+        while (!done && io.run_one() != 0) {
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Waits until the socket is readable/writable. Returns false on timeout.
+  bool wait_socket(tcp::socket::wait_type w, Clock::time_point deadline, std::error_code& ec) {
+    bool done = false;
+    sock.async_wait(w, [&](const std::error_code& e) {
+      ec = e;
+      done = true;
+    });
+    return run_until(done, deadline, [&] {
+      std::error_code ignored;
+      sock.cancel(ignored);
+    });
+  }
+
+  Error timeout_error(const char* waiting_for) {
+    return fail(Errc::request_timeout,
+                "no answer from " + desc + " within " + duration_text(opt.request_timeout) + " (" +
+                    waiting_for +
+                    "); the connection was closed and will not be reused: is the PLC running "
+                    "and reachable, or is the timeout too short?");
+  }
+
+  Error socket_error(const std::error_code& ec) {
+    if (ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::broken_pipe || ec == asio::error::connection_aborted) {
+      return fail(Errc::connection_closed, desc + " closed the connection");
+    }
+    return fail(Errc::network_error, desc + ": network error: " + ec.message());
+  }
+
+  // Writes all of `data` (one write when the socket buffer has room).
+  Result<void> send_all(ByteView data, Clock::time_point deadline) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+      std::error_code ec;
+      const std::size_t n = sock.write_some(asio::buffer(data.data() + off, data.size() - off), ec);
+      if (!ec) {
+        off += n;
+        continue;
+      }
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        std::error_code wec;
+        if (!wait_socket(tcp::socket::wait_write, deadline, wec)) {
+          return timeout_error("sending the request");
+        }
+        if (wec) return socket_error(wec);
+        continue;
+      }
+      if (ec == asio::error::interrupted) continue;
+      return socket_error(ec);
+    }
+    return {};
+  }
+
+  // Next complete COTP frame (DT fragments reassembled by the FrameReader).
+  Result<Frame> receive_frame(Clock::time_point deadline) {
+    for (;;) {
+      auto next = reader.next();
+      if (!next) return fail(Errc::malformed_frame, desc + ": " + next.error().what());
+      if (*next) return std::move(**next);
+      std::error_code ec;
+      const std::size_t n = sock.read_some(asio::buffer(rx), ec);
+      if (!ec) {
+        reader.feed(ByteView(rx.data(), n));
+        continue;
+      }
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        std::error_code wec;
+        if (!wait_socket(tcp::socket::wait_read, deadline, wec)) {
+          return timeout_error("waiting for the answer");
+        }
+        if (wec) return socket_error(wec);
+        continue;
+      }
+      if (ec == asio::error::interrupted) continue;
+      return socket_error(ec);
+    }
+  }
+
+  // Next S7 PDU into `payload`.
+  Result<void> receive_pdu(Clock::time_point deadline) {
+    auto f = receive_frame(deadline);
+    if (!f) return f.error();
+    if (auto* d = std::get_if<CotpData>(&*f)) {
+      payload = std::move(d->payload);
+      return {};
+    }
+    if (std::holds_alternative<CotpDisconnect>(*f)) {
+      return fail(Errc::connection_closed, desc + " closed the connection (COTP disconnect)");
+    }
+    return fail(Errc::malformed_frame, desc + " sent a COTP connect frame on an open connection");
+  }
+
+  // Starts a frame in `tx`: TPKT (RFC 1006, length patched by end_frame) + COTP DT with EOT.
+  static std::size_t begin_frame(Bytes& b) {
+    const std::size_t start = b.size();
+    const std::uint8_t hdr[7] = {0x03, 0x00, 0x00, 0x00, 0x02, 0xF0, 0x80};
+    b.insert(b.end(), hdr, hdr + 7);
+    return start;
+  }
+  static void end_frame(Bytes& b, std::size_t start) { put16(&b[start + 2], b.size() - start); }
+
+  Error header_error(const Answer& a) const {
+    const unsigned code = (static_cast<unsigned>(a.error_class) << 8) | a.error_code;
+    if (code == 0x8104) {
+      return Error(Errc::cpu_function_not_available,
+                   desc +
+                       " refused the request (header error 0x8104, function not available): "
+                       "enable PUT/GET access in the CPU's protection settings and use "
+                       "non-optimized (standard) data blocks",
+                   static_cast<std::uint16_t>(code));
+    }
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " refused the request: header error class 0x%02X code 0x%02X",
+                  a.error_class, a.error_code);
+    std::string msg = desc + buf;
+    if (a.error_class == 0x85) msg += " (the request or its answer does not fit the PDU)";
+    if (a.error_class == 0x87) msg += " (access error: check the PLC's protection settings)";
+    return Error(Errc::header_error, msg, static_cast<std::uint16_t>(code));
+  }
+
+  // Sends `count` Jobs built by build(i, ref, tx), keeping up to `amq` in flight, and calls
+  // handle(i, answer) for each answer, matched by PDU reference. handle returns an error only
+  // for protocol violations; those (and timeouts, closed connections) close the connection and
+  // end the exchange with that error.
+  template <class Build, class Handle>
+  Result<void> exchange(std::size_t count, Build build, Handle handle) {
+    std::size_t next = 0;
+    inflight.clear();
+    const std::size_t parallel = std::max<std::size_t>(amq, 1);
+    while (next < count || !inflight.empty()) {
+      tx.clear();
+      while (next < count && inflight.size() < parallel) {
+        const std::uint16_t r = next_ref();
+        const std::size_t start = begin_frame(tx);
+        build(next, r, tx);
+        end_frame(tx, start);
+        inflight.push_back({r, next});
+        ++next;
+      }
+      const auto deadline = Clock::now() + opt.request_timeout;
+      if (!tx.empty()) {
+        if (auto s = send_all(tx, deadline); !s) return s;
+      }
+      if (auto r = receive_pdu(deadline); !r) return r;
+      auto a = parse_answer(payload);
+      if (!a) return fail(Errc::malformed_pdu, desc + ": " + a.error().what());
+      auto it = std::find_if(inflight.begin(), inflight.end(),
+                             [&](const InFlight& f) { return f.ref == a->ref; });
+      if (it == inflight.end()) {
+        return fail(Errc::unexpected_response, desc + " answered with PDU reference " +
+                                                   std::to_string(a->ref) +
+                                                   ", which matches no outstanding request");
+      }
+      const std::size_t index = it->index;
+      inflight.erase(it);
+      if (auto h = handle(index, *a); !h) {
+        Error e = h.error();
+        close();
+        return e;
+      }
+    }
+    return {};
+  }
+
+  Result<void> connect();
+};
+
+Result<void> Client::Impl::connect() {
+  close();
+  desc = opt.describe();
+  const auto deadline = Clock::now() + opt.connect_timeout;
+  const std::string timeout_text = duration_text(opt.connect_timeout);
+
+  // Host names are resolved; an address literal skips the resolver.
+  std::vector<tcp::endpoint> endpoints;
+  std::error_code ec;
+  const auto literal = asio::ip::make_address(opt.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(literal, opt.port);
+  } else {
+    tcp::resolver resolver(io);
+    bool done = false;
+    std::error_code rec;
+    resolver.async_resolve(opt.host, std::to_string(opt.port),
+                           [&](const std::error_code& e, tcp::resolver::results_type results) {
+                             rec = e;
+                             for (const auto& r : results) endpoints.push_back(r.endpoint());
+                             done = true;
+                           });
+    if (!run_until(done, deadline, [&] { resolver.cancel(); })) {
+      return Error(Errc::connect_timeout, "resolving host '" + opt.host + "' timed out after " +
+                                              timeout_text + ": check the host name and DNS");
+    }
+    if (rec || endpoints.empty()) {
+      return Error(Errc::host_not_found, "cannot resolve host '" + opt.host + "' (" +
+                                             (rec ? rec.message() : std::string("no address")) +
+                                             "): check the host name or IP address");
+    }
+  }
+
+  std::error_code last;
+  bool tcp_ok = false;
+  for (const auto& ep : endpoints) {
+    std::error_code ignored;
+    sock.close(ignored);
+    sock.open(ep.protocol(), ec);
+    if (ec) {
+      last = ec;
+      continue;
+    }
+    bool done = false;
+    std::error_code cec;
+    sock.async_connect(ep, [&](const std::error_code& e) {
+      cec = e;
+      done = true;
+    });
+    if (!run_until(done, deadline, [&] {
+          std::error_code ig;
+          sock.close(ig);
+        })) {
+      return fail(Errc::connect_timeout, "connecting to " + desc + " timed out after " +
+                                             timeout_text +
+                                             ": is the PLC switched on and reachable on this "
+                                             "network (host, port, firewall)?");
+    }
+    if (!cec) {
+      tcp_ok = true;
+      break;
+    }
+    last = cec;
+  }
+  if (!tcp_ok) {
+    if (last == asio::error::connection_refused) {
+      return fail(Errc::connection_refused, "connection refused by " + desc +
+                                                ": is the PLC reachable, and is PUT/GET enabled?");
+    }
+    return fail(Errc::network_error, "cannot connect to " + desc + ": " + last.message() +
+                                         ": is the PLC reachable on this network?");
+  }
+  sock.set_option(tcp::no_delay(true), ec);  // one small frame per request: no Nagle delay
+  sock.non_blocking(true, ec);
+
+  // COTP CR (ISO 8073 class 0, fact sheet §1.3/§1.4): TPDU size 1024 (0x0A), calling and
+  // called TSAP. A PLC that dislikes the TSAP closes the TCP connection instead of a CC.
+  const auto iso_refused = [&](const std::string& why) {
+    return fail(Errc::iso_refused,
+                desc + " " + why +
+                    " after the ISO connect request: check rack and slot (or the TSAPs) and the "
+                    "connection type, and that the PLC has a free connection resource");
+  };
+  tx = encode_frame(make_connect_request(opt.local_tsap_value(), opt.remote_tsap_value(), 0x0A, 1));
+  if (auto s = send_all(tx, deadline); !s) {
+    if (s.error().is(Errc::connection_closed)) return iso_refused("closed the connection");
+    return s;
+  }
+  auto cc = receive_frame(deadline);
+  if (!cc) {
+    if (cc.error().is(Errc::connection_closed)) return iso_refused("closed the connection");
+    if (cc.error().is(Errc::request_timeout)) {
+      return fail(Errc::connect_timeout,
+                  desc + " did not answer the ISO connect request within " + timeout_text);
+    }
+    return cc.error();
+  }
+  const auto* confirm = std::get_if<CotpConnect>(&*cc);
+  if (!confirm || confirm->code != CotpCode::CC) {
+    return iso_refused("refused the connection");
+  }
+  // Never fragment: the PDU must fit one TPDU (TPDU size - 3 bytes of DT header).
+  std::size_t tpdu = 1024;
+  if (auto code = confirm->tpdu_size_code(); code && *code >= 7 && *code <= 13) {
+    tpdu = std::size_t{1} << *code;
+  }
+
+  // Setup communication (function 0xF0, §3): ask AmQ calling/called and the PDU length.
+  const std::uint16_t setup_ref = next_ref();
+  tx.clear();
+  const std::size_t start = begin_frame(tx);
+  const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00};
+  tx.insert(tx.end(), hdr, hdr + 10);
+  put16(&tx[start + 7 + 4], setup_ref);
+  tx.push_back(0xF0);
+  tx.push_back(0x00);
+  push16(tx, opt.max_parallel);
+  push16(tx, opt.max_parallel);
+  push16(tx, opt.pdu_length);
+  end_frame(tx, start);
+  if (auto s = send_all(tx, deadline); !s) return s;
+  if (auto r = receive_pdu(deadline); !r) {
+    if (r.error().is(Errc::request_timeout)) {
+      return fail(Errc::negotiation_failed,
+                  desc + " did not answer the setup communication within " + timeout_text);
+    }
+    return r;
+  }
+  auto a = parse_answer(payload);
+  if (!a)
+    return fail(Errc::negotiation_failed,
+                desc + ": setup communication answer: " + a.error().what());
+  if (a->error_class != 0 || a->error_code != 0) {
+    auto e = header_error(*a);
+    return fail(Errc::negotiation_failed,
+                desc + " refused the S7 session (setup communication): " + e.what(), e.s7_code);
+  }
+  if (a->rosctr != 0x03 || a->ref != setup_ref || a->param.size() < 8 || a->param[0] != 0xF0) {
+    return fail(Errc::negotiation_failed,
+                desc + " sent an unexpected answer to setup communication");
+  }
+  const std::uint16_t amq_calling = get16(&a->param[2]);
+  const std::uint16_t granted = get16(&a->param[6]);
+  // Use min(asked, granted) like nodes7; never more than one TPDU can carry.
+  std::size_t p = std::min<std::size_t>({opt.pdu_length, granted, tpdu - 3});
+  if (p < 64) {
+    return fail(Errc::negotiation_failed,
+                desc + " granted a PDU length of " + std::to_string(granted) + " bytes, too small");
+  }
+  pdu = static_cast<std::uint16_t>(p);
+  amq = static_cast<std::uint16_t>(
+      std::clamp<std::size_t>(std::min<std::size_t>(opt.max_parallel, amq_calling), 1, 64));
+  is_connected = true;
+  return {};
+}
+
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Client::~Client() {
+  if (impl_) impl_->close();
+}
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Result<void> Client::connect() {
+  return impl_->connect();
+}
+void Client::disconnect() {
+  impl_->close();
+}
+bool Client::connected() const {
+  return impl_->is_connected;
+}
+const ClientOptions& Client::options() const {
+  return impl_->opt;
+}
+std::uint16_t Client::pdu_length() const {
+  return impl_->pdu;
+}
+std::uint16_t Client::max_parallel() const {
+  return impl_->amq;
+}
+
+std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
+  Impl& m = *impl_;
+  const std::size_t n = items.size();
+  std::vector<Bytes> bufs(n);
+  std::vector<std::optional<Error>> errs(n);
+  std::vector<std::size_t> remaining(n, 0);
+  if (!m.is_connected) {
+    for (auto& e : errs) e = Error(Errc::not_connected, "not connected to " + m.desc);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) bufs[i].resize(spec_bytes(items[i]));
+    auto plans = pack_reads(items, m.pdu);
+    // A never-split item that cannot fit one answer is refused here, not sent.
+    std::erase_if(plans, [&](const PlannedRequest& r) {
+      if (r.response_bytes <= m.pdu && r.request_bytes <= m.pdu) return false;
+      for (const auto& c : r.chunks) {
+        errs[c.item] = Error(Errc::pdu_too_large, describe_item(items[c.item]) + ": " +
+                                                      std::to_string(c.length) +
+                                                      " bytes do not fit the negotiated PDU of " +
+                                                      std::to_string(m.pdu) + " bytes");
+      }
+      return true;
+    });
+    for (const auto& r : plans) {
+      for (const auto& c : r.chunks) ++remaining[c.item];
+    }
+    auto build = [&](std::size_t i, std::uint16_t ref, Bytes& out) {
+      const auto& chunks = plans[i].chunks;
+      // Job header (10 bytes) + Read Var parameter: 04, item count, 12-byte specs (§4.1).
+      const std::size_t plen = 2 + 12 * chunks.size();
+      const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0x00, 0x00};
+      const std::size_t at = out.size();
+      out.insert(out.end(), hdr, hdr + 10);
+      put16(&out[at + 4], ref);
+      put16(&out[at + 6], plen);
+      out.push_back(0x04);
+      out.push_back(static_cast<std::uint8_t>(chunks.size()));
+      for (const auto& c : chunks)
+        push_spec(out, chunk_spec(items[c.item], c.item_offset, c.length));
+    };
+    auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
+      const auto& chunks = plans[i].chunks;
+      if (a.rosctr == 0x02 || a.error_class != 0 || a.error_code != 0) {
+        const Error e = m.header_error(a);
+        for (const auto& c : chunks) {
+          --remaining[c.item];
+          if (!errs[c.item]) errs[c.item] = e;
+        }
+        return {};
+      }
+      if (a.rosctr != 0x03 || a.param.size() < 2 || a.param[0] != 0x04 ||
+          a.param[1] != chunks.size()) {
+        // Left in `remaining`: the exchange's error reaches these items.
+        return Error(Errc::unexpected_response,
+                     m.desc + " answered a Read Var with a different function or item count");
+      }
+      for (const auto& c : chunks) --remaining[c.item];
+      // Data items (§4.3): return code, transport, length, data, fill after odd items but
+      // the last. Lengths: Wireshark rule (bits for 0x03/0x04/0x05), cross-checked with the
+      // bytes requested: n or 8n is accepted whatever the transport.
+      const ByteView d = a.data;
+      std::size_t pos = 0;
+      for (std::size_t k = 0; k < chunks.size(); ++k) {
+        const auto& c = chunks[k];
+        const ItemSpec& spec = items[c.item];
+        const auto broken = [&](const std::string& why) {
+          for (std::size_t j = k; j < chunks.size(); ++j) {
+            if (!errs[chunks[j].item]) {
+              errs[chunks[j].item] =
+                  Error(Errc::malformed_pdu,
+                        describe_item(items[chunks[j].item]) + ": " + m.desc + " " + why);
+            }
+          }
+        };
+        if (pos + 4 > d.size()) {
+          broken("sent a Read Var answer with fewer items than requested");
+          break;
+        }
+        const std::uint8_t rc = d[pos];
+        const std::uint8_t ts = d[pos + 1];
+        const std::size_t len = get16(&d[pos + 2]);
+        pos += 4;
+        if (rc != kItemSuccess) {  // error items are 4 bytes: no data, no fill
+          if (!errs[c.item]) errs[c.item] = item_error(describe_item(spec), spec, rc);
+          continue;
+        }
+        const std::size_t want = c.length;
+        const std::size_t wire = (ts == 0x03 || ts == 0x04 || ts == 0x05) ? (len + 7) / 8 : len;
+        if (wire != want && len != want && len != 8 * want) {
+          broken("answered " + std::to_string(wire) + " bytes where " + std::to_string(want) +
+                 " were requested");
+          break;
+        }
+        if (pos + want > d.size()) {
+          broken("sent a truncated Read Var answer");
+          break;
+        }
+        auto& buf = bufs[c.item];
+        if (spec.transport == 0x01) {
+          // BIT: 0x03 carries 0/1; a server answering the whole byte (0x04, 8 bits) gets its bit.
+          const std::uint8_t v = d[pos];
+          buf[0] = (ts != 0x03 && len == 8)
+                       ? static_cast<std::uint8_t>((v >> (spec.address & 7)) & 1)
+                       : static_cast<std::uint8_t>(v != 0);
+        } else {
+          std::memcpy(buf.data() + c.item_offset, &d[pos], want);
+        }
+        pos += want;
+        if ((want % 2) != 0 && k + 1 < chunks.size()) ++pos;  // fill byte, value not checked
+      }
+      return {};
+    };
+    if (auto r = m.exchange(plans.size(), build, handle); !r) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (remaining[i] > 0 && !errs[i]) errs[i] = r.error();
+      }
+    }
+  }
+  std::vector<ItemResult> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (errs[i]) {
+      out.emplace_back(std::move(*errs[i]));
+    } else {
+      out.emplace_back(std::move(bufs[i]));
+    }
+  }
+  return out;
+}
+
+Result<Bytes> Client::read_bytes(Area area, std::uint16_t db, std::uint32_t offset,
+                                 std::size_t length) {
+  std::vector<ItemSpec> specs;
+  for (std::size_t off = 0; off < length; off += 0xFFFF) {
+    const auto len = static_cast<std::uint16_t>(std::min<std::size_t>(0xFFFF, length - off));
+    ItemSpec s;
+    s.transport = 0x02;
+    s.count = len;
+    s.db = area == Area::db ? db : 0;
+    s.area = static_cast<std::uint8_t>(area);
+    s.address = static_cast<std::uint32_t>((offset + off) * 8);
+    specs.push_back(s);
+  }
+  auto results = read(specs);
+  Bytes out;
+  out.reserve(length);
+  for (auto& r : results) {
+    if (!r) return r.error();
+    out.insert(out.end(), r->begin(), r->end());
+  }
+  return out;
+}
+
+std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
+                                        std::span<const Bytes> data) {
+  Impl& m = *impl_;
+  const std::size_t n = items.size();
+  std::vector<std::optional<Error>> errs(n);
+  std::vector<std::size_t> remaining(n, 0);
+  std::vector<ItemSpec> valid;
+  std::vector<std::size_t> map;  // index in `valid` -> index in `items`
+  if (!m.is_connected) {
+    for (auto& e : errs) e = Error(Errc::not_connected, "not connected to " + m.desc);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t want = spec_bytes(items[i]);
+      if (i >= data.size() || data[i].size() != want) {
+        errs[i] =
+            Error(Errc::invalid_argument, describe_item(items[i]) + ": " + std::to_string(want) +
+                                              " data bytes expected, got " +
+                                              std::to_string(i < data.size() ? data[i].size() : 0));
+        continue;
+      }
+      valid.push_back(items[i]);
+      map.push_back(i);
+    }
+    auto plans = pack_writes(valid, m.pdu);
+    std::erase_if(plans, [&](const PlannedRequest& r) {
+      if (r.response_bytes <= m.pdu && r.request_bytes <= m.pdu) return false;
+      for (const auto& c : r.chunks) {
+        errs[map[c.item]] = Error(Errc::pdu_too_large,
+                                  describe_item(valid[c.item]) + ": " + std::to_string(c.length) +
+                                      " bytes do not fit the negotiated PDU of " +
+                                      std::to_string(m.pdu) + " bytes");
+      }
+      return true;
+    });
+    for (const auto& r : plans) {
+      for (const auto& c : r.chunks) ++remaining[map[c.item]];
+    }
+    auto build = [&](std::size_t i, std::uint16_t ref, Bytes& out) {
+      const auto& chunks = plans[i].chunks;
+      // Write Var (§4.5): parameter 05, n, specs; data items 00, transport, length, data,
+      // fill after odd items but the last (never trailing padding).
+      const std::size_t at = out.size();
+      const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
+      out.insert(out.end(), hdr, hdr + 10);
+      put16(&out[at + 4], ref);
+      out.push_back(0x05);
+      out.push_back(static_cast<std::uint8_t>(chunks.size()));
+      for (const auto& c : chunks)
+        push_spec(out, chunk_spec(valid[c.item], c.item_offset, c.length));
+      const std::size_t data_at = out.size();
+      for (std::size_t k = 0; k < chunks.size(); ++k) {
+        const auto& c = chunks[k];
+        const ItemSpec spec = chunk_spec(valid[c.item], c.item_offset, c.length);
+        const auto [ts, len_field] = write_transport(spec, c.length);
+        out.push_back(0x00);
+        out.push_back(ts);
+        push16(out, len_field);
+        const Bytes& src = data[map[c.item]];
+        out.insert(out.end(), src.begin() + c.item_offset, src.begin() + c.item_offset + c.length);
+        if ((c.length % 2) != 0 && k + 1 < chunks.size()) out.push_back(0x00);
+      }
+      put16(&out[at + 6], data_at - at - 10);
+      put16(&out[at + 8], out.size() - data_at);
+    };
+    auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
+      const auto& chunks = plans[i].chunks;
+      if (a.rosctr == 0x02 || a.error_class != 0 || a.error_code != 0) {
+        const Error e = m.header_error(a);
+        for (const auto& c : chunks) {
+          --remaining[map[c.item]];
+          if (!errs[map[c.item]]) errs[map[c.item]] = e;
+        }
+        return {};
+      }
+      if (a.rosctr != 0x03 || a.param.size() < 2 || a.param[0] != 0x05) {
+        return Error(Errc::unexpected_response,
+                     m.desc + " answered a Write Var with a different function");
+      }
+      for (const auto& c : chunks) --remaining[map[c.item]];
+      // One return code per item (§4.5). A server that answers fewer (the python-snap7
+      // server executes only the first item) leaves the rest unconfirmed: reported as errors.
+      const std::size_t codes = std::min<std::size_t>(a.param[1], a.data.size());
+      for (std::size_t k = 0; k < chunks.size(); ++k) {
+        const std::size_t orig = map[chunks[k].item];
+        if (errs[orig]) continue;
+        if (k >= codes) {
+          errs[orig] = Error(Errc::unexpected_response,
+                             describe_item(items[orig]) + ": " + m.desc + " answered only " +
+                                 std::to_string(codes) + " of " + std::to_string(chunks.size()) +
+                                 " items of the write; this item was not confirmed");
+        } else if (a.data[k] != kItemSuccess) {
+          errs[orig] = item_error(describe_item(items[orig]), items[orig], a.data[k]);
+        }
+      }
+      return {};
+    };
+    if (auto r = m.exchange(plans.size(), build, handle); !r) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (remaining[i] > 0 && !errs[i]) errs[i] = r.error();
+      }
+    }
+  }
+  std::vector<Result<void>> out;
+  out.reserve(n);
+  for (auto& e : errs) {
+    if (e) {
+      out.emplace_back(std::move(*e));
+    } else {
+      out.emplace_back();
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Item spec that reads/writes the whole of a non-BOOL address: T/C as TIMER/COUNTER elements
+// (address = number, §4.2), everything else as a BYTE range of byte_size(a).
+ItemSpec whole_spec(const Address& a) {
+  ItemSpec s;
+  s.area = static_cast<std::uint8_t>(a.area);
+  s.db = a.area == Area::db ? a.db : 0;
+  if (a.area == Area::timers || a.area == Area::counters) {
+    s.transport = a.area == Area::timers ? 0x1D : 0x1C;
+    s.count = static_cast<std::uint16_t>(a.count);
+    s.address = a.offset;
+    return s;
+  }
+  s.transport = 0x02;
+  s.count = static_cast<std::uint16_t>(byte_size(a));
+  s.address = a.offset * 8;
+  return s;
+}
+
+// BIT item for element k of a BOOL address (bits are consecutive from offset.bit).
+ItemSpec bit_spec(const Address& a, std::uint32_t k) {
+  ItemSpec s;
+  s.transport = 0x01;
+  s.count = 1;
+  s.area = static_cast<std::uint8_t>(a.area);
+  s.db = a.area == Area::db ? a.db : 0;
+  s.address = a.offset * 8 + a.bit + k;
+  return s;
+}
+
+bool is_bool(const Address& a) {
+  return a.type == DataType::Bool && a.area != Area::timers && a.area != Area::counters;
+}
+
+// Re-words an item error with the address text the user knows.
+Error for_address(const Address& a, const ItemSpec& spec, const Error& e) {
+  if (e.s7_code != 0 && e.s7_code <= 0xFF && e.code.category() == category()) {
+    return item_error(to_string(a), spec, static_cast<std::uint8_t>(e.s7_code));
+  }
+  if (e.is(Errc::pdu_too_large) || e.is(Errc::malformed_pdu) || e.is(Errc::unexpected_response) ||
+      e.is(Errc::invalid_argument)) {
+    return Error(e.code, to_string(a) + ": " + e.what(), e.s7_code);
+  }
+  return e;
+}
+
+constexpr std::size_t kMaxItemBytes = 0xFFFF;
+
+}  // namespace
+
+std::vector<Result<Value>> Client::read_values(std::span<const Address> addresses) {
+  std::vector<ItemSpec> specs;
+  std::vector<std::size_t> first(addresses.size() + 1, 0);
+  std::vector<std::optional<Error>> pre(addresses.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    first[i] = specs.size();
+    const Address& a = addresses[i];
+    if (is_bool(a)) {
+      for (std::uint32_t k = 0; k < a.count; ++k) specs.push_back(bit_spec(a, k));
+    } else if (byte_size(a) > kMaxItemBytes || a.count > 0xFFFF) {
+      pre[i] = Error(Errc::invalid_argument, to_string(a) + ": too large for one read");
+    } else {
+      specs.push_back(whole_spec(a));
+    }
+  }
+  first[addresses.size()] = specs.size();
+  auto results = read(specs);
+  std::vector<Result<Value>> out;
+  out.reserve(addresses.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    const Address& a = addresses[i];
+    if (pre[i]) {
+      out.emplace_back(*pre[i]);
+      continue;
+    }
+    std::optional<Error> err;
+    for (std::size_t j = first[i]; j < first[i + 1] && !err; ++j) {
+      if (!results[j]) err = for_address(a, specs[j], results[j].error());
+    }
+    if (err) {
+      out.emplace_back(std::move(*err));
+      continue;
+    }
+    if (is_bool(a)) {
+      Bytes buf(byte_size(a), 0);
+      for (std::uint32_t k = 0; k < a.count; ++k) {
+        const std::uint32_t bit = a.bit + k;
+        if ((*results[first[i] + k])[0] != 0) {
+          buf[bit / 8] = static_cast<std::uint8_t>(buf[bit / 8] | (1u << (bit % 8)));
+        }
+      }
+      out.push_back(decode_value(a, buf));
+    } else {
+      out.push_back(decode_value(a, *results[first[i]]));
+    }
+  }
+  return out;
+}
+
+std::vector<Result<void>> Client::write_values(std::span<const Address> addresses,
+                                               std::span<const Value> values) {
+  std::vector<ItemSpec> specs;
+  std::vector<Bytes> data;
+  std::vector<std::size_t> first(addresses.size() + 1, 0);
+  std::vector<std::optional<Error>> pre(addresses.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    first[i] = specs.size();
+    const Address& a = addresses[i];
+    if (i >= values.size()) {
+      pre[i] = Error(Errc::invalid_argument, to_string(a) + ": no value given");
+      continue;
+    }
+    auto enc = encode_value(a, values[i]);
+    if (!enc) {
+      pre[i] = enc.error();
+      continue;
+    }
+    if (is_bool(a)) {
+      // BIT access per element (count 1 each): only that bit changes on the PLC.
+      for (std::uint32_t k = 0; k < a.count; ++k) {
+        const std::uint32_t bit = a.bit + k;
+        specs.push_back(bit_spec(a, k));
+        data.push_back(Bytes{static_cast<std::uint8_t>(((*enc)[bit / 8] >> (bit % 8)) & 1)});
+      }
+    } else if (enc->size() > kMaxItemBytes) {
+      pre[i] = Error(Errc::invalid_argument, to_string(a) + ": too large for one write");
+    } else {
+      specs.push_back(whole_spec(a));
+      data.push_back(std::move(*enc));
+    }
+  }
+  first[addresses.size()] = specs.size();
+  auto results = write(specs, data);
+  std::vector<Result<void>> out;
+  out.reserve(addresses.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (pre[i]) {
+      out.emplace_back(*pre[i]);
+      continue;
+    }
+    std::optional<Error> err;
+    for (std::size_t j = first[i]; j < first[i + 1] && !err; ++j) {
+      if (!results[j]) err = for_address(addresses[i], specs[j], results[j].error());
+    }
+    if (err) {
+      out.emplace_back(std::move(*err));
+    } else {
+      out.emplace_back();
+    }
+  }
+  return out;
+}
+
+Result<Bytes> Client::read_szl(std::uint16_t id, std::uint16_t index) {
+  Impl& m = *impl_;
+  if (!m.is_connected) return Error(Errc::not_connected, "not connected to " + m.desc);
+  char what[48];
+  std::snprintf(what, sizeof what, "SZL 0x%04X index 0x%04X", id, index);
+  Bytes out;
+  bool first = true;
+  bool more = true;
+  std::uint8_t sequence = 0;
+  std::optional<Error> refused;
+  for (int fragment = 0; more && fragment < 256; ++fragment) {
+    auto build = [&](std::size_t, std::uint16_t ref, Bytes& b) {
+      // Userdata (§6.1): CPU functions group 4, subfunction 1 (read SZL). First request:
+      // 8-byte parameter, data FF 09 00 04 id index; follow-up: 12-byte parameter with the
+      // answer's sequence number, data 0A 00 00 00 (the Snap7 form).
+      const std::size_t at = b.size();
+      const std::uint8_t hdr[10] = {0x32, 0x07, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
+      b.insert(b.end(), hdr, hdr + 10);
+      put16(&b[at + 4], ref);
+      if (first) {
+        const std::uint8_t p[8] = {0x00, 0x01, 0x12, 0x04, 0x11, 0x44, 0x01, 0x00};
+        b.insert(b.end(), p, p + 8);
+        b.push_back(0xFF);
+        b.push_back(0x09);
+        push16(b, 4);
+        push16(b, id);
+        push16(b, index);
+        put16(&b[at + 6], 8);
+        put16(&b[at + 8], 8);
+      } else {
+        const std::uint8_t p[12] = {0x00, 0x01,     0x12, 0x08, 0x12, 0x44,
+                                    0x01, sequence, 0x00, 0x00, 0x00, 0x00};
+        b.insert(b.end(), p, p + 12);
+        const std::uint8_t d[4] = {0x0A, 0x00, 0x00, 0x00};
+        b.insert(b.end(), d, d + 4);
+        put16(&b[at + 6], 12);
+        put16(&b[at + 8], 4);
+      }
+    };
+    auto handle = [&](std::size_t, const Answer& a) -> Result<void> {
+      if (a.rosctr == 0x02 || a.rosctr == 0x03) {  // header error instead of userdata
+        refused = a.error_class != 0 || a.error_code != 0
+                      ? m.header_error(a)
+                      : Error(Errc::unexpected_response,
+                              m.desc + " answered " + std::string(what) + " with a Job answer");
+        return {};
+      }
+      if (a.rosctr != 0x07 || a.param.size() < 8 || (a.param[5] & 0x3F) != 0x04 ||
+          a.param[6] != 0x01) {
+        return Error(Errc::unexpected_response,
+                     m.desc + " sent an unexpected answer to a read of " + what);
+      }
+      sequence = a.param[7];
+      bool last = true;
+      std::uint16_t perr = 0;
+      if (a.param.size() >= 12) {
+        last = a.param[9] == 0;
+        perr = get16(&a.param[10]);
+      }
+      if (perr != 0 || a.data.size() < 4 || a.data[0] != kItemSuccess) {
+        const std::uint16_t raw = perr != 0 ? perr : (a.data.empty() ? 0 : a.data[0]);
+        char why[48];
+        std::snprintf(why, sizeof why, perr != 0 ? " (error 0x%04X)" : " (return code 0x%02X)",
+                      static_cast<unsigned>(raw));
+        refused = Error(Errc::szl_not_available, m.desc + " does not provide " + what + why, raw);
+        return {};
+      }
+      const std::size_t len = std::min<std::size_t>(get16(&a.data[2]), a.data.size() - 4);
+      ByteView part = a.data.subspan(4, len);
+      if (first) {
+        // First fragment: SZL id and index, then LENTHDR, N_DR and the records.
+        if (part.size() < 4) {
+          refused = Error(Errc::szl_not_available, m.desc + " sent an empty answer to " + what);
+          return {};
+        }
+        part = part.subspan(4);
+      }
+      out.insert(out.end(), part.begin(), part.end());
+      more = !last;
+      return {};
+    };
+    if (auto r = m.exchange(1, build, handle); !r) return r.error();
+    if (refused) return *refused;
+    first = false;
+  }
+  return out;
+}
+
+namespace {
+
+std::string trim_text(ByteView b) {
+  std::string s(b.begin(), b.end());
+  while (!s.empty() && (s.back() == '\0' || s.back() == ' ')) s.pop_back();
+  const auto nul = s.find('\0');
+  if (nul != std::string::npos) s.resize(nul);
+  return s;
+}
+
+}  // namespace
+
+Result<CpuInfoResult> Client::cpu_info() {
+  CpuInfoResult info;
+  // SZL 0x001C: component identification, records index(2) + text(32) (§6.2). Servers that
+  // leave LENTHDR/N_DR 0 or the indices out are read by position (1, 2, 3, 4, 5, 7, ...).
+  auto id = read_szl(0x001C, 0x0000);
+  if (!id) return id.error();
+  {
+    const Bytes& b = *id;
+    std::size_t rec = b.size() >= 2 ? get16(&b[0]) : 0;
+    if (rec < 34) rec = 34;
+    static constexpr std::uint16_t positional[] = {1, 2, 3, 4, 5, 7, 8, 9, 10, 11};
+    std::size_t k = 0;
+    for (std::size_t at = 4; at + rec <= b.size() && k < 10; at += rec, ++k) {
+      std::uint16_t index = get16(&b[at]);
+      if (index == 0 || index > 11) index = positional[k];
+      const std::string text =
+          trim_text(ByteView(b).subspan(at + 2, std::min<std::size_t>(32, rec - 2)));
+      switch (index) {
+        case 1:
+          info.as_name = text;
+          break;
+        case 2:
+          info.module_name = text;
+          break;
+        case 3:
+          info.plant_id = text;
+          break;
+        case 4:
+          info.copyright = text;
+          break;
+        case 5:
+          info.serial_number = text;
+          break;
+        case 7:
+          info.module_type = text;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  // SZL 0x0011: module identification, records index(2) MLFB(20) BGTyp(2) Ausbg(2) Ausbe(2);
+  // 0x0001 = module (order code), 0x0007 = firmware 'V' major minor patch.
+  auto ident = read_szl(0x0011, 0x0000);
+  if (ident) {
+    const Bytes& b = *ident;
+    std::size_t rec = b.size() >= 2 ? get16(&b[0]) : 0;
+    if (rec < 22) rec = 28;
+    bool firmware_found = false;
+    for (std::size_t at = 4; at + rec <= b.size(); at += rec) {
+      const std::uint16_t index = get16(&b[at]);
+      if ((index == 0x0001 || info.order_code.empty()) && rec >= 22) {
+        info.order_code = trim_text(ByteView(b).subspan(at + 2, 20));
+      }
+      if (index == 0x0007 && rec >= 28 && b[at + 24] == 'V') {
+        info.firmware = "V" + std::to_string(b[at + 25]) + "." + std::to_string(b[at + 26]) + "." +
+                        std::to_string(b[at + 27]);
+        firmware_found = true;
+      }
+    }
+    if (!firmware_found && b.size() >= 7) {
+      // No 0x0007 record: like Snap7, take the version from the last three bytes.
+      const std::size_t e = b.size();
+      info.firmware = "V" + std::to_string(b[e - 3]) + "." + std::to_string(b[e - 2]) + "." +
+                      std::to_string(b[e - 1]);
+    }
+  } else if (!ident.error().is(Errc::szl_not_available)) {
+    return ident.error();
+  }
+  return info;
+}
+
+Result<PlcRunState> Client::cpu_state() {
+  // SZL 0x0424: one record ereig(2) ae(1) bzu-id(1) ...; bzu-id 0x08 RUN, 0x04 STOP (§6.2).
+  auto r = read_szl(0x0424, 0x0000);
+  if (!r) return r.error();
+  const Bytes& b = *r;
+  if (b.size() < 8) {
+    return Error(Errc::szl_not_available,
+                 impl_->desc + " sent a CPU state record (SZL 0x0424) that is too short");
+  }
+  switch (b[7]) {
+    case 0x08:
+      return PlcRunState::run;
+    case 0x00:
+      return PlcRunState::unknown;
+    default:
+      return PlcRunState::stop;
+  }
+}
+
+}  // namespace s7
