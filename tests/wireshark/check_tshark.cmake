@@ -1,0 +1,40 @@
+# Runs emit_pcap, then tshark on its pcap; fails on Malformed / expert errors / undecoded frames.
+# Inputs: EMIT (emit_pcap path), TSHARK, OUT (pcap to write), FRAMES ("|"-separated extra files).
+string(REPLACE "|" ";" frames "${FRAMES}")
+execute_process(COMMAND ${EMIT} ${OUT} ${frames} RESULT_VARIABLE rc OUTPUT_VARIABLE emitted)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "emit_pcap failed (${rc})")
+endif()
+message(STATUS "${emitted}")
+
+function(tshark out_var)
+  execute_process(COMMAND ${TSHARK} -n -r ${OUT} ${ARGN}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "tshark ${ARGN} failed (${rc}): ${err}")
+  endif()
+  set(${out_var} "${out}" PARENT_SCOPE)
+endfunction()
+
+# Full dissection: no malformed packet and no expert info of severity error anywhere.
+tshark(verbose -V)
+foreach(bad "Malformed" "Expert Info (Error" "[Malformed Packet]")
+  string(FIND "${verbose}" "${bad}" pos)
+  if(pos GREATER_EQUAL 0)
+    tshark(summary)
+    message(FATAL_ERROR "tshark reports '${bad}':\n${summary}")
+  endif()
+endforeach()
+# Every TCP payload must be COTP, and every COTP DT must carry an S7comm PDU.
+tshark(not_cotp -Y "tcp.len > 0 && !cotp")
+if(NOT not_cotp STREQUAL "")
+  message(FATAL_ERROR "segments not decoded as COTP:\n${not_cotp}")
+endif()
+tshark(not_s7 -Y "cotp.type == 0x0f && !s7comm")
+if(NOT not_s7 STREQUAL "")
+  message(FATAL_ERROR "COTP DT without S7comm:\n${not_s7}")
+endif()
+tshark(s7 -Y "s7comm" -T fields -e frame.number)
+string(REGEX MATCHALL "[0-9]+" s7_frames "${s7}")
+list(LENGTH s7_frames n)
+message(STATUS "tshark decoded ${n} S7comm frames cleanly")
