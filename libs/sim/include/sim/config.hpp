@@ -1,0 +1,84 @@
+// The fake PLC's setup: areas, fields with generators, server settings and faults; TOML load/print.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "s7/address.hpp"
+#include "s7/error.hpp"
+#include "s7/memory.hpp"
+#include "s7/server.hpp"
+#include "sim/faults.hpp"
+#include "sim/generators.hpp"
+
+namespace sim {
+
+// One memory area. T and C areas are sized in timers/counters (2 bytes each), the others in bytes.
+struct AreaSpec {
+  s7::Area area = s7::Area::db;
+  std::uint16_t db = 0;  // DB number (DB only)
+  std::uint32_t size = 0;
+  friend bool operator==(const AreaSpec&, const AreaSpec&) = default;
+};
+
+// A named value at an address (s7::parse_address syntax) with its generator.
+struct FieldSpec {
+  std::string name;
+  std::string address;  // as written, e.g. "DB1.DBD6:REAL"
+  Generator generator;
+  friend bool operator==(const FieldSpec&, const FieldSpec&) = default;
+};
+
+struct PlcConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 1102;
+  std::uint8_t rack = 0;
+  std::uint8_t slot = 1;
+  bool enforce_rack_slot = true;  // a CR for another rack/slot is refused like a real PLC does
+  std::uint16_t max_pdu = 960;    // 240, 480 or 960
+  std::uint16_t max_parallel = 8;
+  Nanos tick{std::chrono::milliseconds(500)};
+  bool run = true;  // false: the CPU starts in STOP
+  std::string order_code = "6ES7 315-2EH14-0AB0";
+  std::string module_name = "CPU 315-2 PN/DP";
+  std::string serial_number = "S C-S7LOG0000001";
+  std::vector<AreaSpec> areas;
+  std::vector<std::string> read_only;  // addresses; each covers byte_size(address) bytes
+  std::vector<FieldSpec> fields;       // in file order
+  std::vector<std::string> watch;      // fields whose changes print a WRITE line
+  std::vector<Fault> faults;
+  friend bool operator==(const PlcConfig&, const PlcConfig&) = default;
+};
+
+// The course's fake PLC (module 06 "combined" server): DB1 of 64 bytes, counter/temperature/
+// pressure/alarm/mode_ro telemetry, read-only byte 11, five watched command fields.
+PlcConfig course_config();
+
+// Parses and validates a TOML config. Errors (Errc::invalid_argument) read
+// "<filename>:<line>: <key>: <message>", e.g.
+//   plc.toml:12: fields.pressure.generator: unknown generator "sinus"
+s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename);
+// Reads the file, then parse_config (a missing file is "<filename>: cannot read: ...").
+s7::Result<PlcConfig> load_config(const std::string& path);
+// Validation of an assembled config (also used after flags were applied); same error format
+// with line 0 omitted: "<filename>: <key>: <message>".
+s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename);
+
+// Commented TOML that parse_config turns back into `c` (for --print-config).
+std::string format_config(const PlcConfig& c);
+
+// Helpers shared with the simulation.
+s7::AreaKey area_key(const s7::Address& a);
+// Bytes of the area as MemoryStore counts them (T/C: 2 per element).
+std::size_t area_bytes(const AreaSpec& a);
+// Byte offset in the MemoryStore for an address (T/C: number * 2).
+std::uint32_t store_offset(const s7::Address& a);
+// Whether generators other than constant/copy can drive this type (numbers and BOOL).
+bool numeric_type(s7::DataType t);
+// Server options from the config (host, port, PDU, parallel jobs, rack/slot, identity).
+s7::ServerOptions server_options(const PlcConfig& c);
+
+}  // namespace sim

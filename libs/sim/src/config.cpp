@@ -1,0 +1,889 @@
+// Fake PLC config: the course's setup, TOML parsing with file:line: key errors, validation,
+// printing.
+#include "sim/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include "s7/value.hpp"
+#include "util/duration.hpp"
+
+namespace sim {
+
+namespace {
+
+using Lines = std::map<std::string, std::uint32_t>;
+
+// Builds "file:line: key: message" (line left out when unknown).
+s7::Error config_error(std::string_view file, const Lines& lines, std::string key,
+                       std::string_view message) {
+  std::uint32_t line = 0;
+  for (std::string k = key; !k.empty();) {
+    if (auto it = lines.find(k); it != lines.end()) {
+      line = it->second;
+      break;
+    }
+    auto cut = k.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    k.resize(cut);
+  }
+  std::string text = line ? fmt::format("{}:{}: {}: {}", file, line, key, message)
+                          : fmt::format("{}: {}: {}", file, key, message);
+  return s7::Error(s7::Errc::invalid_argument, std::move(text));
+}
+
+struct AreaName {
+  s7::Area area;
+  std::string_view name;
+};
+constexpr AreaName kAreaNames[] = {{s7::Area::db, "DB"},    {s7::Area::merkers, "M"},
+                                   {s7::Area::inputs, "I"}, {s7::Area::outputs, "Q"},
+                                   {s7::Area::timers, "T"}, {s7::Area::counters, "C"}};
+
+std::optional<s7::Area> area_from(std::string_view text) {
+  std::string up;
+  for (char ch : text) up += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+  if (up == "E") up = "I";
+  if (up == "A") up = "Q";
+  if (up == "Z") up = "C";
+  for (const auto& a : kAreaNames)
+    if (a.name == up) return a.area;
+  return std::nullopt;
+}
+
+std::string_view area_name(s7::Area area) {
+  for (const auto& a : kAreaNames)
+    if (a.area == area) return a.name;
+  return "?";
+}
+
+std::string area_label(const AreaSpec& a) {
+  return a.area == s7::Area::db ? fmt::format("DB{}", a.db) : std::string(area_name(a.area));
+}
+
+// The keys each generator accepts (besides "address" and "generator").
+const std::map<std::string, std::vector<std::string>, std::less<>>& generator_keys() {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> keys = {
+      {"none", {}},
+      {"constant", {"value"}},
+      {"counter", {"start", "step", "wrap"}},
+      {"ramp", {"from", "to", "period"}},
+      {"sine", {"amplitude", "offset", "period"}},
+      {"square", {"low", "high", "period", "duty"}},
+      {"random_walk", {"seed", "start", "step", "min", "max"}},
+      {"toggle", {"period", "initial"}},
+      {"copy", {"source"}},
+  };
+  return keys;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Reads one TOML document into a PlcConfig, recording the line of every key it saw.
+class Reader {
+ public:
+  Reader(std::string_view file, Lines& lines) : file_(file), lines_(lines) {}
+
+  s7::Result<PlcConfig> read(const toml::table& root) {
+    PlcConfig c = course_defaults();
+    if (auto r = check_keys(root, "", {"plc", "areas", "fields", "faults", "read_only", "watch"});
+        !r)
+      return r.error();
+    if (auto* plc = root["plc"].as_table()) {
+      if (auto r = read_plc(*plc, c); !r) return r.error();
+    } else if (root.contains("plc")) {
+      return err("plc", "expected a table [plc]");
+    }
+    if (root.contains("areas")) {
+      auto* arr = root["areas"].as_array();
+      if (!arr) return err("areas", "expected an array of tables [[areas]]");
+      c.areas.clear();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        std::string key = fmt::format("areas[{}]", i);
+        auto* t = (*arr)[i].as_table();
+        if (!t) return err(key, "expected a table");
+        mark(key, *t);
+        auto a = read_area(*t, key);
+        if (!a) return a.error();
+        c.areas.push_back(*a);
+      }
+    }
+    if (root.contains("read_only")) {
+      auto r = read_strings(root, "read_only");
+      if (!r) return r.error();
+      c.read_only = *r;
+    }
+    if (root.contains("watch")) {
+      auto r = read_strings(root, "watch");
+      if (!r) return r.error();
+      c.watch = *r;
+    }
+    if (root.contains("fields")) {
+      auto* fields = root["fields"].as_table();
+      if (!fields) return err("fields", "expected tables [fields.<name>]");
+      c.fields.clear();
+      std::vector<std::pair<std::uint32_t, FieldSpec>> ordered;
+      for (const auto& [name, node] : *fields) {
+        std::string key = fmt::format("fields.{}", name.str());
+        mark(key, node);
+        auto* t = node.as_table();
+        if (!t) return err(key, "expected a table [" + key + "]");
+        auto f = read_field(std::string(name.str()), *t, key);
+        if (!f) return f.error();
+        ordered.emplace_back(line_of(*t, node), std::move(*f));
+      }
+      // toml++ sorts keys; the file order is nicer (print-config round trip, status output).
+      std::stable_sort(ordered.begin(), ordered.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [line, f] : ordered) c.fields.push_back(std::move(f));
+    }
+    if (root.contains("areas") || root.contains("fields")) {
+      // The file describes its own memory: no course read-only range, and the course's watched
+      // names only where the file has such fields.
+      if (!root.contains("areas")) c.areas.clear();
+      if (!root.contains("fields")) c.fields.clear();
+      if (!root.contains("read_only")) c.read_only.clear();
+      if (!root.contains("watch")) {
+        std::vector<std::string> watch;
+        for (const auto& w : c.watch)
+          for (const auto& f : c.fields)
+            if (f.name == w) watch.push_back(w);
+        c.watch = watch;
+      }
+    }
+    if (root.contains("faults")) {
+      auto* arr = root["faults"].as_array();
+      if (!arr) return err("faults", "expected an array of tables [[faults]]");
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        std::string key = fmt::format("faults[{}]", i);
+        auto* t = (*arr)[i].as_table();
+        if (!t) return err(key, "expected a table");
+        mark(key, *t);
+        auto f = read_fault(*t, key);
+        if (!f) return f.error();
+        c.faults.push_back(*f);
+      }
+    }
+    return c;
+  }
+
+ private:
+  // A file without [plc]/areas/fields still gets the course's server settings; areas, fields,
+  // watch and read_only present in the file replace the course's.
+  static PlcConfig course_defaults() { return course_config(); }
+
+  s7::Error err(const std::string& key, std::string_view message) const {
+    return config_error(file_, lines_, key, message);
+  }
+
+  static std::uint32_t line_of(const toml::table& t, const toml::node& fallback) {
+    if (t.source().begin.line) return t.source().begin.line;
+    return fallback.source().begin.line;
+  }
+
+  void mark(const std::string& key, const toml::node& node) {
+    if (node.source().begin.line) lines_[key] = node.source().begin.line;
+  }
+
+  s7::Result<void> check_keys(const toml::table& t, const std::string& prefix,
+                              const std::vector<std::string>& allowed, std::string hint = {}) {
+    for (const auto& [k, v] : t) {
+      std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      mark(key, v);
+      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
+        if (hint.empty()) hint = "expected one of " + join(allowed);
+        return err(key, "unknown key (" + hint + ")");
+      }
+    }
+    return {};
+  }
+
+  s7::Result<double> number(const toml::node& n, const std::string& key) {
+    if (auto i = n.as_integer()) return static_cast<double>(i->get());
+    if (auto f = n.as_floating_point()) return f->get();
+    return err(key, "expected a number");
+  }
+
+  s7::Result<std::int64_t> integer(const toml::node& n, const std::string& key, std::int64_t lo,
+                                   std::int64_t hi) {
+    auto i = n.as_integer();
+    if (!i) return err(key, "expected an integer");
+    if (i->get() < lo || i->get() > hi)
+      return err(key, fmt::format("{} is out of range {}..{}", i->get(), lo, hi));
+    return i->get();
+  }
+
+  s7::Result<std::string> string(const toml::node& n, const std::string& key) {
+    if (auto s = n.as_string()) return std::string(s->get());
+    return err(key, "expected a string");
+  }
+
+  s7::Result<bool> boolean(const toml::node& n, const std::string& key) {
+    if (auto b = n.as_boolean()) return b->get();
+    return err(key, "expected true or false");
+  }
+
+  // "500ms", "0.5s", or a number of seconds.
+  s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
+    std::optional<Nanos> d;
+    if (auto s = n.as_string()) {
+      d = util::parse_duration(s->get());
+    } else if (n.is_number()) {
+      double secs = n.value<double>().value_or(-1);
+      if (secs >= 0 && secs < 1e9) d = Nanos(static_cast<long long>(std::llround(secs * 1e9)));
+    }
+    if (!d) return err(key, "expected a duration like \"500ms\", \"10s\" or \"2min\"");
+    return *d;
+  }
+
+  s7::Result<std::vector<std::string>> read_strings(const toml::table& t, const std::string& key) {
+    auto* arr = t[key].as_array();
+    if (!arr) return err(key, "expected an array of strings");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      std::string k = fmt::format("{}[{}]", key, i);
+      mark(k, (*arr)[i]);
+      auto s = string((*arr)[i], k);
+      if (!s) return s.error();
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
+    if (auto r = check_keys(t, "plc",
+                            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
+                             "max_parallel", "tick", "state", "identity"});
+        !r)
+      return r;
+    for (const auto& [k, v] : t) {
+      std::string key = "plc." + std::string(k.str());
+      if (k == "host") {
+        auto s = string(v, key);
+        if (!s) return s.error();
+        c.host = *s;
+      } else if (k == "port") {
+        auto i = integer(v, key, 0, 65535);
+        if (!i) return i.error();
+        c.port = static_cast<std::uint16_t>(*i);
+      } else if (k == "rack") {
+        auto i = integer(v, key, 0, 7);
+        if (!i) return i.error();
+        c.rack = static_cast<std::uint8_t>(*i);
+      } else if (k == "slot") {
+        auto i = integer(v, key, 0, 31);
+        if (!i) return i.error();
+        c.slot = static_cast<std::uint8_t>(*i);
+      } else if (k == "enforce_rack_slot") {
+        auto b = boolean(v, key);
+        if (!b) return b.error();
+        c.enforce_rack_slot = *b;
+      } else if (k == "max_pdu") {
+        auto i = integer(v, key, 0, 65535);
+        if (!i) return i.error();
+        c.max_pdu = static_cast<std::uint16_t>(*i);
+      } else if (k == "max_parallel") {
+        auto i = integer(v, key, 1, 64);
+        if (!i) return i.error();
+        c.max_parallel = static_cast<std::uint16_t>(*i);
+      } else if (k == "tick") {
+        auto d = duration(v, key);
+        if (!d) return d.error();
+        c.tick = *d;
+      } else if (k == "state") {
+        auto s = string(v, key);
+        if (!s) return s.error();
+        if (*s == "run" || *s == "RUN") {
+          c.run = true;
+        } else if (*s == "stop" || *s == "STOP") {
+          c.run = false;
+        } else {
+          return err(key, fmt::format("expected \"run\" or \"stop\", got \"{}\"", *s));
+        }
+      } else if (k == "identity") {
+        auto* id = v.as_table();
+        if (!id) return err(key, "expected a table [plc.identity]");
+        if (auto r = check_keys(*id, key, {"order_code", "module_name", "serial_number"}); !r)
+          return r;
+        for (const auto& [ik, iv] : *id) {
+          std::string ikey = key + "." + std::string(ik.str());
+          auto s = string(iv, ikey);
+          if (!s) return s.error();
+          if (ik == "order_code") c.order_code = *s;
+          if (ik == "module_name") c.module_name = *s;
+          if (ik == "serial_number") c.serial_number = *s;
+        }
+      }
+    }
+    return {};
+  }
+
+  s7::Result<AreaSpec> read_area(const toml::table& t, const std::string& key) {
+    if (auto r = check_keys(t, key, {"area", "number", "size"}); !r) return r.error();
+    AreaSpec a;
+    auto* kind = t.get("area");
+    if (!kind) return err(key, "missing key area (DB, M, I, Q, T or C)");
+    auto s = string(*kind, key + ".area");
+    if (!s) return s.error();
+    auto area = area_from(*s);
+    if (!area)
+      return err(key + ".area", fmt::format("unknown area \"{}\" (DB, M, I, Q, T or C)", *s));
+    a.area = *area;
+    if (auto* n = t.get("number")) {
+      if (a.area != s7::Area::db) return err(key + ".number", "only DB areas have a number");
+      auto i = integer(*n, key + ".number", 1, 65535);
+      if (!i) return i.error();
+      a.db = static_cast<std::uint16_t>(*i);
+    } else if (a.area == s7::Area::db) {
+      return err(key, "missing key number (the DB number)");
+    }
+    auto* size = t.get("size");
+    if (!size) return err(key, "missing key size");
+    auto i = integer(*size, key + ".size", 1, 65536);
+    if (!i) return i.error();
+    a.size = static_cast<std::uint32_t>(*i);
+    return a;
+  }
+
+  s7::Result<FieldSpec> read_field(std::string name, const toml::table& t, const std::string& key) {
+    FieldSpec f;
+    f.name = std::move(name);
+    std::string gen_name = "none";
+    if (auto* g = t.get("generator")) {
+      mark(key + ".generator", *g);
+      auto s = string(*g, key + ".generator");
+      if (!s) return s.error();
+      gen_name = *s;
+    }
+    const auto& all = generator_keys();
+    auto it = all.find(gen_name);
+    if (it == all.end()) {
+      std::vector<std::string> names;
+      for (const auto& [n, k] : all) names.push_back(n);
+      return err(key + ".generator", fmt::format("unknown generator \"{}\" (expected one of {})",
+                                                 gen_name, join(names)));
+    }
+    std::vector<std::string> allowed = it->second;
+    allowed.push_back("address");
+    allowed.push_back("generator");
+    std::string hint = it->second.empty()
+                           ? fmt::format("generator {} takes no parameters", gen_name)
+                           : fmt::format("generator {} takes {}", gen_name, join(it->second));
+    if (auto r = check_keys(t, key, allowed, hint); !r) return r.error();
+    auto* addr = t.get("address");
+    if (!addr) return err(key, "missing key address (e.g. address = \"DB1.DBW4\")");
+    auto a = string(*addr, key + ".address");
+    if (!a) return a.error();
+    f.address = *a;
+
+    // Parameter helpers with defaults from the generator structs.
+    std::optional<s7::Error> failed;
+    auto num = [&](const char* k, double& out) {
+      if (failed) return;
+      if (auto* n = t.get(k)) {
+        auto v = number(*n, key + "." + k);
+        if (!v)
+          failed = v.error();
+        else
+          out = *v;
+      }
+    };
+    auto dur = [&](const char* k, Nanos& out) {
+      if (failed) return;
+      if (auto* n = t.get(k)) {
+        auto v = duration(*n, key + "." + k);
+        if (!v)
+          failed = v.error();
+        else
+          out = *v;
+      }
+    };
+    auto required = [&](const char* k) {
+      if (!failed && !t.get(k))
+        failed = err(key, fmt::format("generator {} needs key {}", gen_name, k));
+    };
+
+    if (gen_name == "none") {
+      f.generator = NoGenerator{};
+    } else if (gen_name == "constant") {
+      required("value");
+      if (failed) return *failed;
+      const toml::node& v = *t.get("value");
+      Constant g;
+      if (auto i = v.as_integer())
+        g.text = std::to_string(i->get());
+      else if (auto d = v.as_floating_point())
+        g.text = fmt::format("{}", d->get());
+      else if (auto b = v.as_boolean())
+        g.text = b->get() ? "true" : "false";
+      else if (auto s = v.as_string())
+        g.text = s->get();
+      else
+        return err(key + ".value", "expected a number, true/false or a string");
+      f.generator = g;
+    } else if (gen_name == "counter") {
+      Counter g;
+      num("start", g.start);
+      num("step", g.step);
+      if (t.get("wrap")) {
+        double w = 0;
+        num("wrap", w);
+        g.wrap = w;
+      }
+      f.generator = g;
+    } else if (gen_name == "ramp") {
+      Ramp g;
+      num("from", g.from);
+      num("to", g.to);
+      dur("period", g.period);
+      f.generator = g;
+    } else if (gen_name == "sine") {
+      Sine g;
+      num("amplitude", g.amplitude);
+      num("offset", g.offset);
+      dur("period", g.period);
+      f.generator = g;
+    } else if (gen_name == "square") {
+      Square g;
+      num("low", g.low);
+      num("high", g.high);
+      dur("period", g.period);
+      num("duty", g.duty);
+      f.generator = g;
+    } else if (gen_name == "random_walk") {
+      RandomWalk g;
+      if (auto* s = t.get("seed")) {
+        auto i = integer(*s, key + ".seed", 0, INT64_MAX);
+        if (!i) return i.error();
+        g.seed = static_cast<std::uint64_t>(*i);
+      }
+      num("start", g.start);
+      num("step", g.step);
+      num("min", g.min);
+      num("max", g.max);
+      f.generator = g;
+    } else if (gen_name == "toggle") {
+      Toggle g;
+      dur("period", g.period);
+      if (auto* b = t.get("initial")) {
+        auto v = boolean(*b, key + ".initial");
+        if (!v) return v.error();
+        g.initial = *v;
+      }
+      f.generator = g;
+    } else if (gen_name == "copy") {
+      required("source");
+      if (failed) return *failed;
+      auto s = string(*t.get("source"), key + ".source");
+      if (!s) return s.error();
+      f.generator = Copy{*s};
+    }
+    if (failed) return *failed;
+    return f;
+  }
+
+  s7::Result<Fault> read_fault(const toml::table& t, const std::string& key) {
+    if (auto r =
+            check_keys(t, key, {"kind", "start", "duration", "every", "delay", "field", "code"});
+        !r)
+      return r.error();
+    Fault f;
+    auto* kind = t.get("kind");
+    if (!kind) return err(key, "missing key kind (drop, refuse, delay, item_error or stop)");
+    auto s = string(*kind, key + ".kind");
+    if (!s) return s.error();
+    auto k = fault_kind_from(*s);
+    if (!k)
+      return err(key + ".kind", fmt::format("unknown fault \"{}\" (drop, refuse, delay, "
+                                            "item_error or stop)",
+                                            *s));
+    f.kind = *k;
+    for (const auto& [name, v] : t) {
+      std::string nkey = key + "." + std::string(name.str());
+      if (name == "start" || name == "duration" || name == "every" || name == "delay") {
+        auto d = duration(v, nkey);
+        if (!d) return d.error();
+        if (name == "start") f.start = *d;
+        if (name == "duration") f.duration = *d;
+        if (name == "every") f.every = *d;
+        if (name == "delay") f.delay = *d;
+      } else if (name == "field") {
+        auto fs = string(v, nkey);
+        if (!fs) return fs.error();
+        f.field = *fs;
+      } else if (name == "code") {
+        auto i = integer(v, nkey, 0, 255);
+        if (!i) return i.error();
+        f.code = static_cast<std::uint8_t>(*i);
+      }
+    }
+    if (auto r = validate(f); !r) return err(key, r.error().what());
+    return f;
+  }
+
+  std::string_view file_;
+  Lines& lines_;
+};
+
+s7::Result<void> validate_with(const PlcConfig& c, std::string_view file, const Lines& lines) {
+  auto err = [&](const std::string& key, std::string_view msg) {
+    return config_error(file, lines, key, msg);
+  };
+  if (c.max_pdu != 240 && c.max_pdu != 480 && c.max_pdu != 960)
+    return err("plc.max_pdu", fmt::format("{} is not one of 240, 480, 960", c.max_pdu));
+  if (c.max_parallel < 1) return err("plc.max_parallel", "must be at least 1");
+  if (c.tick.count() <= 0) return err("plc.tick", "must be more than 0");
+  if (c.rack > 7) return err("plc.rack", "must be 0..7");
+  if (c.slot > 31) return err("plc.slot", "must be 0..31");
+  if (c.host.empty()) return err("plc.host", "must not be empty");
+
+  std::set<s7::AreaKey> keys;
+  std::map<s7::AreaKey, std::size_t> sizes;
+  for (std::size_t i = 0; i < c.areas.size(); ++i) {
+    const AreaSpec& a = c.areas[i];
+    s7::AreaKey k{a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}};
+    if (!keys.insert(k).second)
+      return err(fmt::format("areas[{}]", i), fmt::format("{} is declared twice", area_label(a)));
+    sizes[k] = area_bytes(a);
+  }
+
+  // Checks that an address parses and fits a declared area.
+  auto check_address = [&](const std::string& key,
+                           const std::string& text) -> s7::Result<s7::Address> {
+    auto a = s7::parse_address(text);
+    if (!a) return err(key, a.error().what());
+    auto it = sizes.find(area_key(*a));
+    if (it == sizes.end())
+      return err(key, fmt::format("{}: area {} is not declared in [[areas]]", text,
+                                  a->area == s7::Area::db ? fmt::format("DB{}", a->db)
+                                                          : std::string(area_name(a->area))));
+    std::uint64_t end = std::uint64_t{store_offset(*a)} + s7::byte_size(*a);
+    if (end > it->second)
+      return err(key, fmt::format("{} needs bytes up to {} but the area has {} bytes", text, end,
+                                  it->second));
+    return *a;
+  };
+
+  for (std::size_t i = 0; i < c.read_only.size(); ++i) {
+    auto a = check_address(fmt::format("read_only[{}]", i), c.read_only[i]);
+    if (!a) return a.error();
+  }
+
+  std::map<std::string, const FieldSpec*> by_name;
+  for (const auto& f : c.fields) {
+    std::string key = "fields." + f.name;
+    if (f.name.empty()) return err("fields", "a field needs a name");
+    if (!by_name.emplace(f.name, &f).second) return err(key, "field is declared twice");
+    auto a = check_address(key + ".address", f.address);
+    if (!a) return a.error();
+    const Generator& g = f.generator;
+    std::string gen = std::string(generator_name(g));
+    if (auto* k = std::get_if<Constant>(&g)) {
+      auto v = s7::parse_value(*a, k->text);
+      if (!v) return err(key + ".value", v.error().what());
+      if (auto enc = s7::encode_value(*a, *v); !enc) return err(key + ".value", enc.error().what());
+    } else if (!std::holds_alternative<NoGenerator>(g) && !std::holds_alternative<Copy>(g)) {
+      if (!numeric_type(a->type))
+        return err(key + ".generator",
+                   fmt::format("generator {} needs a number or BOOL field, {} is {}", gen,
+                               f.address, s7::to_string(a->type)));
+    }
+    if (auto* k = std::get_if<Counter>(&g); k && k->wrap) {
+      if (k->step <= 0) return err(key + ".wrap", "wrap needs a step > 0");
+      if (*k->wrap < k->start) return err(key + ".wrap", "wrap must not be below start");
+    }
+    auto period_ok = [&](Nanos p) { return p.count() > 0; };
+    if (auto* k = std::get_if<Ramp>(&g); k && !period_ok(k->period))
+      return err(key + ".period", "must be more than 0");
+    if (auto* k = std::get_if<Sine>(&g); k && !period_ok(k->period))
+      return err(key + ".period", "must be more than 0");
+    if (auto* k = std::get_if<Toggle>(&g); k && !period_ok(k->period))
+      return err(key + ".period", "must be more than 0");
+    if (auto* k = std::get_if<Square>(&g)) {
+      if (!period_ok(k->period)) return err(key + ".period", "must be more than 0");
+      if (!(k->duty >= 0 && k->duty <= 1)) return err(key + ".duty", "must be 0..1");
+    }
+    if (auto* k = std::get_if<RandomWalk>(&g)) {
+      if (!(k->min <= k->max)) return err(key + ".min", "min must not be above max");
+      if (!(k->step >= 0)) return err(key + ".step", "must not be negative");
+    }
+  }
+  // Copy sources exist and do not form a loop.
+  for (const auto& f : c.fields) {
+    auto* k = std::get_if<Copy>(&f.generator);
+    if (!k) continue;
+    std::string key = "fields." + f.name + ".source";
+    if (!by_name.count(k->source)) return err(key, fmt::format("no field named \"{}\"", k->source));
+    std::set<std::string> seen{f.name};
+    for (const Copy* cur = k; cur;) {
+      if (!seen.insert(cur->source).second)
+        return err(key, fmt::format("copy loop through \"{}\"", cur->source));
+      cur = std::get_if<Copy>(&by_name.at(cur->source)->generator);
+    }
+  }
+  for (std::size_t i = 0; i < c.watch.size(); ++i)
+    if (!by_name.count(c.watch[i]))
+      return err(fmt::format("watch[{}]", i), fmt::format("no field named \"{}\"", c.watch[i]));
+  for (std::size_t i = 0; i < c.faults.size(); ++i) {
+    const Fault& f = c.faults[i];
+    std::string key = fmt::format("faults[{}]", i);
+    if (auto r = validate(f); !r) return err(key, r.error().what());
+    if (f.kind == FaultKind::item_error && !by_name.count(f.field))
+      return err(key + ".field", fmt::format("no field named \"{}\"", f.field));
+  }
+  return {};
+}
+
+// TOML text of a string (basic string with escapes).
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (static_cast<unsigned char>(ch) < 0x20) {
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(static_cast<unsigned char>(ch)));
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string num(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  return fmt::format("{}", d);
+}
+
+std::string dur(Nanos d) {
+  return quoted(util::format_duration(d));
+}
+
+// The value of a constant as TOML: bare when it reads back to the same text.
+std::string constant_toml(const std::string& text) {
+  if (text == "true" || text == "false") return text;
+  std::int64_t i = 0;
+  auto [ie, iec] = std::from_chars(text.data(), text.data() + text.size(), i);
+  if (iec == std::errc() && ie == text.data() + text.size() && std::to_string(i) == text)
+    return text;
+  double d = 0;
+  auto [de, dec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (dec == std::errc() && de == text.data() + text.size() && std::isfinite(d) &&
+      fmt::format("{}", d) == text && text.find_first_of(".eE") != std::string::npos)
+    return text;
+  return quoted(text);
+}
+
+std::string generator_toml(const Generator& g) {
+  std::string out = fmt::format("generator = {}\n", quoted(generator_name(g)));
+  if (auto* k = std::get_if<Constant>(&g)) out += "value = " + constant_toml(k->text) + "\n";
+  if (auto* k = std::get_if<Counter>(&g)) {
+    out += fmt::format("start = {}\nstep = {}\n", num(k->start), num(k->step));
+    if (k->wrap) out += fmt::format("wrap = {}\n", num(*k->wrap));
+  }
+  if (auto* k = std::get_if<Ramp>(&g))
+    out +=
+        fmt::format("from = {}\nto = {}\nperiod = {}\n", num(k->from), num(k->to), dur(k->period));
+  if (auto* k = std::get_if<Sine>(&g))
+    out += fmt::format("amplitude = {}\noffset = {}\nperiod = {}\n", num(k->amplitude),
+                       num(k->offset), dur(k->period));
+  if (auto* k = std::get_if<Square>(&g))
+    out += fmt::format("low = {}\nhigh = {}\nperiod = {}\nduty = {}\n", num(k->low), num(k->high),
+                       dur(k->period), num(k->duty));
+  if (auto* k = std::get_if<RandomWalk>(&g))
+    out += fmt::format("seed = {}\nstart = {}\nstep = {}\nmin = {}\nmax = {}\n", k->seed,
+                       num(k->start), num(k->step), num(k->min), num(k->max));
+  if (auto* k = std::get_if<Toggle>(&g))
+    out += fmt::format("period = {}\ninitial = {}\n", dur(k->period), k->initial);
+  if (auto* k = std::get_if<Copy>(&g)) out += fmt::format("source = {}\n", quoted(k->source));
+  return out;
+}
+
+std::string string_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + quoted(v[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+s7::AreaKey area_key(const s7::Address& a) {
+  return s7::AreaKey{a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}};
+}
+
+std::size_t area_bytes(const AreaSpec& a) {
+  bool tc = a.area == s7::Area::timers || a.area == s7::Area::counters;
+  return tc ? std::size_t{a.size} * 2 : a.size;
+}
+
+std::uint32_t store_offset(const s7::Address& a) {
+  bool tc = a.area == s7::Area::timers || a.area == s7::Area::counters;
+  return tc ? a.offset * 2 : a.offset;
+}
+
+bool numeric_type(s7::DataType t) {
+  using D = s7::DataType;
+  switch (t) {
+    case D::Bool:
+    case D::Byte:
+    case D::Word:
+    case D::DWord:
+    case D::LWord:
+    case D::SInt:
+    case D::USInt:
+    case D::Int:
+    case D::UInt:
+    case D::DInt:
+    case D::UDInt:
+    case D::LInt:
+    case D::ULInt:
+    case D::Real:
+    case D::LReal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+PlcConfig course_config() {
+  PlcConfig c;
+  c.areas = {{s7::Area::db, 1, 64}};
+  c.read_only = {"DB1.DBB11"};
+  c.fields = {
+      {"counter", "DB1.DBD0:DINT", Counter{0, 1, std::nullopt}},
+      {"temperature", "DB1.DBW4:INT", Constant{"25"}},
+      {"pressure", "DB1.DBD6:REAL", Constant{"1.23"}},
+      {"alarm", "DB1.DBX10.0", Toggle{std::chrono::milliseconds(500), true}},
+      {"mode_ro", "DB1.DBB11", Constant{"7"}},
+      {"setpoint_int", "DB1.DBW20:INT", NoGenerator{}},
+      {"setpoint_real", "DB1.DBD22:REAL", NoGenerator{}},
+      {"cmd_start", "DB1.DBX26.0", NoGenerator{}},
+      {"cmd_stop", "DB1.DBX26.1", NoGenerator{}},
+      {"mode", "DB1.DBB27", NoGenerator{}},
+  };
+  c.watch = {"setpoint_int", "setpoint_real", "cmd_start", "cmd_stop", "mode"};
+  return c;
+}
+
+s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
+  Lines lines;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, filename);
+  } catch (const toml::parse_error& e) {
+    return s7::Error(
+        s7::Errc::invalid_argument,
+        fmt::format("{}:{}: syntax: {}", filename, e.source().begin.line, e.description()));
+  }
+  Reader reader(filename, lines);
+  auto c = reader.read(root);
+  if (!c) return c.error();
+  if (auto r = validate_with(*c, filename, lines); !r) return r.error();
+  return c;
+}
+
+s7::Result<PlcConfig> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return s7::Error(s7::Errc::invalid_argument, fmt::format("{}: cannot read the file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
+  return validate_with(c, filename, Lines{});
+}
+
+std::string format_config(const PlcConfig& c) {
+  std::string o;
+  o += "# s7log fakeplc configuration (TOML). Start it with: s7log fakeplc --config <this file>\n";
+  o += "# Reference: docs/fakeplc.md. Durations are strings like \"500ms\", \"10s\", \"2min\".\n";
+  o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
+       "C3.\n\n";
+  o += "# Fields whose changes (by a client) print one line: WRITE: {'name': value, ...}\n";
+  o += "watch = " + string_list(c.watch) + "\n";
+  o += "# Address ranges clients may not write (item error 0x03; the write is not stored).\n";
+  o += "read_only = " + string_list(c.read_only) + "\n\n";
+  o += "[plc]\n";
+  o += fmt::format("host = {}            # listen address (--host)\n", quoted(c.host));
+  o += fmt::format("port = {}                    # TCP port (--port); S7 PLCs use 102\n", c.port);
+  o += fmt::format("rack = {}\nslot = {}\n", c.rack, c.slot);
+  o += fmt::format("enforce_rack_slot = {}     # refuse connections for another rack/slot\n",
+                   c.enforce_rack_slot);
+  o += fmt::format("max_pdu = {}                  # 240, 480 or 960\n", c.max_pdu);
+  o += fmt::format("max_parallel = {}               # parallel jobs (AmQ) offered\n",
+                   c.max_parallel);
+  o += fmt::format("tick = {}                # generators step once per tick\n", dur(c.tick));
+  o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
+                   quoted(c.run ? "run" : "stop"));
+  o += "[plc.identity]                  # served through SZL 0x0011 / 0x001C\n";
+  o += fmt::format("order_code = {}\nmodule_name = {}\nserial_number = {}\n\n",
+                   quoted(c.order_code), quoted(c.module_name), quoted(c.serial_number));
+  o += "# Memory areas: DB (with number), M, I, Q (size in bytes), T, C (size in "
+       "timers/counters).\n";
+  for (const auto& a : c.areas) {
+    o += "[[areas]]\n";
+    o += fmt::format("area = {}\n", quoted(area_name(a.area)));
+    if (a.area == s7::Area::db) o += fmt::format("number = {}\n", a.db);
+    o += fmt::format("size = {}\n\n", a.size);
+  }
+  o += "# Fields: a name, an address and a generator. Generators (see docs/fakeplc.md):\n";
+  o += "#   none (clients write it), constant (value), counter (start, step, wrap),\n";
+  o += "#   ramp (from, to, period), sine (amplitude, offset, period),\n";
+  o += "#   square (low, high, period, duty), random_walk (seed, start, step, min, max),\n";
+  o += "#   toggle (period, initial), copy (source = another field).\n";
+  for (const auto& f : c.fields) {
+    o += fmt::format("[fields.{}]\n", f.name);
+    o += fmt::format("address = {}\n", quoted(f.address));
+    o += generator_toml(f.generator) + "\n";
+  }
+  o += "# Fault injection timeline (times from start). Kinds: drop (every), refuse, delay "
+       "(delay),\n";
+  o += "# item_error (field, code), stop. Keys: start, duration, every. Example:\n";
+  o += "# [[faults]]\n# kind = \"delay\"\n# start = \"10s\"\n# duration = \"5s\"\n# delay = "
+       "\"200ms\"\n";
+  for (const auto& f : c.faults) {
+    o += "\n[[faults]]\n";
+    o += fmt::format("kind = {}\nstart = {}\n", quoted(to_string(f.kind)), dur(f.start));
+    if (f.duration) o += fmt::format("duration = {}\n", dur(*f.duration));
+    if (f.every) o += fmt::format("every = {}\n", dur(*f.every));
+    if (f.kind == FaultKind::delay) o += fmt::format("delay = {}\n", dur(f.delay));
+    if (f.kind == FaultKind::item_error)
+      o += fmt::format("field = {}\ncode = 0x{:02X}\n", quoted(f.field), f.code);
+  }
+  return o;
+}
+
+s7::ServerOptions server_options(const PlcConfig& c) {
+  s7::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.max_pdu = c.max_pdu;
+  o.max_parallel = c.max_parallel;
+  if (c.enforce_rack_slot) {
+    o.enforce_rack = c.rack;
+    o.enforce_slot = c.slot;
+  }
+  o.identity.order_code = c.order_code;
+  o.identity.module_name = c.module_name;
+  o.identity.serial_number = c.serial_number;
+  return o;
+}
+
+}  // namespace sim

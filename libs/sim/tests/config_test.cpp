@@ -1,0 +1,229 @@
+// Tests of the fake PLC config: TOML parsing, errors with file:line: key, print-config round trip.
+#include "sim/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace std::chrono_literals;
+
+namespace sim {
+namespace {
+
+std::string error_of(std::string_view toml) {
+  auto c = parse_config(toml, "plc.toml");
+  return c.ok() ? std::string("(no error)") : c.error().what();
+}
+
+TEST(CourseConfig, IsValid) {
+  EXPECT_TRUE(validate_config(course_config(), "course").ok());
+}
+
+TEST(PrintConfig, ParsesBackToTheCourseSetup) {
+  std::string text = format_config(course_config());
+  auto c = parse_config(text, "printed.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what() << "\n" << text;
+  EXPECT_EQ(*c, course_config());
+}
+
+TEST(PrintConfig, RoundTripsEveryGeneratorAndFault) {
+  PlcConfig c = course_config();
+  c.areas.push_back({s7::Area::merkers, 0, 32});
+  c.areas.push_back({s7::Area::timers, 0, 4});
+  c.fields.push_back({"ramp", "MW0", Ramp{-5, 5.5, 3s}});
+  c.fields.push_back({"sine", "MD2:REAL", Sine{2, 10, 1500ms}});
+  c.fields.push_back({"square", "MB6", Square{1, 9, 4s, 0.25}});
+  c.fields.push_back({"walk", "MD8:REAL", RandomWalk{99, 3, 0.5, -1, 7}});
+  c.fields.push_back({"blink", "M12.3", Toggle{2s, false}});
+  c.fields.push_back({"echo", "MW14", Copy{"setpoint_int"}});
+  c.fields.push_back({"wrapped", "MW16", Counter{5, 3, 50.0}});
+  c.fields.push_back({"name", "MB18:STRING[8]", Constant{"hi \"you\""}});
+  c.fields.push_back({"timer", "T1", NoGenerator{}});
+  c.read_only.push_back("MB6");
+  c.run = false;
+  c.enforce_rack_slot = false;
+  c.max_pdu = 480;
+  c.tick = 250ms;
+  c.faults.push_back(*parse_drop_every("10s"));
+  c.faults.push_back(*parse_refuse("5s..15s"));
+  c.faults.push_back(*parse_delay("200ms"));
+  c.faults.push_back(*parse_item_error("pressure=0x05"));
+  c.faults.push_back(*parse_stop("10s", "5s"));
+  ASSERT_TRUE(validate_config(c, "x").ok()) << validate_config(c, "x").error().what();
+  auto back = parse_config(format_config(c), "printed.toml");
+  ASSERT_TRUE(back.ok()) << back.error().what() << "\n" << format_config(c);
+  EXPECT_EQ(*back, c);
+}
+
+TEST(ParseConfig, ExampleFileIsValid) {
+  std::ifstream in(S7LOG_SOURCE_DIR "/examples/fakeplc.toml");
+  ASSERT_TRUE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto c = parse_config(ss.str(), "fakeplc.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  EXPECT_FALSE(c->fields.empty());
+}
+
+TEST(ParseConfig, EmptyFileIsTheCourseSetup) {
+  auto c = parse_config("", "empty.toml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, course_config());
+}
+
+TEST(ParseConfig, ReadsServerSettings) {
+  auto c = parse_config(R"(
+[plc]
+port = 2102
+rack = 0
+slot = 2
+max_pdu = 240
+max_parallel = 3
+tick = "100ms"
+state = "stop"
+enforce_rack_slot = false
+[plc.identity]
+order_code = "6ES7 214-1AG40-0XB0"
+)",
+                        "plc.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  EXPECT_EQ(c->port, 2102);
+  EXPECT_EQ(c->slot, 2);
+  EXPECT_EQ(c->max_pdu, 240);
+  EXPECT_EQ(c->max_parallel, 3);
+  EXPECT_EQ(c->tick, 100ms);
+  EXPECT_FALSE(c->run);
+  EXPECT_FALSE(c->enforce_rack_slot);
+  EXPECT_EQ(c->order_code, "6ES7 214-1AG40-0XB0");
+  auto opts = server_options(*c);
+  EXPECT_FALSE(opts.enforce_slot.has_value());
+  EXPECT_EQ(opts.identity.order_code, "6ES7 214-1AG40-0XB0");
+}
+
+TEST(ParseConfig, FieldsKeepFileOrder) {
+  auto c = parse_config(R"(
+[[areas]]
+area = "DB"
+number = 2
+size = 8
+[fields.zeta]
+address = "DB2.DBB0"
+[fields.alpha]
+address = "DB2.DBB1"
+)",
+                        "plc.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  ASSERT_EQ(c->fields.size(), 2u);
+  EXPECT_EQ(c->fields[0].name, "zeta");
+  EXPECT_EQ(c->fields[1].name, "alpha");
+  EXPECT_TRUE(c->watch.empty());
+  EXPECT_TRUE(c->read_only.empty());
+}
+
+TEST(ParseConfigErrors, UnknownGeneratorNamesFileLineAndKey) {
+  std::string e = error_of(R"([[areas]]
+area = "DB"
+number = 1
+size = 64
+
+[fields.pressure]
+address = "DB1.DBD6:REAL"
+generator = "sinus"
+)");
+  EXPECT_EQ(e.rfind("plc.toml:8: fields.pressure.generator: unknown generator \"sinus\"", 0), 0u)
+      << e;
+}
+
+TEST(ParseConfigErrors, SyntaxErrorHasLine) {
+  std::string e = error_of("[plc]\nport = \n");
+  EXPECT_EQ(e.rfind("plc.toml:2: syntax:", 0), 0u) << e;
+}
+
+TEST(ParseConfigErrors, BadAddressNamesTheKey) {
+  std::string e = error_of("[fields.x]\naddress = \"DB1.DBQ4\"\n");
+  EXPECT_EQ(e.rfind("plc.toml:2: fields.x.address:", 0), 0u) << e;
+}
+
+TEST(ParseConfigErrors, FieldMustFitItsArea) {
+  std::string e = error_of(
+      "[[areas]]\narea = \"DB\"\nnumber = 1\nsize = 4\n[fields.x]\naddress = \"DB1.DBD2\"\n");
+  EXPECT_EQ(e.rfind("plc.toml:6: fields.x.address:", 0), 0u) << e;
+  EXPECT_NE(e.find("4 bytes"), std::string::npos) << e;
+}
+
+TEST(ParseConfigErrors, AreaMustBeDeclared) {
+  std::string e =
+      error_of("[[areas]]\narea = \"M\"\nsize = 4\n[fields.x]\naddress = \"DB3.DBB0\"\n");
+  EXPECT_NE(e.find("DB3 is not declared"), std::string::npos) << e;
+}
+
+TEST(ParseConfigErrors, UnknownKeyIsRejected) {
+  std::string e = error_of("[plc]\nprot = 102\n");
+  EXPECT_EQ(e.rfind("plc.toml:2: plc.prot: unknown key", 0), 0u) << e;
+  std::string g = error_of(
+      "[[areas]]\narea=\"M\"\nsize=4\n[fields.x]\naddress=\"MW0\"\ngenerator=\"counter\"\nperiod="
+      "\"1s\"\n");
+  EXPECT_EQ(
+      g.rfind(
+          "plc.toml:7: fields.x.period: unknown key (generator counter takes start, step, wrap)",
+          0),
+      0u)
+      << g;
+}
+
+TEST(ParseConfigErrors, MaxPduMustBeAStandardSize) {
+  std::string e = error_of("[plc]\nmax_pdu = 500\n");
+  EXPECT_EQ(e.rfind("plc.toml:2: plc.max_pdu:", 0), 0u) << e;
+}
+
+TEST(ParseConfigErrors, CopySourceMustExistAndNotLoop) {
+  std::string base = "[[areas]]\narea=\"M\"\nsize=8\n";
+  std::string missing =
+      error_of(base + "[fields.a]\naddress=\"MB0\"\ngenerator=\"copy\"\nsource=\"zz\"\n");
+  EXPECT_NE(missing.find("fields.a.source: no field named \"zz\""), std::string::npos) << missing;
+  std::string loop = error_of(base +
+                              "[fields.a]\naddress=\"MB0\"\ngenerator=\"copy\"\nsource=\"b\"\n"
+                              "[fields.b]\naddress=\"MB1\"\ngenerator=\"copy\"\nsource=\"a\"\n");
+  EXPECT_NE(loop.find("copy loop"), std::string::npos) << loop;
+}
+
+TEST(ParseConfigErrors, GeneratorNeedsNumericField) {
+  std::string e = error_of(
+      "[[areas]]\narea=\"M\"\nsize=16\n[fields.s]\naddress=\"MB0:STRING[4]\"\ngenerator="
+      "\"sine\"\n");
+  EXPECT_NE(e.find("fields.s.generator: generator sine needs a number or BOOL field"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ParseConfigErrors, ConstantMustFitItsType) {
+  std::string e = error_of(
+      "[[areas]]\narea=\"M\"\nsize=4\n[fields.b]\naddress=\"MB0\"\ngenerator=\"constant\"\nvalue="
+      "300\n");
+  EXPECT_EQ(e.rfind("plc.toml:7: fields.b.value:", 0), 0u) << e;
+}
+
+TEST(ParseConfigErrors, WatchNamesMustExist) {
+  std::string e = error_of("watch = [\"nope\"]\n");
+  EXPECT_EQ(e.rfind("plc.toml:1: watch[0]: no field named \"nope\"", 0), 0u) << e;
+}
+
+TEST(ParseConfigErrors, FaultsAreChecked) {
+  std::string kind = error_of("[[faults]]\nkind = \"explode\"\n");
+  EXPECT_EQ(kind.rfind("plc.toml:2: faults[0].kind: unknown fault \"explode\"", 0), 0u) << kind;
+  std::string field = error_of("[[faults]]\nkind = \"item_error\"\nfield = \"nope\"\n");
+  EXPECT_NE(field.find("faults[0].field: no field named \"nope\""), std::string::npos) << field;
+  std::string every =
+      error_of("[[faults]]\nkind = \"refuse\"\nduration = \"5s\"\nevery = \"2s\"\n");
+  EXPECT_NE(every.find("duration must be shorter than every"), std::string::npos) << every;
+}
+
+TEST(LoadConfig, MissingFileSaysSo) {
+  auto c = load_config("/nonexistent/plc.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().what().find("/nonexistent/plc.toml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sim
