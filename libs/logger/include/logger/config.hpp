@@ -1,0 +1,57 @@
+// logger.toml: the PLC connection, interval, output, rotation, dialect and tags, validated at load.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logger/backoff.hpp"
+#include "logger/csv.hpp"
+#include "logger/rotation.hpp"
+#include "logger/sample.hpp"
+#include "s7/client.hpp"
+#include "s7/error.hpp"
+
+namespace logger {
+
+// Everything `s7log run` needs. Defaults are the course's setup.
+struct LoggerConfig {
+  s7::ClientOptions plc = course_plc();
+  std::chrono::nanoseconds interval = std::chrono::seconds(1);
+  std::string out = "log.csv";
+  Rotation rotate = Rotation::none;
+  Dialect dialect = Dialect::course;
+  bool quality = false;
+  std::vector<std::string> on_change;
+  std::map<std::string, double> deadband;
+  std::vector<TagInfo> tags;  // empty: the course's five
+  std::size_t buffer_rows = 100'000;
+  bool fsync = false;
+  BackoffPolicy backoff;
+
+  // 127.0.0.1:1102, rack 0, slot 1.
+  static s7::ClientOptions course_plc();
+};
+
+// Which keys a file set (so command-line flags override only what they name).
+struct LoadedConfig {
+  LoggerConfig config;
+  bool has_tags = false;
+};
+
+// Parses TOML text. Errors read "<source>:<line>: <key>: <message>" (Errc::invalid_argument);
+// unknown keys are errors too (a typo must not silently fall back to a default).
+s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source = "config");
+s7::Result<LoadedConfig> load_config(const std::string& path);
+
+// The course's setup as a commented logger.toml (what `s7log run --print-config` prints).
+std::string sample_config();
+
+// Cross-field checks (interval > 0, tags valid, on_change/deadband names exist).
+s7::Result<void> validate(const LoggerConfig& c);
+
+}  // namespace logger

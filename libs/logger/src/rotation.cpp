@@ -1,0 +1,66 @@
+// File name patterns: strftime in local time, default hourly/daily names.
+#include "logger/rotation.hpp"
+
+#include <ctime>
+
+namespace logger {
+
+std::optional<Rotation> parse_rotation(std::string_view text) {
+  if (text == "none" || text.empty()) return Rotation::none;
+  if (text == "hourly") return Rotation::hourly;
+  if (text == "daily") return Rotation::daily;
+  return std::nullopt;
+}
+
+std::string_view to_string(Rotation r) {
+  switch (r) {
+    case Rotation::none:
+      return "none";
+    case Rotation::hourly:
+      return "hourly";
+    case Rotation::daily:
+      return "daily";
+  }
+  return "?";
+}
+
+std::string file_pattern(std::string_view out, Rotation rotation) {
+  if (rotation == Rotation::none || out.find('%') != std::string_view::npos)
+    return std::string(out);
+  std::string_view fields = rotation == Rotation::hourly ? "_%Y%m%d_%H" : "_%Y%m%d";
+  auto slash = out.find_last_of("/\\");
+  auto dot = out.rfind('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash) ||
+      dot == (slash == std::string_view::npos ? 0 : slash + 1))
+    return std::string(out) + std::string(fields);
+  return std::string(out.substr(0, dot)) + std::string(fields) + std::string(out.substr(dot));
+}
+
+std::tm local_tm(std::chrono::system_clock::time_point ts) {
+  std::time_t t = std::chrono::system_clock::to_time_t(ts);
+  std::tm tm{};
+#ifdef _WIN32
+  localtime_s(&tm, &t);
+#else
+  localtime_r(&t, &tm);
+#endif
+  return tm;
+}
+
+std::string expand_pattern(std::string_view pattern, std::chrono::system_clock::time_point ts) {
+  if (pattern.find('%') == std::string_view::npos) return std::string(pattern);
+  std::tm tm = local_tm(std::chrono::floor<std::chrono::seconds>(ts));
+  std::string fmt(pattern);
+  std::string out(fmt.size() + 128, '\0');
+  for (int tries = 0; tries < 4; ++tries) {
+    std::size_t n = std::strftime(out.data(), out.size(), fmt.c_str(), &tm);
+    if (n > 0) {
+      out.resize(n);
+      return out;
+    }
+    out.resize(out.size() * 4);
+  }
+  return fmt;
+}
+
+}  // namespace logger

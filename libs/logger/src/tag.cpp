@@ -1,0 +1,78 @@
+// The course's tags and `name=ADDRESS` parsing.
+#include "logger/tag.hpp"
+
+#include <charconv>
+#include <set>
+
+namespace logger {
+
+namespace {
+TagInfo make(std::string name, std::string_view address) {
+  auto a = s7::parse_address(address);
+  return TagInfo{std::move(name), a ? *a : s7::Address{}};
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+std::vector<TagInfo> course_tags() {
+  return {make("counter", "DB1.DBD0:DINT"), make("temperature", "DB1.DBW4:INT"),
+          make("pressure", "DB1.DBD6:REAL"), make("alarm", "DB1.DBX10.0:BOOL"),
+          make("mode_ro", "DB1.DBB11:BYTE")};
+}
+
+s7::Result<TagInfo> parse_tag_spec(std::string_view spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string_view::npos)
+    return s7::Error(
+        s7::Errc::invalid_argument,
+        "tag '" + std::string(spec) + "': expected name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT");
+  auto name = trim(spec.substr(0, eq));
+  auto address = trim(spec.substr(eq + 1));
+  if (name.empty())
+    return s7::Error(s7::Errc::invalid_argument,
+                     "tag '" + std::string(spec) + "': the name before '=' is empty");
+  auto a = s7::parse_address(address);
+  if (!a)
+    return s7::Error(s7::Errc::address_syntax,
+                     "tag '" + std::string(name) + "': " + a.error().what());
+  return TagInfo{std::string(name), *a};
+}
+
+s7::Result<void> validate_tags(const std::vector<TagInfo>& tags) {
+  std::set<std::string> seen;
+  for (const auto& t : tags) {
+    if (t.name.empty()) return s7::Error(s7::Errc::invalid_argument, "a tag has an empty name");
+    if (t.name == "ts" || t.name == "quality")
+      return s7::Error(s7::Errc::invalid_argument,
+                       "tag '" + t.name + "': the name is taken by a built-in column");
+    for (char c : t.name)
+      if (static_cast<unsigned char>(c) < 0x20)
+        return s7::Error(s7::Errc::invalid_argument,
+                         "tag '" + t.name + "': control characters are not allowed in names");
+    if (!seen.insert(t.name).second)
+      return s7::Error(s7::Errc::invalid_argument, "tag '" + t.name + "' is defined twice");
+  }
+  return {};
+}
+
+s7::Result<std::pair<std::string, double>> parse_name_number(std::string_view spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string_view::npos)
+    return s7::Error(s7::Errc::invalid_argument,
+                     "'" + std::string(spec) + "': expected name=number, e.g. pressure=0.5");
+  auto name = trim(spec.substr(0, eq));
+  auto num = trim(spec.substr(eq + 1));
+  double v = 0;
+  auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (name.empty() || ec != std::errc() || end != num.data() + num.size() || v < 0)
+    return s7::Error(s7::Errc::invalid_argument,
+                     "'" + std::string(spec) + "': expected name=number (>= 0), e.g. pressure=0.5");
+  return std::pair<std::string, double>{std::string(name), v};
+}
+
+}  // namespace logger

@@ -1,0 +1,123 @@
+// logger.toml parsing: values, errors with file:line: key:, and the sample config round trip.
+#include "logger/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "logger/tag.hpp"
+
+TEST(Config, SampleConfigParsesBackToTheCourseSetup) {
+  auto r = logger::parse_config(logger::sample_config(), "sample.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  const auto& c = r->config;
+  EXPECT_EQ(c.plc.host, "127.0.0.1");
+  EXPECT_EQ(c.plc.port, 1102);
+  EXPECT_EQ(c.plc.rack, 0);
+  EXPECT_EQ(c.plc.slot, 1);
+  EXPECT_EQ(c.interval, std::chrono::seconds(1));
+  EXPECT_EQ(c.out, "log.csv");
+  ASSERT_TRUE(r->has_tags);
+  ASSERT_EQ(c.tags.size(), 5u);
+  EXPECT_EQ(c.tags[0].name, "counter");
+  EXPECT_EQ(c.tags[3].address, logger::course_tags()[3].address);
+  EXPECT_EQ(c.tags[4].name, "mode_ro");
+}
+
+TEST(Config, ReadsEveryOption) {
+  auto r = logger::parse_config(R"(
+[plc]
+host = "10.0.0.5"
+port = 102
+rack = 0
+slot = 2
+type = "pg"
+timeout = "1500ms"
+[log]
+interval = "0.5s"
+out = "data/plant.csv"
+rotate = "daily"
+csv_dialect = "excel-da"
+quality = true
+on_change = ["alarm"]
+buffer_rows = 10
+fsync = true
+[reconnect]
+initial = "1s"
+max = "10s"
+jitter = 0.1
+[[tag]]
+name = "alarm"
+address = "DB1.DBX10.0"
+[[tag]]
+name = "pressure"
+address = "DB1.DBD6:REAL"
+deadband = 0.5
+)",
+                                "x.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  const auto& c = r->config;
+  EXPECT_EQ(c.plc.host, "10.0.0.5");
+  EXPECT_EQ(c.plc.slot, 2);
+  EXPECT_EQ(c.plc.type, s7::ConnectionType::pg);
+  EXPECT_EQ(c.plc.request_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(c.interval, std::chrono::milliseconds(500));
+  EXPECT_EQ(c.rotate, logger::Rotation::daily);
+  EXPECT_EQ(c.dialect, logger::Dialect::excel_da);
+  EXPECT_TRUE(c.quality);
+  EXPECT_TRUE(c.fsync);
+  EXPECT_EQ(c.buffer_rows, 10u);
+  EXPECT_EQ(c.on_change, std::vector<std::string>{"alarm"});
+  EXPECT_EQ(c.deadband.at("pressure"), 0.5);
+  EXPECT_EQ(c.backoff.cap, std::chrono::seconds(10));
+  EXPECT_EQ(c.tags.size(), 2u);
+}
+
+TEST(Config, BadValueNamesFileLineAndKey) {
+  auto r = logger::parse_config("[log]\n\ninterval = \"fast\"\n", "logger.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(),
+            "logger.toml:3: log.interval: expected a duration like \"500ms\", \"1s\" or \"2min\"");
+}
+
+TEST(Config, BadAddressNamesTheTag) {
+  auto r = logger::parse_config("[[tag]]\nname = \"x\"\naddress = \"DB1.DBQ4\"\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what().rfind("l.toml:3: tag[1].address: ", 0), 0u) << r.error().what();
+}
+
+TEST(Config, UnknownKeyIsAnError) {
+  auto r = logger::parse_config("[plc]\nhost = \"a\"\nprot = 102\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what().rfind("l.toml:3: plc.prot: unknown key", 0), 0u) << r.error().what();
+}
+
+TEST(Config, TomlSyntaxErrorNamesTheLine) {
+  auto r = logger::parse_config("[plc]\nport = \n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what().rfind("l.toml:2: ", 0), 0u) << r.error().what();
+}
+
+TEST(Config, PortOutOfRangeIsAnError) {
+  auto r = logger::parse_config("[plc]\nport = 70000\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "l.toml:2: plc.port: must be between 1 and 65535");
+}
+
+TEST(Config, DuplicateTagNameIsAnError) {
+  auto r = logger::parse_config(
+      "[[tag]]\nname = \"a\"\naddress = \"MW0\"\n[[tag]]\nname = \"a\"\naddress = \"MW2\"\n",
+      "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "l.toml:5: tag[2].name: tag 'a' is defined twice");
+}
+
+TEST(Config, OnChangeMustNameATag) {
+  auto r = logger::parse_config("[log]\non_change = [\"alarms\"]\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "l.toml:2: log.on_change: no tag named 'alarms'");
+}
+
+TEST(Config, MissingFileIsAnError) {
+  auto r = logger::load_config("/nonexistent/logger.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().what().find("/nonexistent/logger.toml"), std::string::npos);
+}

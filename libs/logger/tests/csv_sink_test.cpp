@@ -1,0 +1,206 @@
+// CSV file sink: append, header mismatch, rotation without loss, buffering on failure, repair.
+#include "logger/csv_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "fake_reader.hpp"
+#include "logger/clock.hpp"
+#include "logger/logger.hpp"
+#include "logger/tag.hpp"
+#include "test_dir.hpp"
+
+using logger::testing::slurp;
+using logger::testing::spit;
+using logger::testing::TempDir;
+
+namespace {
+struct Tz {
+  explicit Tz(const char* zone) {
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+};
+const Tz kCopenhagen("Europe/Copenhagen");
+const std::chrono::system_clock::time_point kTs{std::chrono::seconds(1795511703)};  // 10:15:03
+const std::string kHeader = "ts,counter\r\n";
+
+logger::CsvSinkOptions opts(const std::string& pattern) {
+  logger::CsvSinkOptions o;
+  o.pattern = pattern;
+  return o;
+}
+std::vector<logger::TagInfo> one_tag() {
+  return {logger::TagInfo{"counter", *s7::parse_address("DB1.DBD0:DINT")}};
+}
+logger::Sample sample(int k, std::chrono::seconds offset = std::chrono::seconds(0)) {
+  logger::Sample s;
+  s.ts = kTs + offset;
+  s.values = {{s7::Value(std::int64_t{k})}};
+  return s;
+}
+struct Sink {
+  logger::Stats stats;
+  std::vector<std::string> messages;
+  logger::CsvSink sink;
+  explicit Sink(logger::CsvSinkOptions o)
+      : sink(std::move(o), &stats, [this](const std::string& m) { messages.push_back(m); }) {
+    EXPECT_TRUE(sink.open(one_tag()).ok());
+  }
+  bool said(std::string_view part) const {
+    for (const auto& m : messages)
+      if (m.find(part) != std::string::npos) return true;
+    return false;
+  }
+};
+}  // namespace
+
+TEST(CsvSink, NewFileGetsHeaderAndRows) {
+  TempDir d;
+  Sink s(opts(d / "log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  ASSERT_TRUE(s.sink.write(sample(2, std::chrono::seconds(1))).ok());
+  EXPECT_EQ(slurp(d / "log.csv"), kHeader + "2026-11-24T10:15:03,1\r\n2026-11-24T10:15:04,2\r\n");
+}
+
+TEST(CsvSink, RowsAreOnDiskBeforeWriteReturns) {
+  TempDir d;
+  Sink s(opts(d / "log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  EXPECT_EQ(slurp(d / "log.csv"), kHeader + "2026-11-24T10:15:03,1\r\n");  // no close needed
+}
+
+TEST(CsvSink, SameHeaderAppends) {
+  TempDir d;
+  spit(d / "log.csv", kHeader + "2026-11-24T10:00:00,0\r\n");
+  Sink s(opts(d / "log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  EXPECT_EQ(slurp(d / "log.csv"), kHeader + "2026-11-24T10:00:00,0\r\n2026-11-24T10:15:03,1\r\n");
+}
+
+TEST(CsvSink, DifferentHeaderStartsAFileBesideItAndSaysSo) {
+  TempDir d;
+  spit(d / "log.csv", "ts,other\r\nx,y\r\n");
+  Sink s(opts(d / "log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  EXPECT_EQ(slurp(d / "log.csv"), "ts,other\r\nx,y\r\n");  // never overwritten
+  EXPECT_EQ(slurp(d / "log.1.csv"), kHeader + "2026-11-24T10:15:03,1\r\n");
+  EXPECT_TRUE(s.said("different header; writing to " + (d / "log.1.csv")));
+}
+
+TEST(CsvSink, TornLastRowIsRepairedOnOpen) {
+  TempDir d;
+  spit(d / "log.csv", kHeader + "2026-11-24T10:00:00,0\r\n2026-11-24T10:00:01,");
+  Sink s(opts(d / "log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  EXPECT_EQ(slurp(d / "log.csv"), kHeader + "2026-11-24T10:00:00,0\r\n2026-11-24T10:15:03,1\r\n");
+  EXPECT_TRUE(s.said("removed a partial last row (20 bytes)"));
+}
+
+TEST(CsvSink, HourlyRotationPutsEachSampleInTheFileOfItsOwnTimestamp) {
+  TempDir d;
+  Sink s(opts(d / "log_%Y%m%d_%H.csv"));
+  // 10:59:58, 10:59:59, 11:00:00, 11:00:01
+  for (int k = 0; k < 4; ++k)
+    ASSERT_TRUE(s.sink.write(sample(k, std::chrono::seconds(2695 + k))).ok());
+  EXPECT_EQ(slurp(d / "log_20261124_10.csv"),
+            kHeader + "2026-11-24T10:59:58,0\r\n2026-11-24T10:59:59,1\r\n");
+  EXPECT_EQ(slurp(d / "log_20261124_11.csv"),
+            kHeader + "2026-11-24T11:00:00,2\r\n2026-11-24T11:00:01,3\r\n");
+}
+
+TEST(CsvSink, WriteFailureBuffersThenFlushesInOrder) {
+  TempDir d;
+  spit(d / "blocker", "a regular file, so blocker/log.csv cannot be created");
+  Sink s(opts(d / "blocker/log.csv"));
+  for (int k = 0; k < 3; ++k) ASSERT_TRUE(s.sink.write(sample(k, std::chrono::seconds(k))).ok());
+  EXPECT_EQ(s.sink.buffered(), 3u);
+  EXPECT_EQ(s.stats.buffered_rows.load(), 3u);
+  EXPECT_TRUE(s.said("cannot create " + (d / "blocker/log.csv") + ": Not a directory"));
+  EXPECT_EQ(s.messages.size(), 1u);  // said once, not per retry
+  std::filesystem::remove(d / "blocker");
+  std::filesystem::create_directory(d / "blocker");
+  ASSERT_TRUE(s.sink.write(sample(3, std::chrono::seconds(3))).ok());
+  EXPECT_EQ(s.sink.buffered(), 0u);
+  EXPECT_EQ(slurp(d / "blocker/log.csv"),
+            kHeader +
+                "2026-11-24T10:15:03,0\r\n2026-11-24T10:15:04,1\r\n2026-11-24T10:15:05,2\r\n"
+                "2026-11-24T10:15:06,3\r\n");
+  EXPECT_TRUE(s.said("writable again: wrote 4 buffered rows"));
+}
+
+TEST(CsvSink, PastTheBoundTheOldestRowsAreDroppedAndCounted) {
+  TempDir d;
+  spit(d / "blocker", "x");
+  auto o = opts(d / "blocker/log.csv");
+  o.buffer_rows = 2;
+  Sink s(o);
+  for (int k = 0; k < 5; ++k) ASSERT_TRUE(s.sink.write(sample(k, std::chrono::seconds(k))).ok());
+  EXPECT_EQ(s.sink.dropped(), 3u);
+  EXPECT_EQ(s.stats.dropped_rows.load(), 3u);
+  EXPECT_TRUE(s.said("row buffer full (2 rows)"));
+  std::filesystem::remove(d / "blocker");
+  std::filesystem::create_directory(d / "blocker");
+  ASSERT_TRUE(s.sink.flush().ok());
+  EXPECT_EQ(slurp(d / "blocker/log.csv"),
+            kHeader + "2026-11-24T10:15:06,3\r\n2026-11-24T10:15:07,4\r\n");
+  EXPECT_TRUE(s.said("3 older rows were dropped"));
+}
+
+TEST(CsvSink, DiskFullIsReportedAndRowsStayBuffered) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  Sink s(opts("/dev/full"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  EXPECT_EQ(s.sink.buffered(), 1u);
+  EXPECT_TRUE(s.said("No space left on device"));
+}
+
+TEST(CsvSink, ExcelDaFileStartsWithBomAndAppendsBehindIt) {
+  TempDir d;
+  auto o = opts(d / "log.csv");
+  o.format.dialect = logger::Dialect::excel_da;
+  {
+    Sink s(o);
+    ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  }
+  {
+    Sink s(o);
+    ASSERT_TRUE(s.sink.write(sample(2, std::chrono::seconds(1))).ok());
+    EXPECT_TRUE(s.messages.empty());
+  }
+  EXPECT_EQ(slurp(d / "log.csv"),
+            "\xEF\xBB\xBFts;counter\r\n2026-11-24 10:15:03;1\r\n2026-11-24 10:15:04;2\r\n");
+}
+
+// The whole chain over a DST change: a day of 1 s samples with hourly rotation, no sample
+// lost or written twice at any boundary.
+TEST(CsvSink, HourlyRotationAcrossSpringForwardLosesNothing) {
+  TempDir d;
+  // 2026-03-29T00:00:00Z = 01:00 CET; run three hours (01:00 CET .. 04:59 CEST).
+  logger::FakeClock clock{std::chrono::system_clock::time_point{std::chrono::seconds(1774742400)}};
+  logger::testing::FakeReader reader{&clock};
+  reader.course_db(5, false);
+  logger::Stats stats;
+  auto o = opts(d / "log_%Y%m%d_%H.csv");
+  o.format.quality = false;
+  logger::CsvSink sink(o, &stats, {});
+  logger::RunOptions ro;
+  ro.max_slots = 3 * 3600;
+  logger::Logger lg(reader, clock, logger::course_tags(), ro, logger::Sinks{{&sink}, {}}, stats,
+                    {});
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(lg.run(stop).ok());
+  std::size_t rows = 0;
+  for (const char* name : {"log_20260329_01.csv", "log_20260329_03.csv", "log_20260329_04.csv"}) {
+    std::string text = slurp(d / name);
+    ASSERT_FALSE(text.empty()) << name;
+    std::size_t lines = 0;
+    for (char c : text) lines += c == '\n';
+    EXPECT_EQ(lines, 3601u) << name;  // header + 3600 rows
+    rows += lines - 1;
+  }
+  EXPECT_FALSE(std::filesystem::exists(d / "log_20260329_02.csv"));
+  EXPECT_EQ(rows, 3u * 3600u);
+}

@@ -1,0 +1,87 @@
+// Read plan: merging nearby tags, gaps, areas, lone tags, decoding from merged items.
+#include "logger/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include "logger/tag.hpp"
+
+namespace {
+logger::TagInfo tag(const char* name, const char* addr) {
+  return logger::TagInfo{name, *s7::parse_address(addr)};
+}
+}  // namespace
+
+TEST(BuildPlan, CourseTagsAreOneItemOfTwelveBytes) {
+  auto plan = logger::build_plan(logger::course_tags());
+  ASSERT_EQ(plan.items.size(), 1u);
+  EXPECT_EQ(plan.items[0].offset, 0u);
+  EXPECT_EQ(plan.items[0].length, 12u);
+  EXPECT_EQ(plan.items[0].tags.size(), 5u);
+  // S7ANY: BYTE x12 of DB1 at bit address 0.
+  EXPECT_EQ(plan.items[0].spec.transport, 0x02);
+  EXPECT_EQ(plan.items[0].spec.count, 12);
+  EXPECT_EQ(plan.items[0].spec.db, 1);
+  EXPECT_EQ(plan.items[0].spec.area, 0x84);
+  EXPECT_EQ(plan.items[0].spec.address, 0u);
+}
+
+TEST(BuildPlan, FarApartTagsGetTheirOwnItems) {
+  auto tags = logger::course_tags();
+  tags.push_back(tag("setpoint_int", "DB1.DBW20:INT"));
+  auto plan = logger::build_plan(tags);
+  ASSERT_EQ(plan.items.size(), 2u);  // gap 12..19 is 8 bytes > 4
+  EXPECT_EQ(plan.items[1].offset, 20u);
+  EXPECT_EQ(plan.items[1].spec.address, 160u);
+}
+
+TEST(BuildPlan, SmallGapIsMerged) {
+  auto plan = logger::build_plan({tag("a", "DB2.DBW0:INT"), tag("b", "DB2.DBW6:INT")});
+  ASSERT_EQ(plan.items.size(), 1u);
+  EXPECT_EQ(plan.items[0].length, 8u);
+}
+
+TEST(BuildPlan, DifferentDbsAndAreasAreNotMerged) {
+  auto plan = logger::build_plan(
+      {tag("a", "DB1.DBW0:INT"), tag("b", "DB2.DBW0:INT"), tag("c", "MW0"), tag("d", "MW2")});
+  ASSERT_EQ(plan.items.size(), 3u);
+}
+
+TEST(BuildPlan, ItemsStayWithinTheSizeCap) {
+  std::vector<logger::TagInfo> tags;
+  for (int i = 0; i < 100; ++i)
+    tags.push_back(logger::TagInfo{"t" + std::to_string(i),
+                                   *s7::parse_address("DB3.DBD" + std::to_string(i * 4))});
+  auto plan = logger::build_plan(tags);
+  ASSERT_EQ(plan.items.size(), 2u);  // 400 bytes: 220 + 180 (whole DWORDs, cap 222)
+  EXPECT_EQ(plan.items[0].length, 220u);
+  EXPECT_EQ(plan.items[1].length, 180u);
+}
+
+TEST(BuildPlan, LoneTagsAreNotMerged) {
+  auto plan = logger::build_plan(logger::course_tags(), {}, {2});
+  ASSERT_EQ(plan.items.size(), 3u);  // 0..5, pressure alone, 10..11
+}
+
+TEST(DecodeTag, ReadsEachTagFromTheMergedBytes) {
+  auto tags = logger::course_tags();
+  auto plan = logger::build_plan(tags);
+  s7::Bytes b{0, 0, 0, 42, 0, 25, 0x3F, 0x9D, 0x70, 0xA4, 0x01, 7};
+  auto& item = plan.items[0];
+  EXPECT_EQ(s7::format_value(*logger::decode_tag(tags[0], item, b)), "42");
+  EXPECT_EQ(s7::format_value(*logger::decode_tag(tags[1], item, b)), "25");
+  EXPECT_EQ(s7::format_value(*logger::decode_tag(tags[2], item, b)), "1.23");
+  EXPECT_EQ(s7::format_value(*logger::decode_tag(tags[3], item, b)), "true");
+  EXPECT_EQ(s7::format_value(*logger::decode_tag(tags[4], item, b)), "7");
+}
+
+TEST(DecodeTag, ShortAnswerIsAnError) {
+  auto tags = logger::course_tags();
+  auto plan = logger::build_plan(tags);
+  EXPECT_FALSE(logger::decode_tag(tags[4], plan.items[0], s7::Bytes(4, 0)).ok());
+}
+
+TEST(IsItemError, OnlyPlcItemRefusals) {
+  EXPECT_TRUE(logger::is_item_error(s7::Error(s7::Errc::item_not_found)));
+  EXPECT_TRUE(logger::is_item_error(s7::Error(s7::Errc::item_access_denied)));
+  EXPECT_FALSE(logger::is_item_error(s7::Error(s7::Errc::request_timeout)));
+}
