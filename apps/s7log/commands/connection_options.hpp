@@ -1,0 +1,60 @@
+// Connection options shared by read, write, info and run (--host --port --rack --slot --type
+// --local-tsap --remote-tsap --timeout), their conversion to s7::ClientOptions, exit codes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "s7/address.hpp"
+#include "s7/client.hpp"
+#include "s7/error.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace app {
+
+// Exit codes of the tools: 1 = PLC or connection error, 2 = usage error (bad address, value,
+// option), found before connecting.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitPlc = 1;
+inline constexpr int kExitUsage = 2;
+
+// Raw option texts as CLI11 fills them; validated by make_client_options().
+struct ConnectionArgs {
+  std::string host = "127.0.0.1";
+  std::optional<int> port;  // default: default_port(host)
+  int rack = 0;
+  int slot = 1;
+  std::string type = "op";     // pg | op | basic
+  std::string local_tsap;      // "01.00", "0x0100" or "0100"; empty = default 01.00
+  std::string remote_tsap;     // empty = from type, rack and slot
+  std::string timeout = "3s";  // connect and request timeout (util::parse_duration syntax)
+};
+
+// Adds the options to a (sub)command; values land in `args`.
+void add_connection_options(CLI::App& cmd, ConnectionArgs& args);
+
+// True for "localhost", 127.0.0.0/8 and ::1.
+bool is_loopback_host(std::string_view host);
+// 1102 on loopback (the course's fake PLC listens there, as port 102 needs root), else 102.
+std::uint16_t default_port(std::string_view host);
+// TSAP text: "01.00", "0x0100" or "0100" (hex). nullopt when malformed.
+std::optional<std::uint16_t> parse_tsap(std::string_view text);
+
+// Validates the options. Errors (Errc::invalid_argument) name the option, e.g.
+// "--slot 40: slot must be 0..31".
+s7::Result<s7::ClientOptions> make_client_options(const ConnectionArgs& args);
+
+// Rewrites a library message that starts with the canonical address text so that it starts
+// with the text the user typed ("db1.dbw0: ..." stays recognisable).
+std::string with_typed_address(const std::string& message, const s7::Address& a,
+                               std::string_view typed);
+
+// Prints "s7log: <message>" on stderr.
+void print_error(std::string_view message);
+
+}  // namespace app

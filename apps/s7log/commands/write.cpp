@@ -1,0 +1,89 @@
+// `s7log write`: writes ADDRESS=VALUE pairs to a PLC (BOOLs with bit access, neighbours kept).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../commands.hpp"
+#include "connection_options.hpp"
+#include "s7/address.hpp"
+#include "s7/client.hpp"
+#include "s7/value.hpp"
+
+namespace app {
+namespace {
+
+struct WriteArgs {
+  ConnectionArgs conn;
+  std::vector<std::string> assignments;
+};
+
+int run_write(const WriteArgs& args) {
+  // Every assignment is parsed before connecting: a typo never half-writes a batch.
+  std::vector<std::string> typed;
+  std::vector<s7::Address> addresses;
+  std::vector<s7::Value> values;
+  for (const auto& text : args.assignments) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) {
+      print_error(text + ": expected ADDRESS=VALUE, e.g. DB1.DBW20:INT=123");
+      return kExitUsage;
+    }
+    const std::string addr_text = text.substr(0, eq);
+    auto a = s7::parse_address(addr_text);
+    if (!a) {
+      print_error(a.error().what());
+      return kExitUsage;
+    }
+    auto v = s7::parse_value(*a, std::string_view(text).substr(eq + 1));
+    if (!v) {
+      print_error(addr_text + ": " + v.error().what());
+      return kExitUsage;
+    }
+    typed.push_back(addr_text);
+    addresses.push_back(*a);
+    values.push_back(std::move(*v));
+  }
+  auto options = make_client_options(args.conn);
+  if (!options) {
+    print_error(options.error().what());
+    return kExitUsage;
+  }
+  s7::Client client(*options);
+  if (auto c = client.connect(); !c) {
+    print_error(c.error().what());
+    return kExitPlc;
+  }
+  auto results = client.write_values(addresses, values);
+  client.disconnect();
+  int rc = kExitOk;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i]) {
+      std::printf("%s = %s written\n", typed[i].c_str(), s7::format_value(values[i]).c_str());
+    } else {
+      print_error(with_typed_address(results[i].error().what(), addresses[i], typed[i]));
+      rc = kExitPlc;
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+
+void register_write(CLI::App& app, Runner& selected) {
+  auto args = std::make_shared<WriteArgs>();
+  auto* cmd = app.add_subcommand("write", "Write values to a PLC");
+  add_connection_options(*cmd, args->conn);
+  cmd->add_option("ASSIGNMENT", args->assignments,
+                  "ADDRESS=VALUE pairs, e.g. DB1.DBW20:INT=123 DB1.DBX26.0:BOOL=true")
+      ->required();
+  cmd->footer(
+      "Examples:\n"
+      "  s7log write DB1.DBW20:INT=123 DB1.DBD22:REAL=3.5\n"
+      "  s7log write DB1.DBX26.1:BOOL=true      (bit access: the other bits of byte 26 stay)\n"
+      "Exit codes: 0 ok, 1 PLC or connection error, 2 bad address, value or option.\n");
+  cmd->callback([args, &selected] { selected = [args] { return run_write(*args); }; });
+}
+
+}  // namespace app
