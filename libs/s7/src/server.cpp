@@ -8,17 +8,6 @@
 
 namespace s7 {
 
-void ServerControl::set_item_faults(std::vector<ItemFault> faults) {
-  std::lock_guard lock(mu_);
-  faults_ = std::move(faults);
-  any_faults_.store(!faults_.empty(), std::memory_order_release);
-}
-
-std::vector<ServerControl::ItemFault> ServerControl::item_faults() const {
-  std::lock_guard lock(mu_);
-  return faults_;
-}
-
 namespace {
 
 using asio::ip::tcp;

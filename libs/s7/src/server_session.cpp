@@ -148,6 +148,17 @@ std::string area_text(const AreaKey& k) {
 
 }  // namespace
 
+void ServerControl::set_item_faults(std::vector<ItemFault> faults) {
+  std::lock_guard lock(mu_);
+  faults_ = std::move(faults);
+  any_faults_.store(!faults_.empty(), std::memory_order_release);
+}
+
+std::vector<ServerControl::ItemFault> ServerControl::item_faults() const {
+  std::lock_guard lock(mu_);
+  return faults_;
+}
+
 ServerSession::ServerSession(MemoryStore& memory, const ServerOptions& options,
                              ServerControl& control, const ServerHooks& hooks, std::string peer)
     : memory_(memory),
