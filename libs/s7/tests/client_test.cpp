@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "s7/client.hpp"
+#include "s7/memory.hpp"
+#include "s7/server.hpp"
 
 namespace {
 
@@ -593,6 +595,160 @@ TEST(ClientSzl, CpuStateReadsRunAndStopAndSurvivesAMissingSzl) {
   ASSERT_FALSE(missing);
   EXPECT_TRUE(missing.error().is(Errc::szl_not_available));
   EXPECT_TRUE(c.connected());
+}
+
+// The real in-process server with the course's DB1 (fact sheet §10) and a 4 KiB DB2.
+class ServerFixture : public ::testing::Test {
+ protected:
+  void start(std::uint16_t max_pdu = 960, std::uint16_t max_parallel = 8) {
+    memory_.add_area({s7::Area::db, 1}, 64);
+    memory_.add_area({s7::Area::db, 2}, 4096);
+    memory_.add_read_only({s7::Area::db, 1}, 11, 1);
+    const Bytes course = hex("00 00 00 2A 00 19 3F 9D 70 A4 01 07");
+    ASSERT_TRUE(memory_.poke({s7::Area::db, 1}, 0, course));
+    s7::ServerOptions o;
+    o.port = 0;
+    o.max_pdu = max_pdu;
+    o.max_parallel = max_parallel;
+    server_ = std::make_unique<s7::Server>(memory_, o);
+    auto r = server_->start();
+    ASSERT_TRUE(r) << r.error().what();
+    s7::ClientOptions co;
+    co.port = server_->port();
+    client_ = std::make_unique<s7::Client>(co);
+    auto c = client_->connect();
+    ASSERT_TRUE(c) << c.error().what();
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->stop();
+  }
+  std::vector<s7::Address> parse(std::initializer_list<const char*> texts) {
+    std::vector<s7::Address> out;
+    for (const char* t : texts) {
+      auto a = s7::parse_address(t);
+      EXPECT_TRUE(a) << t;
+      if (a) out.push_back(*a);
+    }
+    return out;
+  }
+
+  s7::MemoryStore memory_;
+  std::unique_ptr<s7::Server> server_;
+  std::unique_ptr<s7::Client> client_;
+};
+
+TEST_F(ServerFixture, NegotiatesPdu960AndEightJobs) {
+  start();
+  EXPECT_EQ(client_->pdu_length(), 960);
+  EXPECT_EQ(client_->max_parallel(), 8);
+}
+
+TEST_F(ServerFixture, ReadsTheCourseValuesInOneMultiItemRequest) {
+  start();
+  auto addrs = parse({"DB1.DBW4", "DB1.DBD6:REAL", "DB1.DBB11", "DB1.DBX10.0", "DB1.DBD0"});
+  auto v = client_->read_values(addrs);
+  ASSERT_EQ(v.size(), 5u);
+  for (auto& x : v) ASSERT_TRUE(x) << x.error().what();
+  EXPECT_EQ(s7::format_value(*v[0]), "25");
+  EXPECT_EQ(s7::format_value(*v[1]), "1.23");
+  EXPECT_EQ(s7::format_value(*v[2]), "7");
+  EXPECT_EQ(s7::format_value(*v[3]), "true");
+  EXPECT_EQ(s7::format_value(*v[4]), "42");
+  EXPECT_EQ(server_->request_count(), 2u);  // setup + one Read Var
+}
+
+TEST_F(ServerFixture, LargeWriteAndReadRoundTripAcrossManyPipelinedRequests) {
+  start(240, 4);
+  Bytes data(4096);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  std::vector<ItemSpec> items{db_bytes(2, 0, 4096)};
+  std::vector<Bytes> payload{data};
+  auto w = client_->write(items, payload);
+  ASSERT_TRUE(w[0]) << w[0].error().what();
+  Bytes stored(4096);
+  ASSERT_TRUE(memory_.peek({s7::Area::db, 2}, 0, stored));
+  EXPECT_EQ(stored, data);
+  auto r = client_->read_bytes(s7::Area::db, 2, 0, 4096);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(*r, data);
+}
+
+TEST_F(ServerFixture, HundredItemsGiveHundredResultsInOrder) {
+  start(240, 2);
+  std::vector<ItemSpec> items;
+  for (std::uint32_t i = 0; i < 100; ++i) items.push_back(db_bytes(2, i * 3, 1));
+  Bytes init(300);
+  for (std::size_t i = 0; i < init.size(); ++i) init[i] = static_cast<std::uint8_t>(i);
+  ASSERT_TRUE(memory_.poke({s7::Area::db, 2}, 0, init));
+  auto r = client_->read(items);
+  ASSERT_EQ(r.size(), 100u);
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    ASSERT_TRUE(r[i]) << r[i].error().what();
+    EXPECT_EQ((*r[i])[0], static_cast<std::uint8_t>(i * 3));
+  }
+}
+
+TEST_F(ServerFixture, TypedWritesRoundTripAndBitWritesKeepNeighbours) {
+  start();
+  ASSERT_TRUE(memory_.poke({s7::Area::db, 1}, 26, hex("F0")));
+  auto addrs = parse({"DB1.DBW20:INT", "DB1.DBD22:REAL", "DB1.DBX26.1:BOOL", "DB1.DBX26.5"});
+  std::vector<s7::Value> values;
+  for (const auto& [a, text] : std::vector<std::pair<s7::Address, const char*>>{
+           {addrs[0], "123"}, {addrs[1], "3.5"}, {addrs[2], "true"}, {addrs[3], "false"}}) {
+    auto v = s7::parse_value(a, text);
+    ASSERT_TRUE(v) << text;
+    values.push_back(*v);
+  }
+  auto w = client_->write_values(addrs, values);
+  for (auto& x : w) ASSERT_TRUE(x) << x.error().what();
+  Bytes b(8);
+  ASSERT_TRUE(memory_.peek({s7::Area::db, 1}, 20, b));
+  EXPECT_EQ(b, hex("00 7B 40 60 00 00 D2 00"));  // 123, 3.5, 0xF0 | bit1 & ~bit5
+  auto r = client_->read_values(addrs);
+  ASSERT_TRUE(r[0] && r[1] && r[2] && r[3]);
+  EXPECT_EQ(s7::format_value(*r[0]), "123");
+  EXPECT_EQ(s7::format_value(*r[1]), "3.5");
+  EXPECT_EQ(s7::format_value(*r[2]), "true");
+  EXPECT_EQ(s7::format_value(*r[3]), "false");
+}
+
+TEST_F(ServerFixture, ItemErrorsArePerItemAndNameTheAddress) {
+  start();
+  auto addrs = parse({"DB1.DBW4", "DB3.DBW0", "DB1.DBW100"});
+  auto r = client_->read_values(addrs);
+  ASSERT_TRUE(r[0]);
+  EXPECT_EQ(s7::format_value(*r[0]), "25");
+  ASSERT_FALSE(r[1]);
+  EXPECT_TRUE(r[1].error().is(Errc::item_not_found));
+  EXPECT_EQ(r[1].error().what(), "DB3.DBW0: DB3 does not exist on the PLC (item error 0x0A)");
+  ASSERT_FALSE(r[2]);
+  EXPECT_TRUE(r[2].error().is(Errc::item_out_of_range));
+  auto ro = parse({"DB1.DBB11"});
+  std::vector<s7::Value> seven{s7::Value(s7::Scalar(std::uint64_t{9}))};
+  auto w = client_->write_values(ro, seven);
+  ASSERT_FALSE(w[0]);
+  EXPECT_TRUE(w[0].error().is(Errc::item_access_denied));
+  EXPECT_NE(w[0].error().what().find("DB1.DBB11: access denied"), std::string::npos);
+  EXPECT_TRUE(client_->connected());
+}
+
+TEST_F(ServerFixture, CpuIdentityAndStateComeFromSzl) {
+  start();
+  auto info = client_->cpu_info();
+  ASSERT_TRUE(info) << info.error().what();
+  const s7::CpuIdentity id;
+  EXPECT_EQ(info->order_code, id.order_code);
+  EXPECT_EQ(info->module_name, id.module_name);
+  EXPECT_EQ(info->as_name, id.as_name);
+  EXPECT_EQ(info->firmware, "V3.2.6");
+  auto state = client_->cpu_state();
+  ASSERT_TRUE(state) << state.error().what();
+  EXPECT_EQ(*state, s7::PlcRunState::run);
+  server_->control().cpu_state = s7::CpuState::stop;
+  state = client_->cpu_state();
+  ASSERT_TRUE(state);
+  EXPECT_EQ(*state, s7::PlcRunState::stop);
 }
 
 }  // namespace
