@@ -225,6 +225,12 @@ TEST(ValueCodec, DateAndTimeIsBcdWithWeekday) {
       decode_fails("DB1.DBB0:DT", {0x2A, 0, 0, 0, 0, 0, 0, 0}).is(s7::Errc::value_out_of_range));
 }
 
+TEST(ValueCodec, UntouchedDateAndTimeShowsAsItIs) {
+  auto v = s7::decode_value(addr("DB1.DBB0:DT"), Bytes(8, 0));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(s7::format_value(*v), "2000-00-00T00:00:00.000");
+}
+
 TEST(ValueCodec, Dtl) {
   expect_codec("DB1.DBB0:DTL", "DTL#2026-11-24T10:15:03.123456789",
                {0x07, 0xEA, 0x0B, 0x18, 0x03, 0x0A, 0x0F, 0x03, 0x07, 0x5B, 0xCD, 0x15},

@@ -34,10 +34,18 @@ struct Value {
 
 // Decodes the value at `a` from `bytes`, which start at the address's byte offset and hold at
 // least byte_size(a) bytes. BOOL elements use bit a.bit (+ index) of those bytes.
+// A single STRING/WSTRING needs only its 2/4-byte header: the current length is clamped to the
+// declared length and to the bytes present. Errors: invalid_argument (too few bytes),
+// value_out_of_range (bytes invalid for the type: BCD nibble > 9, TOD >= 24 h, DTL ns > 999999999).
+// `Value::array` is a.is_array.
 Result<Value> decode_value(const Address& a, std::span<const std::uint8_t> bytes);
 
 // Encodes `v` for `a` into byte_size(a) bytes. For BOOL the other bits of the bytes are 0:
 // callers write BOOLs with BIT access (one item per bit) so neighbours survive.
+// `v.elems.size()` must equal a.count (else type_mismatch). Numeric scalars of another kind are
+// accepted when they fit (uint64 for INT, int64 for REAL, integral double for DINT); a string
+// for a non-text type is parsed as by parse_value. S5TIME/TIMER use the finest time base that
+// holds the value and drop finer parts. Errors: type_mismatch, value_out_of_range, value_syntax.
 Result<std::vector<std::uint8_t>> encode_value(const Address& a, const Value& v);
 
 // Parses a user's text for the address type: 123, -5, 0x1F, 1.5, true/false/1/0, "text" or
