@@ -1,0 +1,312 @@
+// `s7log fakeplc`: the course's fake PLC (or a TOML-configured one) with fault injection.
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../commands.hpp"
+#include "connection_options.hpp"
+#include "s7/server.hpp"
+#include "sim/config.hpp"
+#include "sim/faults.hpp"
+#include "sim/simulation.hpp"
+#include "util/duration.hpp"
+
+namespace app {
+namespace {
+
+// Exit codes: 0 stopped cleanly, 1 cannot listen, 2 bad config or option (nothing started).
+constexpr int kExitRuntime = kExitPlc;
+constexpr int kExitConfig = kExitUsage;
+
+struct FakePlcArgs {
+  std::string config_path;
+  bool print_config = false;
+  std::optional<std::string> host;
+  std::optional<int> port;
+  std::optional<int> rack;
+  std::optional<int> slot;
+  bool verbose = false;
+  std::string drop_every;
+  std::string refuse;
+  std::string delay;
+  std::vector<std::string> item_errors;
+  std::string stop_at;
+  std::string stop_for;
+};
+
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+}
+
+// All output goes through here: one line at a time, flushed (tests read through a pipe), and the
+// in-place status line (terminals only) is cleared before a normal line.
+class Console {
+ public:
+  explicit Console(bool status) : status_enabled_(status) {}
+  void line(const std::string& text) {
+    std::lock_guard lock(mu_);
+    clear_status();
+    std::fputs(text.c_str(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  }
+  void status(const std::string& text) {
+    if (!status_enabled_) return;
+    std::lock_guard lock(mu_);
+    std::fprintf(stdout, "\r\033[K%s", text.c_str());
+    std::fflush(stdout);
+    status_shown_ = true;
+  }
+  void end_status() {
+    std::lock_guard lock(mu_);
+    clear_status();
+  }
+
+ private:
+  void clear_status() {
+    if (status_shown_) std::fputs("\r\033[K", stdout);
+    status_shown_ = false;
+  }
+  std::mutex mu_;
+  bool status_enabled_;
+  bool status_shown_ = false;
+};
+
+void print_config_error(const std::string& message) {
+  std::fprintf(stderr, "s7log fakeplc: %s\n", message.c_str());
+}
+
+// Config from --config (or the course's), then the command-line overrides and faults.
+s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
+  sim::PlcConfig c = sim::course_config();
+  if (!a.config_path.empty()) {
+    auto loaded = sim::load_config(a.config_path);
+    if (!loaded) return loaded.error();
+    c = *loaded;
+  }
+  auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
+  if (a.host) c.host = *a.host;
+  if (a.port) {
+    if (*a.port < 0 || *a.port > 65535)
+      return bad(fmt::format("--port {}: must be 0..65535", *a.port));
+    c.port = static_cast<std::uint16_t>(*a.port);
+  }
+  if (a.rack) {
+    if (*a.rack < 0 || *a.rack > 7) return bad(fmt::format("--rack {}: must be 0..7", *a.rack));
+    c.rack = static_cast<std::uint8_t>(*a.rack);
+  }
+  if (a.slot) {
+    if (*a.slot < 0 || *a.slot > 31) return bad(fmt::format("--slot {}: must be 0..31", *a.slot));
+    c.slot = static_cast<std::uint8_t>(*a.slot);
+  }
+  auto add = [&](s7::Result<sim::Fault> f) -> s7::Result<void> {
+    if (!f) return f.error();
+    c.faults.push_back(*f);
+    return {};
+  };
+  if (!a.drop_every.empty())
+    if (auto r = add(sim::parse_drop_every(a.drop_every)); !r) return r.error();
+  if (!a.refuse.empty())
+    if (auto r = add(sim::parse_refuse(a.refuse)); !r) return r.error();
+  if (!a.delay.empty())
+    if (auto r = add(sim::parse_delay(a.delay)); !r) return r.error();
+  for (const auto& text : a.item_errors)
+    if (auto r = add(sim::parse_item_error(text)); !r) return r.error();
+  if (!a.stop_for.empty() && a.stop_at.empty()) return bad("--stop-for needs --stop-at");
+  if (!a.stop_at.empty())
+    if (auto r = add(sim::parse_stop(a.stop_at, a.stop_for)); !r) return r.error();
+  std::string where = a.config_path.empty() ? "command line" : a.config_path;
+  if (auto r = sim::validate_config(c, where); !r) return r.error();
+  return c;
+}
+
+// Applies the faults active at `elapsed` to the server (refuse, delay, item errors).
+void apply_faults(const sim::FaultTimeline& timeline, sim::Nanos elapsed,
+                  const sim::Simulation& sim, s7::ServerControl& control) {
+  bool refuse = false;
+  long long delay_ms = 0;
+  std::vector<s7::ServerControl::ItemFault> items;
+  for (std::size_t i : timeline.active_at(elapsed)) {
+    const sim::Fault& f = timeline.faults()[i];
+    if (f.kind == sim::FaultKind::refuse) refuse = true;
+    if (f.kind == sim::FaultKind::delay)
+      delay_ms = std::max<long long>(
+          delay_ms, std::chrono::duration_cast<std::chrono::milliseconds>(f.delay).count());
+    if (f.kind == sim::FaultKind::item_error)
+      if (auto it = sim.item_fault(f.field, f.code)) items.push_back(*it);
+  }
+  control.refuse_connections.store(refuse);
+  control.delay_ms.store(static_cast<int>(std::min<long long>(delay_ms, 3'600'000)));
+  control.set_item_faults(std::move(items));
+}
+
+bool stop_fault_active(const sim::FaultTimeline& timeline, sim::Nanos elapsed) {
+  for (std::size_t i : timeline.active_at(elapsed))
+    if (timeline.faults()[i].kind == sim::FaultKind::stop) return true;
+  return false;
+}
+
+int run_fakeplc(const FakePlcArgs& args) {
+  auto config = build_config(args);
+  if (!config) {
+    print_config_error(config.error().what());
+    return kExitConfig;
+  }
+  const sim::PlcConfig& c = *config;
+  if (args.print_config) {
+    std::fputs(sim::format_config(c).c_str(), stdout);
+    std::fflush(stdout);
+    return kExitOk;
+  }
+
+  Console console(isatty(STDOUT_FILENO) == 1);
+  sim::Simulation simulation(c);
+  s7::ServerHooks hooks;
+  hooks.on_write = [&console](const s7::WriteEvent& e) {
+    // S7 item return code 0x03: access denied (a read-only range was touched).
+    if (e.result == 0x03) console.line(sim::describe_refused_write(e));
+  };
+  if (args.verbose) hooks.on_log = [&console](const std::string& text) { console.line(text); };
+  s7::Server server(simulation.memory(), sim::server_options(c), hooks);
+  s7::ServerControl& control = server.control();
+  control.cpu_state.store(c.run ? s7::CpuState::run : s7::CpuState::stop);
+
+  sim::FaultTimeline timeline(c.faults);
+  apply_faults(timeline, sim::Nanos(0), simulation, control);  // windows starting at 0 s
+
+  if (auto started = server.start(); !started) {
+    std::fprintf(stderr, "s7log fakeplc: cannot listen on %s:%u: %s\n", c.host.c_str(), c.port,
+                 started.error().what().c_str());
+    return kExitRuntime;
+  }
+  g_signal = 0;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  std::string rack_slot = fmt::format("rack {}, slot {}", c.rack, c.slot);
+  if (!c.enforce_rack_slot) rack_slot += "; any rack/slot accepted";
+  console.line(fmt::format("fake PLC listening on {}:{} ({}) - Ctrl+C to stop", c.host,
+                           server.port(), rack_slot));
+  if (!c.run) console.line("CPU is in STOP (state = \"stop\"): values stay frozen");
+  for (const auto& f : c.faults)
+    console.line(
+        fmt::format("fault scheduled at {}: {}", util::format_duration(f.start), sim::describe(f)));
+
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto next_tick = start + c.tick;
+  auto next_status = start + std::chrono::seconds(1);
+  sim::Nanos last_elapsed(0);
+  std::uint64_t last_requests = 0;
+  bool stop_by_fault = false;
+
+  while (g_signal == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto now = Clock::now();
+    const sim::Nanos elapsed = std::chrono::duration_cast<sim::Nanos>(now - start);
+
+    // Fault events since the last pass: one line each, then the new state.
+    auto events = timeline.events(last_elapsed, elapsed + sim::Nanos(1));
+    last_elapsed = elapsed + sim::Nanos(1);
+    for (const auto& ev : events) {
+      const sim::Fault& f = timeline.faults()[ev.index];
+      if (f.kind == sim::FaultKind::drop) {
+        std::size_t n = server.connection_count();
+        server.drop_connections();
+        console.line(fmt::format("FAULT: {} (closed {} connection{})", sim::describe(f), n,
+                                 n == 1 ? "" : "s"));
+      } else {
+        console.line(fmt::format("FAULT {}: {}", ev.begin ? "start" : "end", sim::describe(f)));
+      }
+    }
+    if (!events.empty()) {
+      apply_faults(timeline, elapsed, simulation, control);
+      bool stop_now = stop_fault_active(timeline, elapsed);
+      if (stop_now != stop_by_fault) {
+        // A stop fault forces STOP; when it ends the CPU returns to the configured state.
+        control.cpu_state.store(stop_now || !c.run ? s7::CpuState::stop : s7::CpuState::run);
+        stop_by_fault = stop_now;
+      }
+    }
+
+    if (now >= next_tick) {
+      // A client may also have stopped/started the CPU (PLC control): follow the server's state.
+      simulation.set_running(control.cpu_state.load() == s7::CpuState::run);
+      simulation.tick();
+      if (auto line = simulation.poll_writes()) console.line(*line);
+      next_tick += c.tick;
+      if (next_tick < now) next_tick = now + c.tick;  // fell behind (suspended): skip, don't queue
+    }
+
+    if (now >= next_status) {
+      std::uint64_t requests = server.request_count();
+      console.status(fmt::format(
+          "{} client{} connected, {} requests/s, {}, tick {}", server.connection_count(),
+          server.connection_count() == 1 ? "" : "s", requests - last_requests,
+          control.cpu_state.load() == s7::CpuState::run ? "RUN" : "STOP", simulation.ticks()));
+      last_requests = requests;
+      next_status += std::chrono::seconds(1);
+      if (next_status < now) next_status = now + std::chrono::seconds(1);
+    }
+  }
+  console.end_status();
+  const char* name = g_signal == SIGINT ? "Ctrl+C" : "SIGTERM";
+  console.line(fmt::format("{}: stopping the fake PLC", name));
+  server.stop();
+  console.line("fake PLC stopped");
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_fakeplc(CLI::App& app, Runner& selected) {
+  auto args = std::make_shared<FakePlcArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "fakeplc",
+      "Run the course's fake PLC (DB1 telemetry, WRITE lines) or a configured one, with faults");
+  cmd->add_option("--config", args->config_path, "TOML setup (see docs/fakeplc.md)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--print-config", args->print_config,
+                "Print the setup as commented TOML (a starting point for --config) and exit");
+  cmd->add_option("--host", args->host, "Listen address (default 127.0.0.1)");
+  cmd->add_option("--port", args->port, "TCP port (default 1102; 0 picks a free one)");
+  cmd->add_option("--rack", args->rack, "Rack the PLC answers to (default 0)");
+  cmd->add_option("--slot", args->slot, "Slot the PLC answers to (default 1)");
+  cmd->add_flag("-v,--verbose", args->verbose, "Log each connection and request");
+  cmd->add_option("--drop-every", args->drop_every,
+                  "Fault: close every connection every DURATION (e.g. 10s)");
+  cmd->add_option("--refuse", args->refuse,
+                  "Fault: refuse connections in the window FROM..TO (e.g. 5s..15s)");
+  cmd->add_option("--delay", args->delay,
+                  "Fault: answer DURATION late, always or in a window (200ms or 200ms@5s..15s)");
+  cmd->add_option("--item-error", args->item_errors,
+                  "Fault: FIELD=CODE answers that field with an item error (pressure=0x0A; "
+                  "optional @FROM..TO); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--stop-at", args->stop_at, "Fault: go to STOP at this time (e.g. 10s)");
+  cmd->add_option("--stop-for", args->stop_for,
+                  "How long the --stop-at STOP lasts (default: for good)");
+  cmd->footer(
+      "Times count from the start. Examples:\n"
+      "  s7log fakeplc\n"
+      "  s7log fakeplc --port 11102 --drop-every 10s --item-error pressure=0x0A\n"
+      "  s7log fakeplc --print-config > plc.toml && s7log fakeplc --config plc.toml");
+  cmd->callback([args, &selected] { selected = [args] { return run_fakeplc(*args); }; });
+}
+
+}  // namespace app
