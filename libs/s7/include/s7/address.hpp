@@ -12,19 +12,44 @@ namespace s7 {
 
 // Memory areas with their S7ANY area codes.
 enum class Area : std::uint8_t {
-  inputs = 0x81,   // I / E
-  outputs = 0x82,  // Q / A
-  merkers = 0x83,  // M
-  db = 0x84,       // DB
-  counters = 0x1C, // C / Z
-  timers = 0x1D,   // T
+  inputs = 0x81,    // I / E
+  outputs = 0x82,   // Q / A
+  merkers = 0x83,   // M
+  db = 0x84,        // DB
+  counters = 0x1C,  // C / Z
+  timers = 0x1D,    // T
 };
 
 // Value types of the address suffix. Counter/Timer are the 2-byte T/C elements.
 enum class DataType : std::uint8_t {
-  Bool, Byte, Word, DWord, LWord, SInt, USInt, Int, UInt, DInt, UDInt, LInt, ULInt,
-  Real, LReal, Char, WChar, String, WString, Time, LTime, S5Time, Date, TimeOfDay,
-  DateAndTime, Dtl, Counter, Timer,
+  Bool,
+  Byte,
+  Word,
+  DWord,
+  LWord,
+  SInt,
+  USInt,
+  Int,
+  UInt,
+  DInt,
+  UDInt,
+  LInt,
+  ULInt,
+  Real,
+  LReal,
+  Char,
+  WChar,
+  String,
+  WString,
+  Time,
+  LTime,
+  S5Time,
+  Date,
+  TimeOfDay,
+  DateAndTime,
+  Dtl,
+  Counter,
+  Timer,
 };
 
 // Width letter of the address itself: X bit, B byte, W word, D double word; None for T/C.
