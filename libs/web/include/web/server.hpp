@@ -1,0 +1,72 @@
+// LiveServer: HTTP server of the live page, /events (SSE), /api/latest, /api/history, /metrics.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "logger/stats.hpp"
+#include "s7/error.hpp"
+#include "web/live_feed.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace web {
+
+// "HOST:PORT", ":PORT", "PORT" or "HOST" (port 8080); host defaults to 127.0.0.1 (loopback).
+// Port 0 asks the OS for a free port. IPv6 hosts in brackets: "[::1]:8080".
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+};
+s7::Result<ListenAddress> parse_listen_address(std::string_view text);
+
+// Routes:
+//   GET /                 the live page (HTML; uPlot and scripts from the binary)
+//   GET /events           Server-Sent Events: first `hello` {columns, history[...]} with the
+//                         recent samples, then one `sample` per new sample (id: seq), and a
+//                         `status` event about every 2 s {link, samples_written, ...}
+//   GET /api/latest       {"ts", "values", "quality", ...} of the newest sample (ts null if none)
+//   GET /api/history?last=N  {"columns", "samples": [...]} newest N (1..capacity; default 60);
+//                         400 for a bad N
+//   GET /metrics          Prometheus text format
+//   GET /favicon.ico, /uplot.js, /uplot.css, /live.js, /chart.js, /page.css
+// Anything else: 404.
+// Thread-safety: start()/stop() from one thread; the feed and stats may change meanwhile.
+class LiveServer {
+ public:
+  // At most this many SSE streams at once (more get 503), so plain GETs always find a worker.
+  static constexpr int kMaxStreams = 16;
+
+  LiveServer(LiveFeed& feed, const logger::Stats& stats);
+  ~LiveServer();  // stops
+  LiveServer(const LiveServer&) = delete;
+  LiveServer& operator=(const LiveServer&) = delete;
+
+  // Binds and starts serving on a background thread; returns the bound port (useful for 0).
+  // Errors: Errc::network_error naming host:port when binding fails.
+  s7::Result<std::uint16_t> start(const std::string& host, std::uint16_t port);
+  // Ends SSE streams promptly, stops listening and joins the thread. Idempotent.
+  void stop();
+
+  std::uint16_t port() const { return port_; }
+  std::size_t stream_count() const { return streams_.load(); }
+
+ private:
+  void install_routes();
+
+  LiveFeed& feed_;
+  const logger::Stats& stats_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> streams_{0};
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace web

@@ -1,0 +1,279 @@
+// LiveServer: cpp-httplib routes for the live page, SSE stream, JSON API and Prometheus metrics.
+#include "web/server.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "web/assets.hpp"
+#include "web/metrics.hpp"
+#include "web/sample_json.hpp"
+
+namespace web {
+
+namespace {
+
+constexpr std::size_t kDefaultHistory = 60;
+// Workers: every SSE stream holds one for its lifetime (stack-notes pitfall), so the pool has
+// room for kMaxStreams streams plus plain GETs and idle keep-alive sockets.
+constexpr std::size_t kWorkers = LiveServer::kMaxStreams + 12;
+constexpr auto kStreamPoll = std::chrono::milliseconds(500);
+constexpr auto kStatusEvery = std::chrono::seconds(2);
+
+bool parse_u64(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+const char* link_name(logger::LinkState s) {
+  switch (s) {
+    case logger::LinkState::connecting:
+      return "connecting";
+    case logger::LinkState::connected:
+      return "connected";
+    case logger::LinkState::reconnecting:
+      return "reconnecting";
+    case logger::LinkState::stopped:
+      return "stopped";
+  }
+  return "stopped";
+}
+
+// One SSE event (text/event-stream framing: "id:", "event:", "data:" lines, blank line).
+std::string sse_event(std::string_view event, const nlohmann::json& data, std::uint64_t id = 0) {
+  std::string out;
+  if (id) out += fmt::format("id: {}\n", id);
+  out += fmt::format("event: {}\ndata: {}\n\n", event, data.dump());
+  return out;
+}
+
+struct StreamState {
+  bool hello_sent = false;
+  std::uint64_t last_seq = 0;
+  std::uint64_t tags_version = 0;
+  std::chrono::steady_clock::time_point last_status{};
+};
+
+}  // namespace
+
+s7::Result<ListenAddress> parse_listen_address(std::string_view text) {
+  ListenAddress a;
+  auto bad = [&](std::string_view why) {
+    return s7::Error(
+        s7::Errc::invalid_argument,
+        fmt::format("listen address '{}': {} (expected HOST:PORT, :PORT or PORT)", text, why));
+  };
+  std::string_view host = text;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {  // [v6]:port
+    auto close = text.find(']');
+    if (close == std::string_view::npos) return bad("missing ']'");
+    host = text.substr(1, close - 1);
+    auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return bad("expected ':' after ']'");
+      port = rest.substr(1);
+    }
+  } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  } else if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
+    host = {};
+    port = text;
+  }
+  if (!host.empty()) a.host = std::string(host);
+  if (!port.empty() || (text.size() && text.back() == ':')) {
+    std::uint64_t p = 0;
+    if (!parse_u64(port, p) || p > 65535) return bad("port must be a number 0..65535");
+    a.port = static_cast<std::uint16_t>(p);
+  }
+  return a;
+}
+
+LiveServer::LiveServer(LiveFeed& feed, const logger::Stats& stats)
+    : feed_(feed), stats_(stats), http_(std::make_unique<httplib::Server>()) {
+  http_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  // Short keep-alive so idle browser sockets give their worker back soon and stop() is quick.
+  http_->set_keep_alive_timeout(2);
+  // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
+  // silently; only SO_REUSEADDR (restart while old sockets linger) is wanted.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof(yes));
+  });
+  install_routes();
+}
+
+LiveServer::~LiveServer() {
+  stop();
+}
+
+s7::Result<std::uint16_t> LiveServer::start(const std::string& host, std::uint16_t port) {
+  if (thread_.joinable())
+    return s7::Error(s7::Errc::invalid_argument, "live server already started");
+  int bound = -1;
+  if (port == 0) {
+    bound = http_->bind_to_any_port(host);
+  } else if (http_->bind_to_port(host, port)) {
+    bound = port;
+  }
+  if (bound <= 0) {
+    return s7::Error(s7::Errc::network_error,
+                     fmt::format("cannot listen on {}:{} (address in use, or not an address of "
+                                 "this machine)",
+                                 host, port));
+  }
+  port_ = static_cast<std::uint16_t>(bound);
+  stopping_ = false;
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing before the listen loop runs: wait for it so stop() can't hang.
+  while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return port_;
+}
+
+void LiveServer::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  feed_.wake_all();  // SSE providers waiting for a sample see stopping_ and end their stream
+  http_->stop();
+  thread_.join();
+}
+
+void LiveServer::install_routes() {
+  auto& s = *http_;
+  auto asset = [&s](const char* path, std::string_view body, const char* type) {
+    s.Get(path, [body, type](const httplib::Request&, httplib::Response& res) {
+      res.set_content(body.data(), body.size(), type);
+      res.set_header("Cache-Control", "no-cache");
+    });
+  };
+  asset("/", assets::live_html, "text/html; charset=utf-8");
+  asset("/live.js", assets::live_js, "text/javascript; charset=utf-8");
+  asset("/chart.js", assets::chart_js, "text/javascript; charset=utf-8");
+  asset("/page.css", assets::page_css, "text/css; charset=utf-8");
+  asset("/uplot.js", assets::uplot_js, "text/javascript; charset=utf-8");
+  asset("/uplot.css", assets::uplot_css, "text/css; charset=utf-8");
+  asset("/favicon.ico", assets::favicon_ico(), "image/x-icon");
+
+  s.Get("/api/latest", [this](const httplib::Request&, httplib::Response& res) {
+    auto snap = feed_.recent(1);
+    nlohmann::json body;
+    if (snap.entries.empty()) {
+      body = {{"ts", nullptr},
+              {"values", nlohmann::json::object()},
+              {"quality", nlohmann::json::object()}};
+    } else {
+      body = sample_json(snap.tags, snap.entries.back().sample);
+      body["seq"] = snap.entries.back().seq;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body.dump(), "application/json");
+  });
+
+  s.Get("/api/history", [this](const httplib::Request& req, httplib::Response& res) {
+    std::uint64_t last = kDefaultHistory;
+    if (req.has_param("last")) {
+      auto text = req.get_param_value("last");
+      if (!parse_u64(text, last) || last == 0 || last > feed_.capacity()) {
+        res.status = 400;
+        res.set_content(nlohmann::json{{"error", fmt::format("last must be a whole number from 1 "
+                                                             "to {}, got '{}'",
+                                                             feed_.capacity(), text)}}
+                            .dump(),
+                        "application/json");
+        return;
+      }
+    }
+    auto snap = feed_.recent(static_cast<std::size_t>(last));
+    auto samples = nlohmann::json::array();
+    for (const auto& e : snap.entries) samples.push_back(sample_json(snap.tags, e.sample));
+    nlohmann::json body = {{"columns", columns_json(snap.tags)},
+                           {"capacity", feed_.capacity()},
+                           {"samples", std::move(samples)}};
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body.dump(), "application/json");
+  });
+
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    WebGauges g;
+    g.live_clients = static_cast<std::size_t>(streams_.load());
+    g.live_buffered = feed_.size();
+    g.live_capacity = feed_.capacity();
+    res.set_content(render_metrics(stats_, g), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  s.Get("/events", [this](const httplib::Request&, httplib::Response& res) {
+    if (streams_.fetch_add(1) >= kMaxStreams) {
+      streams_.fetch_sub(1);
+      res.status = 503;
+      res.set_header("Retry-After", "5");
+      res.set_content("too many live clients\n", "text/plain");
+      return;
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    auto state = std::make_shared<StreamState>();
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, state](std::size_t, httplib::DataSink& sink) {
+          if (stopping_) {
+            sink.done();
+            return true;
+          }
+          std::string out;
+          auto now = std::chrono::steady_clock::now();
+          if (!state->hello_sent) {
+            // A new or reconnecting browser first gets the recent history.
+            auto snap = feed_.recent(feed_.capacity());
+            auto history = nlohmann::json::array();
+            for (const auto& e : snap.entries)
+              history.push_back(sample_compact_json(e.seq, e.sample));
+            out += "retry: 1000\n\n";
+            out += sse_event("hello",
+                             {{"columns", columns_json(snap.tags)},
+                              {"capacity", feed_.capacity()},
+                              {"history", std::move(history)}},
+                             snap.last_seq);
+            state->hello_sent = true;
+            state->last_seq = snap.last_seq;
+            state->tags_version = snap.tags_version;
+          } else {
+            feed_.wait_newer(state->last_seq, kStreamPoll, stopping_);
+            if (stopping_) {
+              sink.done();
+              return true;
+            }
+            auto snap = feed_.since(state->last_seq);
+            if (snap.tags_version != state->tags_version) {
+              state->hello_sent = false;  // tags changed (logger reopened): start over
+              return true;
+            }
+            for (const auto& e : snap.entries) {
+              out += sse_event("sample", sample_compact_json(e.seq, e.sample), e.seq);
+              state->last_seq = e.seq;
+            }
+          }
+          if (now - state->last_status >= kStatusEvery) {
+            state->last_status = now;
+            out += sse_event("status", {{"link", link_name(stats_.link.load())},
+                                        {"samples_written", stats_.samples_written.load()},
+                                        {"read_errors", stats_.read_errors.load()},
+                                        {"reconnects", stats_.reconnects.load()}});
+          }
+          if (out.empty()) return true;
+          return sink.write(out.data(), out.size());
+        },
+        [this](bool) { streams_.fetch_sub(1); });
+  });
+
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.body.empty()) {
+      res.set_content(fmt::format("{} {}\n", res.status, req.path), "text/plain; charset=utf-8");
+    }
+  });
+}
+
+}  // namespace web
