@@ -1,0 +1,243 @@
+// `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "../commands.hpp"
+#include "connection_options.hpp"
+#include "logger/config.hpp"
+#include "logger/console_sink.hpp"
+#include "logger/csv_sink.hpp"
+#include "logger/logger.hpp"
+#include "logger/tag.hpp"
+#include "util/duration.hpp"
+
+namespace app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+}
+
+// What the command line said; unset optionals leave the config file's (or default) value.
+struct RunArgs {
+  std::string config;
+  bool print_config = false;
+  ConnectionArgs conn;
+  std::set<std::string> given;  // connection options named on the command line
+  std::optional<std::string> interval, out, rotate, dialect;
+  std::vector<std::string> on_change, deadband, tags;
+  bool quality = false, fsync = false, once = false;
+  std::optional<std::size_t> buffer_rows;
+  std::optional<std::uint64_t> count;
+};
+
+// ---------------------------------------------------------------------------------------------
+// HOOK for extra sinks (the live web page). Add options in add_extension_options() and create
+// sinks in attach_extensions(): sinks in `sinks.samples` receive EVERY sample (unfiltered by
+// --on-change) on the sampling thread; `stats` is live for /metrics. Objects must outlive the run:
+// keep them in `Extensions`.
+struct Extensions {
+  // e.g. std::optional<std::string> live; std::unique_ptr<web::LiveServer> server;
+};
+void add_extension_options(CLI::App& /*cmd*/, Extensions& /*ext*/) {}
+s7::Result<void> attach_extensions(Extensions& /*ext*/,
+                                   const std::vector<logger::TagInfo>& /*tags*/,
+                                   logger::Stats& /*stats*/, logger::Sinks& /*sinks*/) {
+  return {};
+}
+// ---------------------------------------------------------------------------------------------
+
+int fail_config(const std::string& msg) {
+  std::fprintf(stderr, "s7log run: %s\n", msg.c_str());
+  return 2;
+}
+
+// Builds the effective configuration: defaults < config file < flags. Errors -> exit code 2.
+s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effective(
+    const RunArgs& a) {
+  logger::LoggerConfig cfg;
+  bool file_tags = false;
+  if (!a.config.empty()) {
+    auto loaded = logger::load_config(a.config);
+    if (!loaded) return loaded.error();
+    cfg = loaded->config;
+    file_tags = loaded->has_tags;
+  }
+  auto bad = [](const std::string& m) { return s7::Error(s7::Errc::invalid_argument, m); };
+  auto co = make_client_options(a.conn);
+  if (!co) return co.error();
+  auto has = [&](const char* name) { return a.given.count(name) > 0; };
+  if (a.config.empty() || has("--host")) cfg.plc.host = co->host;
+  if (a.config.empty() || has("--port") || has("--host")) cfg.plc.port = co->port;
+  if (a.config.empty() || has("--rack")) cfg.plc.rack = co->rack;
+  if (a.config.empty() || has("--slot")) cfg.plc.slot = co->slot;
+  if (a.config.empty() || has("--type")) cfg.plc.type = co->type;
+  if (has("--local-tsap")) cfg.plc.local_tsap = co->local_tsap;
+  if (has("--remote-tsap")) cfg.plc.remote_tsap = co->remote_tsap;
+  if (a.config.empty() || has("--timeout")) {
+    cfg.plc.connect_timeout = co->connect_timeout;
+    cfg.plc.request_timeout = co->request_timeout;
+  }
+  if (a.interval) {
+    auto d = util::parse_duration(*a.interval);
+    if (!d || *d < std::chrono::milliseconds(1))
+      return bad("--interval: expected a duration of at least 1ms, like 500ms, 1s or 2min");
+    cfg.interval = *d;
+  }
+  if (a.out) cfg.out = *a.out;
+  if (a.rotate) {
+    auto r = logger::parse_rotation(*a.rotate);
+    if (!r) return bad("--rotate: expected none, hourly or daily");
+    cfg.rotate = *r;
+  }
+  if (a.dialect) {
+    auto d = logger::parse_dialect(*a.dialect);
+    if (!d) return bad("--csv-dialect: expected course or excel-da");
+    cfg.dialect = *d;
+  }
+  if (a.quality) cfg.quality = true;
+  if (a.fsync) cfg.fsync = true;
+  if (a.buffer_rows) {
+    if (*a.buffer_rows == 0) return bad("--buffer-rows: must be at least 1");
+    cfg.buffer_rows = *a.buffer_rows;
+  }
+  std::vector<logger::TagInfo> tags = file_tags ? cfg.tags : logger::course_tags();
+  for (const auto& spec : a.tags) {
+    auto t = logger::parse_tag_spec(spec);
+    if (!t) return bad("--tag: " + t.error().what());
+    tags.push_back(*t);
+  }
+  if (auto r = logger::validate_tags(tags); !r) return r.error();
+  if (!a.on_change.empty()) {
+    cfg.on_change.clear();
+    for (const auto& list : a.on_change) {
+      std::size_t start = 0;
+      while (start <= list.size()) {
+        auto comma = list.find(',', start);
+        auto name =
+            list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!name.empty()) cfg.on_change.push_back(name);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  for (const auto& spec : a.deadband) {
+    auto d = logger::parse_name_number(spec);
+    if (!d) return bad("--deadband: " + d.error().what());
+    cfg.deadband[d->first] = d->second;
+  }
+  if (auto f = logger::ChangeFilter::create(tags, cfg.on_change, cfg.deadband); !f)
+    return f.error();
+  return std::pair{cfg, tags};
+}
+
+int run_logger(const RunArgs& a, Extensions& ext) {
+  if (a.print_config) {
+    std::fputs(logger::sample_config().c_str(), stdout);
+    return 0;
+  }
+  auto eff = effective(a);
+  if (!eff) return fail_config(eff.error().what());
+  auto& [cfg, tags] = *eff;
+
+  logger::Stats stats;
+  auto notify = [](const std::string& m) {
+    std::fprintf(stderr, "s7log run: %s\n", m.c_str());
+    std::fflush(stderr);
+  };
+  logger::CsvSinkOptions so;
+  so.pattern = logger::file_pattern(cfg.out, cfg.rotate);
+  so.format.dialect = cfg.dialect;
+  so.format.quality = cfg.quality;
+  so.format.millis = cfg.interval % std::chrono::seconds(1) != std::chrono::nanoseconds::zero();
+  so.buffer_rows = cfg.buffer_rows;
+  so.fsync = cfg.fsync;
+  logger::CsvSink csv(so, &stats, notify);
+  logger::ConsoleSink console(so.format);
+  logger::Sinks sinks{{&csv, &console}, {}};
+  if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
+
+  logger::RunOptions ro;
+  ro.interval = cfg.interval;
+  ro.quality_rows = cfg.quality;
+  ro.on_change = cfg.on_change;
+  ro.deadband = cfg.deadband;
+  ro.backoff = cfg.backoff;
+  if (a.count) ro.max_slots = *a.count;
+  if (a.once) {
+    ro.max_slots = 1;
+    ro.align_to_wall = false;
+  }
+
+  logger::ClientReader reader(cfg.plc);
+  logger::SystemClock clock;
+  logger::Logger lg(reader, clock, tags, ro, sinks, stats, notify);
+
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::fprintf(stderr, "s7log run: logging %zu tags from %s every %s to %s (Ctrl+C stops)\n",
+               tags.size(), cfg.plc.describe().c_str(), util::format_duration(cfg.interval).c_str(),
+               so.pattern.c_str());
+  std::fflush(stderr);
+  auto r = lg.run(g_stop);
+  if (!r) return fail_config(r.error().what());
+  std::string summary = "stopped: " + std::to_string(stats.samples_written.load()) + " rows, " +
+                        std::to_string(stats.read_errors.load()) + " read errors, " +
+                        std::to_string(stats.reconnects.load()) + " reconnects, " +
+                        std::to_string(stats.skipped_samples.load()) + " skipped samples";
+  if (stats.dropped_rows.load() > 0)
+    summary += ", " + std::to_string(stats.dropped_rows.load()) + " rows dropped";
+  if (csv.buffered() > 0) summary += ", " + std::to_string(csv.buffered()) + " rows not written";
+  std::printf("%s\n", summary.c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, Runner& selected) {
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Log PLC tags to CSV: the course's DB1 logger, with rotation, on-change, reconnect.\n"
+      "Defaults: 127.0.0.1:1102, rack 0, slot 1, DB1 bytes 0..11 every second into log.csv");
+  auto a = std::make_shared<RunArgs>();
+  auto ext = std::make_shared<Extensions>();
+  cmd->add_option("--config", a->config, "TOML config file (see --print-config)");
+  cmd->add_flag("--print-config", a->print_config,
+                "Print the course's setup as a commented logger.toml and exit");
+  add_connection_options(*cmd, a->conn);
+  cmd->add_option("--interval", a->interval, "Sample interval: 500ms, 1s (default), 2min");
+  cmd->add_option("--out", a->out, "Output file or strftime pattern (default log.csv)");
+  cmd->add_option("--rotate", a->rotate, "none (default), hourly or daily");
+  cmd->add_option("--on-change", a->on_change,
+                  "Comma list of tags: write a row only when one changed (first row always)");
+  cmd->add_option("--deadband", a->deadband, "name=number: ignore smaller changes (repeatable)");
+  cmd->add_option("--tag", a->tags, "name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT (repeatable)");
+  cmd->add_flag("--quality", a->quality,
+                "Add a quality column and a row with empty values for every missed sample");
+  cmd->add_option("--csv-dialect", a->dialect,
+                  "course (default: comma) or excel-da (semicolon, decimal comma, BOM)");
+  cmd->add_option("--buffer-rows", a->buffer_rows,
+                  "Rows kept in memory while the file cannot be written (default 100000)");
+  cmd->add_flag("--fsync", a->fsync, "fsync after every row (survives power loss; slower)");
+  cmd->add_option("--count", a->count, "Stop after this many samples (taken or missed)");
+  cmd->add_flag("--once", a->once, "Take one sample at once and exit");
+  add_extension_options(*cmd, *ext);
+  cmd->callback([cmd, a, ext, &selected] {
+    for (const char* name : {"--host", "--port", "--rack", "--slot", "--type", "--timeout",
+                             "--local-tsap", "--remote-tsap"})
+      if (cmd->get_option_no_throw(name) != nullptr && cmd->count(name) > 0) a->given.insert(name);
+    selected = [a, ext] { return run_logger(*a, *ext); };
+  });
+}
+
+}  // namespace app

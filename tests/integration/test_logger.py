@@ -1,0 +1,227 @@
+"""The real `s7log run` against the real `s7log fakeplc` on loopback: course defaults, faults, crashes."""
+import os
+import re
+import signal
+import tempfile
+import time
+import unittest
+
+import harness
+from harness import Proc, run, start_fakeplc, free_port
+
+HEADER = "ts,counter,temperature,pressure,alarm,mode_ro"
+ROW_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3},-?\d+,25,1\.23,(True|False),7$")
+ROW_S = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,-?\d+,25,1\.23,(True|False),7$")
+
+
+def read_rows(path):
+    with open(path, newline="") as f:
+        text = f.read()
+    assert text.endswith("\r\n"), "the file must end with a whole row"
+    return text[:-2].split("\r\n")
+
+
+def count_lines(proc, prefix):
+    return sum(1 for l in list(proc.out) + list(proc.err) if prefix in l)
+
+
+class LoggerTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.procs = []
+
+    def tearDown(self):
+        for p in reversed(self.procs):
+            p.stop()
+        self.tmp.cleanup()
+
+    def plc(self, *extra, port=None):
+        proc, port = start_fakeplc(list(extra), port=port)
+        self.procs.append(proc)
+        return port
+
+    def logger(self, port, *extra):
+        p = Proc(["run", "--port", str(port)] + list(extra), cwd=self.dir)
+        self.procs.append(p)
+        return p
+
+    def wait_rows(self, p, n, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if count_lines(p, "LOG: ") >= n:
+                return
+            time.sleep(0.05)
+        self.fail(f"fewer than {n} LOG lines\nstdout:\n" + "\n".join(p.out) + "\nstderr:\n" + "\n".join(p.err))
+
+    def test_course_defaults_one_second_rows_and_clean_stop(self):
+        port = self.plc()
+        p = self.logger(port)
+        self.wait_rows(p, 2, timeout=10)
+        self.assertEqual(p.stop(signal.SIGTERM), 0)
+        self.assertTrue(any(l.startswith("stopped: ") and "read errors" in l and "reconnects" in l
+                            and "skipped samples" in l for l in p.out), p.out)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows[0], HEADER)
+        self.assertGreaterEqual(len(rows), 3)
+        for r in rows[1:]:
+            self.assertRegex(r, ROW_S)
+        log = [l for l in p.out if l.startswith("LOG: ")]
+        self.assertRegex(log[0], r"^LOG: \{'ts': '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d', 'counter': \d+, "
+                                 r"'temperature': 25, 'pressure': 1\.23, 'alarm': (True|False), 'mode_ro': 7\}$")
+
+    def test_sub_second_interval_has_milliseconds_and_steady_rows(self):
+        port = self.plc()
+        p = self.logger(port, "--interval", "0.2s")
+        self.wait_rows(p, 6)
+        self.assertEqual(p.stop(signal.SIGINT), 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows[0], HEADER)
+        for r in rows[1:]:
+            self.assertRegex(r, ROW_MS)
+        stamps = [r.split(",")[0] for r in rows[1:]]
+        self.assertEqual(stamps, sorted(set(stamps)))  # one row per slot, in order
+
+    def test_plc_down_at_start_then_up(self):
+        port = free_port()
+        p = self.logger(port, "--interval", "0.1s")
+        p.wait_line("cannot reach the PLC at 127.0.0.1:%d" % port, timeout=10)
+        time.sleep(1.0)
+        self.plc(port=port)
+        p.wait_line("connected again", timeout=40)
+        self.wait_rows(p, 2)
+        self.assertEqual(p.stop(), 0)
+        self.assertEqual(count_lines(p, "cannot reach the PLC"), 1)  # once per outage
+        self.assertIn("rack 0, slot 1", p.wait_line("cannot reach the PLC"))
+
+    def test_dropped_connections_reconnect_with_gap_rows(self):
+        port = self.plc("--drop-every", "1s")
+        p = self.logger(port, "--interval", "0.1s", "--quality")
+        p.wait_line("lost the connection", timeout=10)
+        p.wait_line("connected again", timeout=15)
+        self.wait_rows(p, count_lines(p, "LOG: ") + 3)
+        self.assertEqual(p.stop(), 0)
+        summary = [l for l in p.out if l.startswith("stopped: ")][0]
+        self.assertRegex(summary, r"[1-9]\d* reconnects")
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows[0], HEADER + ",quality")
+        self.assertTrue(any(r.endswith(",ok") for r in rows[1:]))
+        for r in rows[1:]:
+            if r.endswith(",comm_error"):
+                self.assertRegex(r, r"^[0-9T:.-]+,,,,,,comm_error$")  # never a stale value
+
+    def test_item_error_empties_one_cell_and_says_so_once(self):
+        port = self.plc("--item-error", "pressure=0x0A")
+        p = self.logger(port, "--interval", "0.1s")
+        self.wait_rows(p, 5)
+        self.assertEqual(p.stop(), 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        for r in rows[1:]:
+            self.assertRegex(r, r"^[0-9T:.-]+,-?\d+,25,,(True|False),7$")
+        self.assertEqual(count_lines(p, "tag 'pressure'"), 1)
+
+    def test_slow_plc_skips_slots_instead_of_bursting(self):
+        port = self.plc("--delay", "350ms")
+        p = self.logger(port, "--interval", "0.1s")
+        self.wait_rows(p, 4)
+        self.assertEqual(p.stop(), 0)
+        summary = [l for l in p.out if l.startswith("stopped: ")][0]
+        skipped = int(re.search(r"(\d+) skipped samples", summary).group(1))
+        self.assertGreater(skipped, 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        stamps = [r.split(",")[0] for r in rows[1:]]
+        self.assertEqual(len(stamps), len(set(stamps)))  # no two reads for one slot
+
+    def test_plc_stop_keeps_logging(self):
+        port = self.plc("--stop-at", "0.5s", "--stop-for", "1s")
+        p = self.logger(port, "--interval", "0.1s", "--quality")
+        time.sleep(2.5)
+        self.wait_rows(p, 5)
+        self.assertEqual(p.stop(), 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertTrue(rows[-1].endswith(",ok"), rows[-5:])
+
+    def test_kill_9_then_restart_appends_without_torn_row(self):
+        port = self.plc()
+        p = self.logger(port, "--interval", "0.05s")
+        self.wait_rows(p, 10)
+        p.p.kill()
+        p.p.wait()
+        p2 = self.logger(port, "--interval", "0.05s")
+        self.wait_rows(p2, 5)
+        self.assertEqual(p2.stop(), 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows.count(HEADER), 1)
+        self.assertEqual(rows[0], HEADER)
+        for r in rows[1:]:
+            self.assertRegex(r, ROW_MS)
+        self.assertGreaterEqual(len(rows), 15)
+
+    def test_other_header_starts_a_new_file_beside_it(self):
+        port = self.plc()
+        with open(os.path.join(self.dir, "log.csv"), "w") as f:
+            f.write("a,b\n1,2\n")
+        p = self.logger(port, "--interval", "0.1s")
+        self.wait_rows(p, 2)
+        self.assertEqual(p.stop(), 0)
+        with open(os.path.join(self.dir, "log.csv")) as f:
+            self.assertEqual(f.read(), "a,b\n1,2\n")
+        self.assertEqual(read_rows(os.path.join(self.dir, "log.1.csv"))[0], HEADER)
+        p.wait_line("writing to log.1.csv")
+
+    def test_unwritable_file_keeps_sampling_and_reports(self):
+        port = self.plc()
+        with open(os.path.join(self.dir, "blocker"), "w") as f:
+            f.write("a file, so blocker/log.csv cannot be created")
+        p = self.logger(port, "--interval", "0.1s", "--out", "blocker/log.csv")
+        p.wait_line("cannot create blocker/log.csv: Not a directory")
+        self.wait_rows(p, 3)
+        self.assertEqual(p.stop(), 0)
+        summary = [l for l in p.out if l.startswith("stopped: ")][0]
+        self.assertIn("rows not written", summary)
+
+    def test_extra_tag_and_excel_dialect(self):
+        port = self.plc()
+        p = self.logger(port, "--interval", "0.1s", "--tag", "setpoint_int=DB1.DBW20:INT",
+                        "--csv-dialect", "excel-da")
+        self.wait_rows(p, 2)
+        self.assertEqual(p.stop(), 0)
+        with open(os.path.join(self.dir, "log.csv"), "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"\xef\xbb\xbfts;counter;temperature;pressure;alarm;mode_ro;setpoint_int\r\n"))
+        row = data.split(b"\r\n")[1].decode()
+        self.assertRegex(row, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3};-?\d+;25;1,23;(True|False);7;-?\d+$")
+
+    def test_print_config_parses_back(self):
+        r = run(["run", "--print-config"])
+        self.assertEqual(r.returncode, 0)
+        cfg = os.path.join(self.dir, "logger.toml")
+        with open(cfg, "w") as f:
+            f.write(r.stdout)
+        port = self.plc()
+        r2 = run(["run", "--config", cfg, "--port", str(port), "--once"], cwd=self.dir)
+        self.assertEqual(r2.returncode, 0, r2.stderr)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows[0], HEADER)
+        self.assertEqual(len(rows), 2)
+
+    def test_config_error_names_file_line_and_key_and_nothing_starts(self):
+        cfg = os.path.join(self.dir, "bad.toml")
+        with open(cfg, "w") as f:
+            f.write("[log]\ninterval = \"soon\"\n")
+        r = run(["run", "--config", cfg], cwd=self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(cfg + ":2: log.interval:", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "log.csv")))
+
+    def test_plan_shows_items_and_requests_per_pdu(self):
+        r = run(["plan", "--tag", "setpoint_int=DB1.DBW20:INT"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("6 tags in 2 items", r.stdout)
+        self.assertIn("DB1 bytes 0..11 (12 bytes): counter", r.stdout)
+        for pdu in ("PDU 240: 1 request", "PDU 480: 1 request", "PDU 960: 1 request"):
+            self.assertIn(pdu, r.stdout)
+
+
+if __name__ == "__main__":
+    harness.main()
