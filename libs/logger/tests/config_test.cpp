@@ -121,3 +121,11 @@ TEST(Config, MissingFileIsAnError) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().what().find("/nonexistent/logger.toml"), std::string::npos);
 }
+
+TEST(Config, ExampleFileParses) {
+  auto r = logger::load_config(std::string(S7LOG_EXAMPLES_DIR) + "/logger.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  EXPECT_EQ(r->config.tags.size(), 6u);
+  EXPECT_EQ(r->config.rotate, logger::Rotation::daily);
+  EXPECT_EQ(r->config.deadband.at("pressure"), 0.5);
+}
