@@ -1,0 +1,106 @@
+"""s7log read / write / info against the real `s7log fakeplc` on a loopback port."""
+import json
+import unittest
+
+import harness
+
+
+class ToolsAgainstFakePlc(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.plc, cls.port = harness.start_fakeplc()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.plc.stop()
+
+    def tool(self, *args):
+        return harness.run([args[0], "--port", str(self.port)] + list(args[1:]))
+
+    def test_read_prints_the_course_values(self):
+        r = self.tool("read", "DB1.DBW4", "DB1.DBD6:REAL", "DB1.DBB11")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(),
+                         ["DB1.DBW4 = 25", "DB1.DBD6:REAL = 1.23", "DB1.DBB11 = 7"])
+
+    def test_read_json_is_one_object_keyed_by_the_typed_addresses(self):
+        r = self.tool("read", "--json", "DB1.DBW4", "db1.dbd6:real", "DB1.DBB11", "DB1.DBB0:BYTE[2]")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1)
+        obj = json.loads(r.stdout)
+        self.assertEqual(list(obj), ["DB1.DBW4", "db1.dbd6:real", "DB1.DBB11", "DB1.DBB0:BYTE[2]"])
+        self.assertEqual(obj["DB1.DBW4"], 25)
+        self.assertIn('"db1.dbd6:real":1.23', r.stdout.replace(" ", ""))
+        self.assertEqual(obj["DB1.DBB11"], 7)
+        self.assertIsInstance(obj["DB1.DBB0:BYTE[2]"], list)
+
+    def test_write_then_read_back(self):
+        w = self.tool("write", "DB1.DBW20:INT=123")
+        self.assertEqual(w.returncode, 0, w.stderr)
+        r = self.tool("read", "DB1.DBW20:INT")
+        self.assertEqual(r.stdout.strip(), "DB1.DBW20:INT = 123")
+
+    def test_bit_write_keeps_the_neighbour_bit(self):
+        self.assertEqual(self.tool("write", "DB1.DBX26.0:BOOL=true").returncode, 0)
+        self.assertEqual(self.tool("write", "DB1.DBX26.1:BOOL=true").returncode, 0)
+        r = self.tool("read", "--json", "DB1.DBX26.0", "DB1.DBX26.1")
+        self.assertEqual(json.loads(r.stdout), {"DB1.DBX26.0": True, "DB1.DBX26.1": True})
+        self.assertEqual(self.tool("write", "DB1.DBX26.1:BOOL=false").returncode, 0)
+        r = self.tool("read", "--json", "DB1.DBX26.0", "DB1.DBX26.1")
+        self.assertEqual(json.loads(r.stdout), {"DB1.DBX26.0": True, "DB1.DBX26.1": False})
+
+    def test_write_to_the_read_only_byte_fails_with_access_denied(self):
+        r = self.tool("write", "DB1.DBB11=9")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("DB1.DBB11", r.stderr)
+        self.assertIn("access denied", r.stderr)
+        self.assertEqual(self.tool("read", "DB1.DBB11").stdout.strip(), "DB1.DBB11 = 7")
+
+    def test_missing_db_names_the_address(self):
+        r = self.tool("read", "DB3.DBW0")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("DB3.DBW0: DB3 does not exist", r.stderr)
+
+    def test_info_prints_identity_and_run_state(self):
+        r = self.tool("info")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Order code:", r.stdout)
+        self.assertRegex(r.stdout, r"State:\s+RUN")
+
+    def test_help_for_each_tool(self):
+        for cmd in ("read", "write", "info"):
+            r = harness.run([cmd, "--help"])
+            self.assertEqual(r.returncode, 0)
+            self.assertIn("--host", r.stdout)
+            self.assertIn("--timeout", r.stdout)
+
+
+class ToolsWithoutPlc(unittest.TestCase):
+    def test_bad_address_exits_2_naming_the_column_without_connecting(self):
+        # Port 1 on loopback is closed: a connection attempt would give exit 1 instead.
+        r = harness.run(["read", "--port", "1", "DB1.DBQ4"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("DB1.DBQ4", r.stderr)
+        self.assertIn("column", r.stderr)
+        self.assertNotIn("refused", r.stderr)
+
+    def test_bad_write_value_exits_2(self):
+        r = harness.run(["write", "--port", "1", "DB1.DBW20:INT=abc"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("DB1.DBW20", r.stderr)
+
+    def test_unreachable_port_names_host_and_port(self):
+        port = harness.free_port()
+        r = harness.run(["read", "--port", str(port), "DB1.DBW4"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"127.0.0.1:{port}", r.stderr)
+        self.assertIn("rack 0, slot 1", r.stderr)
+
+    def test_bad_option_exits_2(self):
+        r = harness.run(["info", "--port", "1", "--slot", "40"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--slot", r.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()
