@@ -214,7 +214,10 @@ class Reader {
 
   s7::Result<double> number(const toml::node& n, const std::string& key) {
     if (auto i = n.as_integer()) return static_cast<double>(i->get());
-    if (auto f = n.as_floating_point()) return f->get();
+    if (auto f = n.as_floating_point()) {
+      if (!std::isfinite(f->get())) return err(key, "expected a finite number");
+      return f->get();
+    }
     return err(key, "expected a number");
   }
 
@@ -238,16 +241,21 @@ class Reader {
   }
 
   // "500ms", "0.5s", or a number of seconds.
+  // Durations resolve to whole microseconds (so --print-config writes them back exactly) and
+  // stay below 10^6 of their unit.
   s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
     std::optional<Nanos> d;
     if (auto s = n.as_string()) {
-      d = util::parse_duration(s->get());
+      std::string_view text = s->get();
+      double number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec == std::errc() && end != text.data() && number <= 1e6) d = util::parse_duration(text);
     } else if (n.is_number()) {
       double secs = n.value<double>().value_or(-1);
-      if (secs >= 0 && secs < 1e9) d = Nanos(static_cast<long long>(std::llround(secs * 1e9)));
+      if (secs >= 0 && secs <= 1e6) d = Nanos(static_cast<long long>(std::llround(secs * 1e9)));
     }
     if (!d) return err(key, "expected a duration like \"500ms\", \"10s\" or \"2min\"");
-    return *d;
+    return Nanos(std::chrono::round<std::chrono::microseconds>(*d));
   }
 
   s7::Result<std::vector<std::string>> read_strings(const toml::table& t, const std::string& key) {
@@ -333,7 +341,7 @@ class Reader {
   }
 
   s7::Result<AreaSpec> read_area(const toml::table& t, const std::string& key) {
-    if (auto r = check_keys(t, key, {"area", "number", "size"}); !r) return r.error();
+    if (auto r = check_keys(t, key, {"area", "number", "size", "init"}); !r) return r.error();
     AreaSpec a;
     auto* kind = t.get("area");
     if (!kind) return err(key, "missing key area (DB, M, I, Q, T or C)");
@@ -356,6 +364,14 @@ class Reader {
     auto i = integer(*size, key + ".size", 1, 65536);
     if (!i) return i.error();
     a.size = static_cast<std::uint32_t>(*i);
+    if (auto* init = t.get("init")) {
+      auto v = string(*init, key + ".init");
+      if (!v) return v.error();
+      if (*v == "pattern")
+        a.init = AreaInit::pattern;
+      else if (*v != "zero")
+        return err(key + ".init", fmt::format("unknown init \"{}\" (zero or pattern)", *v));
+    }
     return a;
   }
 
@@ -531,6 +547,12 @@ class Reader {
         f.code = static_cast<std::uint8_t>(*i);
       }
     }
+    // Keys of another kind would be lost by --print-config: refuse them.
+    if (t.get("delay") && f.kind != FaultKind::delay)
+      return err(key + ".delay", "only a fault of kind delay takes delay");
+    if ((t.get("field") || t.get("code")) && f.kind != FaultKind::item_error)
+      return err(key + (t.get("field") ? ".field" : ".code"),
+                 "only a fault of kind item_error takes field and code");
     if (auto r = validate(f); !r) return err(key, r.error().what());
     return f;
   }
@@ -655,13 +677,22 @@ std::string quoted(std::string_view s) {
     if (ch == '"' || ch == '\\') {
       out += '\\';
       out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
+    } else if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) {
       out += fmt::format("\\u{:04X}", static_cast<unsigned>(static_cast<unsigned char>(ch)));
     } else {
       out += ch;
     }
   }
   return out + "\"";
+}
+
+// A bare key when TOML allows one, else a quoted key.
+std::string toml_key(std::string_view k) {
+  bool bare = !k.empty();
+  for (char ch : k)
+    bare = bare && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-');
+  return bare ? std::string(k) : quoted(k);
 }
 
 std::string num(double d) {
@@ -841,7 +872,9 @@ std::string format_config(const PlcConfig& c) {
     o += "[[areas]]\n";
     o += fmt::format("area = {}\n", quoted(area_name(a.area)));
     if (a.area == s7::Area::db) o += fmt::format("number = {}\n", a.db);
-    o += fmt::format("size = {}\n\n", a.size);
+    o += fmt::format("size = {}\n", a.size);
+    if (a.init == AreaInit::pattern) o += "init = \"pattern\"   # byte i = i mod 256\n";
+    o += "\n";
   }
   o += "# Fields: a name, an address and a generator. Generators (see docs/fakeplc.md):\n";
   o += "#   none (clients write it), constant (value), counter (start, step, wrap),\n";
@@ -849,7 +882,7 @@ std::string format_config(const PlcConfig& c) {
   o += "#   square (low, high, period, duty), random_walk (seed, start, step, min, max),\n";
   o += "#   toggle (period, initial), copy (source = another field).\n";
   for (const auto& f : c.fields) {
-    o += fmt::format("[fields.{}]\n", f.name);
+    o += fmt::format("[fields.{}]\n", toml_key(f.name));
     o += fmt::format("address = {}\n", quoted(f.address));
     o += generator_toml(f.generator) + "\n";
   }
