@@ -75,7 +75,7 @@
           isBool
             ? { splits: function () { return [0, 1]; },
                 values: function (u, vals) { return vals.map(function (v) { return v ? 'true' : 'false'; }); },
-                size: 50 }
+                size: 60 }
             : { size: 60 }
         ],
         series: [

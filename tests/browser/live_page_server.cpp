@@ -1,0 +1,74 @@
+// Test program for the browser tests: serves the live page and feeds synthetic samples every
+// 200 ms (no PLC). Prints "live page at URL" once listening; SIGTERM/SIGINT stop it cleanly.
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "web/live_feed.hpp"
+#include "web/server.hpp"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) {
+  g_stop = true;
+}
+
+logger::TagInfo tag(const char* name, s7::DataType type) {
+  logger::TagInfo t;
+  t.name = name;
+  t.address.type = type;
+  return t;
+}
+
+}  // namespace
+
+int main() {
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  web::LiveFeed feed(600);
+  logger::Stats stats;
+  std::vector<logger::TagInfo> tags = {
+      tag("counter", s7::DataType::DInt), tag("temperature", s7::DataType::Real),
+      tag("alarm", s7::DataType::Bool), tag("mode_ro", s7::DataType::Byte),
+      tag("label", s7::DataType::String)};
+  (void)feed.open(tags);
+  web::LiveServer server(feed, stats);
+  auto port = server.start("127.0.0.1", 0);
+  if (!port) {
+    std::fprintf(stderr, "live_page_server: %s\n", port.error().what().c_str());
+    return 1;
+  }
+  std::printf("live page at http://127.0.0.1:%u/\n", static_cast<unsigned>(*port));
+  std::fflush(stdout);
+  stats.link = logger::LinkState::connected;
+  // At most two minutes, so a crashed test runner never leaves it behind.
+  auto end = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  for (std::int64_t i = 0; !g_stop && std::chrono::steady_clock::now() < end; ++i) {
+    logger::Sample s;
+    s.ts = std::chrono::system_clock::now();
+    bool outage = i % 40 == 12;  // one missed sample now and then: a gap and a band
+    auto val = [&](s7::Scalar x) {
+      return outage ? logger::TagValue{std::nullopt, logger::Quality::comm_error}
+                    : logger::TagValue{s7::Value(std::move(x)), logger::Quality::ok};
+    };
+    s.values = {val(std::int64_t{i}),
+                val(static_cast<float>(25.0 + 3.0 * std::sin(static_cast<double>(i) / 8.0))),
+                val((i / 5) % 2 == 0), val(std::uint64_t{7}), val(std::string("demo"))};
+    s.quality = outage ? logger::Quality::comm_error : logger::Quality::ok;
+    s.missed = outage;
+    (void)feed.write(s);
+    stats.samples_written.fetch_add(1);
+    stats.observe_latency(std::chrono::microseconds(800 + (i % 7) * 300));
+    stats.last_sample_unix_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(s.ts.time_since_epoch()).count();
+    for (int k = 0; k < 20 && !g_stop; ++k)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  server.stop();
+  std::printf("live_page_server: stopped\n");
+  return 0;
+}
