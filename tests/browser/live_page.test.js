@@ -60,10 +60,15 @@ run(name, async () => {
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`screenshot: ${shot}`);
     check(problems.length === 0, `page problems:\n${problems.join('\n')}`);
+
+    // Stopping the server with the page open (its SSE stream too) ends promptly and cleanly,
+    // and the page says it is reconnecting.
+    const code = await stopServer(server.proc);
+    check(code === 0, `server exited with ${code} after SIGTERM:\n${server.output()}`);
+    await page.waitForSelector('#conn[data-state="reconnecting"]', { timeout: 10000 });
   } finally {
     await browser.close();
-    const code = await stopServer(server.proc);
-    if (plc) await stopServer(plc.proc);
-    check(code === 0, `server exited with ${code} after SIGTERM:\n${server.output()}`);
+    if (server.proc.exitCode === null) await stopServer(server.proc).catch(() => {});
+    if (plc) await stopServer(plc.proc).catch(() => {});
   }
 });

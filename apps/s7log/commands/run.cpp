@@ -16,6 +16,8 @@
 #include "logger/logger.hpp"
 #include "logger/tag.hpp"
 #include "util/duration.hpp"
+#include "web/live_feed.hpp"
+#include "web/server.hpp"
 
 namespace app {
 
@@ -45,13 +47,36 @@ struct RunArgs {
 // --on-change) on the sampling thread; `stats` is live for /metrics. Objects must outlive the run:
 // keep them in `Extensions`.
 struct Extensions {
-  // e.g. std::optional<std::string> live; std::unique_ptr<web::LiveServer> server;
+  CLI::Option* live_opt = nullptr;  // --live [ADDR]: the live chart, /api and /metrics
+  std::string live_addr;
+  std::unique_ptr<web::LiveFeed> feed;
+  std::unique_ptr<web::LiveServer> server;
 };
-void add_extension_options(CLI::App& /*cmd*/, Extensions& /*ext*/) {}
-s7::Result<void> attach_extensions(Extensions& /*ext*/,
-                                   const std::vector<logger::TagInfo>& /*tags*/,
-                                   logger::Stats& /*stats*/, logger::Sinks& /*sinks*/) {
+void add_extension_options(CLI::App& cmd, Extensions& ext) {
+  ext.live_opt = cmd.add_option("--live", ext.live_addr,
+                                "Serve a live chart, /api and /metrics on [HOST:]PORT (default "
+                                "127.0.0.1:8080; port 0 picks a free one); see docs/live.md")
+                     ->expected(0, 1);
+}
+s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::TagInfo>& /*tags*/,
+                                   logger::Stats& stats, logger::Sinks& sinks) {
+  if (!ext.live_opt || ext.live_opt->count() == 0) return {};
+  auto addr = web::parse_listen_address(ext.live_addr.empty() ? "127.0.0.1:8080" : ext.live_addr);
+  if (!addr) return s7::Error(addr.error().code, "--live: " + addr.error().what());
+  ext.feed = std::make_unique<web::LiveFeed>();
+  ext.server = std::make_unique<web::LiveServer>(*ext.feed, stats);
+  auto port = ext.server->start(addr->host, addr->port);
+  if (!port) return s7::Error(port.error().code, "--live: " + port.error().what());
+  std::string host = addr->host == "0.0.0.0" || addr->host == "::" ? "127.0.0.1" : addr->host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::fprintf(stderr, "s7log run: live chart at http://%s:%u/\n", host.c_str(),
+               static_cast<unsigned>(*port));
+  sinks.samples.push_back(ext.feed.get());
   return {};
+}
+// Ends the live page's streams before `stats` goes away.
+void detach_extensions(Extensions& ext) {
+  if (ext.server) ext.server->stop();
 }
 // ---------------------------------------------------------------------------------------------
 
@@ -189,6 +214,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
                so.pattern.c_str());
   std::fflush(stderr);
   auto r = lg.run(g_stop);
+  detach_extensions(ext);
   if (!r) return fail_config(r.error().what());
   std::string summary = "stopped: " + std::to_string(stats.samples_written.load()) + " rows, " +
                         std::to_string(stats.read_errors.load()) + " read errors, " +
