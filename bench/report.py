@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's results directory into the measured part of docs/benchmarks.md (between
+the `results:begin` and `results:end` markers; the prose around them is kept)."""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+# python-snap7 cannot be installed here (no PyPI): its figures are the issue's table.
+PY_SNAP7 = {"seq": 15500, "multi": 3200, "large/4096": 1600}
+
+
+def jsonl(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        line = line.strip()
+        if line:
+            d = json.loads(line)
+            out[d.get("label", str(len(out)))] = d
+    return out
+
+
+def rate(d):
+    return d.get("reads_per_s") if d and not d.get("failed") and d.get("verified", True) else None
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def machine():
+    model = "unknown"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    load = open("/proc/loadavg").read().split()[:3]
+    return (f"{os.cpu_count()} cores, {model}; load average at the end {' '.join(load)}; "
+            f"{datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; "
+            f"{subprocess.run(['uname', '-sr'], capture_output=True, text=True).stdout.strip()}")
+
+
+def main():
+    res, doc = sys.argv[1], sys.argv[2]
+    c = jsonl(os.path.join(res, "clients.jsonl"))
+    s = jsonl(os.path.join(res, "servers.jsonl"))
+    L = []
+    L.append(f"Machine: {machine()}.")
+    L.append("")
+    ping = rate(c.get("pingpong"))
+    for server, title in (("fakeplc", "our fake PLC"), ("snap7", "Snap7's server (node-snap7)")):
+        L.append(f"### Clients against {title}, one request in flight")
+        L.append("")
+        L.append("| workload | s7log | nodes7 | Snap7 client | python-snap7 (issue table) | "
+                 "s7log / nodes7 | s7log / python-snap7 | s7log p50 / p99 us |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for test, size, name in (("seq", 4096, "seq (12 bytes)"), ("multi", 4096, "multi (10 x 4)"),
+                                 ("large", 4096, "large 4,096"), ("large", 65535, "large 65,535")):
+            ours = c.get(f"s7log/{server}/{test}/{size}")
+            n7 = c.get(f"nodes7/{server}/{test}/{size}")
+            sn = c.get(f"snap7/{server}/{test}/{size}")
+            key = test if test != "large" else f"large/{size}"
+            py = PY_SNAP7.get(key)
+            lat = f"{ours['p50_us']} / {ours['p99_us']}" if rate(ours) else "n/a"
+            L.append(f"| {name} | {fmt(rate(ours))} | {fmt(rate(n7))} | {fmt(rate(sn))} | "
+                     f"{fmt(py) if py else 'n/a'} | {ratio(rate(ours), rate(n7))} | "
+                     f"{ratio(rate(ours), py) if server == 'fakeplc' else '-'} | {lat} |")
+        L.append("")
+    L.append(f"Bare TCP ping-pong (31-byte request, 37-byte answer, blocking sockets): "
+             f"{fmt(ping)} round trips/s, p50 {c.get('pingpong', {}).get('p50_us', 'n/a')} us. "
+             f"s7log seq against the fake PLC reaches "
+             f"{ratio(rate(c.get('s7log/fakeplc/seq/4096')), ping)} of it.")
+    L.append("")
+    L.append("### Servers under load (client: `s7log bench --test seq --connections N`)")
+    L.append("")
+    L.append("| connections | fake PLC reads/s | fake PLC p99 us | Snap7 server reads/s | "
+             "Snap7 server p99 us | fake PLC / Snap7 |")
+    L.append("|---:|---:|---:|---:|---:|---:|")
+    for n in (1, 64):
+        f, sn = s.get(f"fakeplc/{n}"), s.get(f"snap7/{n}")
+        L.append(f"| {n} | {fmt(rate(f))} | {f.get('p99_us') if f else 'n/a'} | {fmt(rate(sn))} | "
+                 f"{sn.get('p99_us') if sn else 'n/a'} | {ratio(rate(f), rate(sn))} |")
+    L.append("")
+    mem = jsonl(os.path.join(res, "memory.jsonl"))
+    for m in mem.values():
+        L.append(f"Fake PLC memory: RSS {m['rss0_kib']} KiB idle, {m['rss1_kib']} KiB with "
+                 f"{m['connections']} idle connections (CR/CC + setup done): "
+                 f"**{m['kib_per_connection']} KiB per connection**.")
+    L.append("")
+    lg = jsonl(os.path.join(res, "logger.jsonl"))
+    for m in lg.values():
+        L.append(f"Logger at 100 Hz ({m.get('rows')} rows over {m.get('span_s')} s, ts with ms "
+                 f"resolution): lateness p50 {m.get('lateness_p50_ms')} ms, p99 "
+                 f"{m.get('lateness_p99_ms')} ms, max {m.get('lateness_max_ms')} ms; drift "
+                 f"{m.get('drift_ms_per_min')} ms/min (last row vs first: "
+                 f"{m.get('end_offset_ms')} ms). Course tags at 1 s: CPU "
+                 f"{m.get('slow_cpu_percent')} % of a core over {round(m.get('slow_cpu_seconds', 0))} s, "
+                 f"RSS {m.get('slow_rss_kib')} KiB.")
+    L.append("")
+    plan_txt = os.path.join(res, "plan500.txt")
+    bound = json.load(open(os.path.join(res, "plan_bound.json"))) if os.path.exists(
+        os.path.join(res, "plan_bound.json")) else {}
+    if os.path.exists(plan_txt):
+        txt = open(plan_txt).read()
+        m = re.search(r"PDU 960: (\d+) request", txt)
+        L.append(f"Plan of 500 tags over DB1..DB10 (`bench/plan_tags.py`): "
+                 f"{m.group(1) if m else 'n/a'} requests per cycle at PDU 960; computed lower "
+                 f"bound {bound.get('lower_bound_requests', 'n/a')}.")
+        L.append("")
+    codec = os.path.join(res, "codec.json")
+    if os.path.exists(codec):
+        L.append("### Micro-benchmarks (Google Benchmark, `s7log_codec_bench`)")
+        L.append("")
+        L.append("| benchmark | ns per op | throughput |")
+        L.append("|---|---:|---:|")
+        for b in json.load(open(codec)).get("benchmarks", []):
+            tp = ""
+            if "bytes_per_second" in b:
+                tp = f"{b['bytes_per_second'] / 1e6:,.0f} MB/s"
+            L.append(f"| {b['name']} | {b['cpu_time']:,.0f} | {tp} |")
+        L.append("")
+    body = "\n".join(L)
+    text = open(doc).read() if os.path.exists(doc) else "<!-- results:begin -->\n<!-- results:end -->\n"
+    new = re.sub(r"<!-- results:begin -->.*<!-- results:end -->",
+                 lambda _: "<!-- results:begin -->\n" + body + "\n<!-- results:end -->", text,
+                 flags=re.S)
+    open(doc, "w").write(new)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# bench/run.sh (`make bench`): builds the release binaries, runs every benchmark on loopback
+# (s7log vs nodes7 vs Snap7 client and server vs bare TCP ping-pong, fake PLC memory, logger
+# lateness/CPU/RSS, plan size, codec micro-benchmarks) and writes the results into
+# docs/benchmarks.md between the results markers. Stops every process it starts.
+# Environment: BENCH_BUILD (build dir, default build/release), BENCH_DURATION (seconds per
+# workload, default 5), BENCH_LOGGER_SECONDS (default 60), BENCH_SKIP_BUILD=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${BENCH_BUILD:-$ROOT/build/release}"
+DUR="${BENCH_DURATION:-5}"
+LOG_SECONDS="${BENCH_LOGGER_SECONDS:-60}"
+OUT="$BUILD/bench-results"
+S7LOG="$BUILD/apps/s7log/s7log"
+mkdir -p "$OUT"
+rm -f "$OUT"/*.jsonl
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "build (release) in $BUILD"
+  cmake --preset release -B "$BUILD" >/dev/null
+  cmake --build "$BUILD" -j "$(nproc)" --target s7log s7log_codec_bench s7log_pingpong
+fi
+
+if [[ ! -d "$ROOT/bench/npm/node_modules/node-snap7" || ! -d "$ROOT/bench/npm/node_modules/nodes7" ]]; then
+  log "npm ci (nodes7, node-snap7 with its bundled Snap7)"
+  (cd "$ROOT/bench/npm" && npm_config_nodedir=/usr npm ci --no-audit --no-fund >/dev/null)
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 1 100); do
+    python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+# record FILE LABEL CMD...: runs a benchmark command, tags its JSON line with "label", appends it.
+record() {
+  local file="$1" label="$2"
+  shift 2
+  local line
+  if line="$("$@" 2>/dev/null | tail -n 1)" && [[ "$line" == \{* ]]; then
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["label"]=sys.argv[2]; print(json.dumps(d))' \
+      "$line" "$label" | tee -a "$OUT/$file.jsonl" >&2
+  else
+    echo "{\"label\": \"$label\", \"failed\": true}" | tee -a "$OUT/$file.jsonl" >&2
+  fi
+}
+
+FAKE_PORT="$(free_port)"
+"$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$FAKE_PORT" >"$OUT/fakeplc.log" 2>&1 &
+FAKE_PID=$!
+PIDS+=("$FAKE_PID")
+SNAP_PORT="$(free_port)"
+node "$ROOT/bench/snap7_bench.js" --mode server --port "$SNAP_PORT" >"$OUT/snap7-server.log" 2>&1 &
+PIDS+=("$!")
+wait_port "$FAKE_PORT"
+wait_port "$SNAP_PORT"
+
+WORKLOADS=("seq" "multi" "large 4096" "large 65535")  # Snap7 areas stop at 65,535 bytes
+for server in fakeplc snap7; do
+  port="$FAKE_PORT"
+  [[ "$server" == snap7 ]] && port="$SNAP_PORT"
+  for w in "${WORKLOADS[@]}"; do
+    read -r test size <<<"$w"
+    size="${size:-4096}"
+    log "$test${size:+ $size} against $server"
+    record clients "s7log/$server/$test/$size" \
+      "$S7LOG" bench --port "$port" --test "$test" --size "$size" --duration "$DUR"
+    record clients "nodes7/$server/$test/$size" \
+      timeout $((DUR * 3 + 20)) node "$ROOT/bench/nodes7_bench.js" --port "$port" --test "$test" --size "$size" --duration "$DUR"
+    record clients "snap7/$server/$test/$size" \
+      timeout $((DUR * 3 + 20)) node "$ROOT/bench/snap7_bench.js" --mode client --port "$port" --test "$test" --size "$size" --duration "$DUR"
+  done
+done
+
+log "bare TCP ping-pong (31-byte request, 37-byte answer)"
+record clients "pingpong" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37
+
+for server in fakeplc snap7; do
+  port="$FAKE_PORT"
+  [[ "$server" == snap7 ]] && port="$SNAP_PORT"
+  for n in 1 64; do
+    log "server load: $n connections against $server"
+    record servers "$server/$n" "$S7LOG" bench --port "$port" --test seq --connections "$n" --duration "$DUR"
+  done
+done
+
+# Memory per idle connection: RSS of the fake PLC with 0 and N connections that completed
+# CR/CC and setup (a fresh fake PLC, so earlier runs do not count).
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+IDLE_N="${BENCH_IDLE_CONNECTIONS:-250}"  # the server's default max_connections is 256
+MEM_PORT="$(free_port)"
+"$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$MEM_PORT" >"$OUT/fakeplc-mem.log" 2>&1 &
+MEM_PID=$!
+PIDS+=("$MEM_PID")
+wait_port "$MEM_PORT"
+sleep 1
+RSS0="$(rss_kib "$MEM_PID")"
+log "memory: holding $IDLE_N idle connections"
+"$S7LOG" bench --port "$MEM_PORT" --test idle --connections "$IDLE_N" --duration 4 >"$OUT/idle.json" 2>/dev/null &
+IDLE_PID=$!
+PIDS+=("$IDLE_PID")
+sleep 3
+RSS1="$(rss_kib "$MEM_PID")"
+wait "$IDLE_PID" || true
+python3 - "$OUT/idle.json" "$RSS0" "$RSS1" "$IDLE_N" >"$OUT/memory.jsonl" <<'EOF'
+import json, sys
+idle = json.load(open(sys.argv[1]))
+r0, r1, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+est = idle.get("established", 0)
+print(json.dumps({"rss0_kib": r0, "rss1_kib": r1, "connections": est,
+                  "kib_per_connection": round((r1 - r0) / est, 2) if est else None}))
+EOF
+cat "$OUT/memory.jsonl" >&2
+kill "$MEM_PID" 2>/dev/null || true
+
+# Logger: 100 Hz and the course's tags at 1 s, side by side for LOG_SECONDS.
+log "logger: 100 Hz and 1 s for ${LOG_SECONDS}s"
+LOGDIR="$OUT/logger"
+rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
+"$S7LOG" run --port "$FAKE_PORT" --interval 10ms --out "$LOGDIR/fast.csv" \
+  --count $((LOG_SECONDS * 100)) >"$LOGDIR/fast.log" 2>&1 &
+FAST_PID=$!
+PIDS+=("$FAST_PID")
+"$S7LOG" run --port "$FAKE_PORT" --interval 1s --out "$LOGDIR/slow.csv" >"$LOGDIR/slow.log" 2>&1 &
+SLOW_PID=$!
+PIDS+=("$SLOW_PID")
+sleep 2
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+T0="$(ticks "$SLOW_PID")"
+S0="$(date +%s.%N)"
+sleep "$((LOG_SECONDS - 2))"
+T1="$(ticks "$SLOW_PID")"
+S1="$(date +%s.%N)"
+SLOW_RSS="$(rss_kib "$SLOW_PID")"
+wait "$FAST_PID" || true
+kill "$SLOW_PID" 2>/dev/null || true
+python3 "$ROOT/bench/lateness.py" "$LOGDIR/fast.csv" 10 \
+  --cpu-ticks "$((T1 - T0))" --seconds "$(python3 -c "print($S1 - $S0)")" \
+  --hz "$(getconf CLK_TCK)" --rss-kib "$SLOW_RSS" >"$OUT/logger.jsonl"
+cat "$OUT/logger.jsonl" >&2
+
+log "plan: 500 tags over 10 DBs"
+python3 "$ROOT/bench/plan_tags.py" "$OUT/plan500.toml" >"$OUT/plan_bound.json"
+"$S7LOG" plan --config "$OUT/plan500.toml" >"$OUT/plan500.txt"
+grep -E 'PDU (240|480|960)' "$OUT/plan500.txt" >&2 || true
+
+log "codec micro-benchmarks"
+"$BUILD/bench/s7log_codec_bench" --benchmark_min_time=0.2 --benchmark_format=json \
+  >"$OUT/codec.json" 2>/dev/null
+
+cleanup
+PIDS=()
+python3 "$ROOT/bench/report.py" "$OUT" "$ROOT/docs/benchmarks.md"
+log "results written to docs/benchmarks.md"
