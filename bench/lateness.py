@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Logger timing from a CSV written with --interval <ms>: lateness of each row's ts against its slot
-(start + k * interval, the start taken as the earliest row offset), drift (least-squares slope of
+(start + k * interval, k the slot boundary at or before the row, the start taken as the earliest offset), drift (least-squares slope of
 the offsets, in ms per minute), plus the CPU share and RSS measured by bench/run.sh. The ts column
 has millisecond resolution, so lateness is known to +-1 ms. Prints one JSON line."""
 import argparse
 import csv
 import datetime
 import json
+import math
 
 
 def parse_ts(text):
-    return datetime.datetime.fromisoformat(text.replace(",", ".").replace(" ", "T")).timestamp()
+    """Seconds since the epoch as an exact multiple of 1 ms (integer ms / 1000 for the math below)."""
+    d = datetime.datetime.fromisoformat(text.replace(",", ".").replace(" ", "T"))
+    ms = (d - datetime.datetime(1970, 1, 1)) // datetime.timedelta(milliseconds=1)
+    return ms / 1000.0
 
 
 def main():
@@ -26,17 +30,22 @@ def main():
         rows = list(csv.reader(f))
     ts = [parse_ts(r[0]) for r in rows[1:] if r and r[0]]
     iv = a.interval_ms / 1000.0
-    offsets = [t - k * iv for k, t in enumerate(ts)]
-    out = {"rows": len(ts), "interval_ms": a.interval_ms}
+    # Slot of each row: the last slot boundary (first row = slot 0) at or before its ts, so
+    # lateness below one interval is attributed to the right slot; skipped slots leave no row,
+    # so the row number is not the slot number.
+    slots = [math.floor((t - ts[0]) / iv + 1e-3) for t in ts]
+    offsets = [t - k * iv for k, t in zip(slots, ts)]
+    out = {"rows": len(ts), "interval_ms": a.interval_ms,
+           "skipped_slots": (slots[-1] + 1 - len(ts)) if ts else 0}
     if len(ts) > 1:
         base = min(offsets)
         late = sorted((o - base) * 1000 for o in offsets)
         n = len(late)
-        k_mean = (n - 1) / 2
+        k_mean = sum(slots) / n
         o_mean = sum(offsets) / n
-        num = sum((k - k_mean) * (o - o_mean) for k, o in enumerate(offsets))
-        den = sum((k - k_mean) ** 2 for k in range(n))
-        slope = num / den if den else 0.0  # seconds per row
+        num = sum((k - k_mean) * (o - o_mean) for k, o in zip(slots, offsets))
+        den = sum((k - k_mean) ** 2 for k in slots)
+        slope = num / den if den else 0.0  # seconds per slot
         out.update({
             "span_s": round(ts[-1] - ts[0], 3),
             "lateness_p50_ms": round(late[n // 2], 3),

@@ -101,7 +101,8 @@ def main():
     for m in lg.values():
         L.append(f"Logger at 100 Hz ({m.get('rows')} rows over {m.get('span_s')} s, ts with ms "
                  f"resolution): lateness p50 {m.get('lateness_p50_ms')} ms, p99 "
-                 f"{m.get('lateness_p99_ms')} ms, max {m.get('lateness_max_ms')} ms; drift "
+                 f"{m.get('lateness_p99_ms')} ms, max {m.get('lateness_max_ms')} ms; "
+                 f"{m.get('skipped_slots')} slots skipped; drift "
                  f"{m.get('drift_ms_per_min')} ms/min (last row vs first: "
                  f"{m.get('end_offset_ms')} ms). Course tags at 1 s: CPU "
                  f"{m.get('slow_cpu_percent')} % of a core over {round(m.get('slow_cpu_seconds', 0))} s, "
