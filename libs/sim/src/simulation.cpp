@@ -78,8 +78,15 @@ std::string area_prefix(const s7::AreaKey& k, bool bit) {
 }  // namespace
 
 Simulation::Simulation(PlcConfig config) : config_(std::move(config)), running_(config_.run) {
-  for (const auto& a : config_.areas)
-    memory_.add_area({a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}}, area_bytes(a));
+  for (const auto& a : config_.areas) {
+    s7::AreaKey key{a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}};
+    memory_.add_area(key, area_bytes(a));
+    if (a.init == AreaInit::pattern) {  // byte i = i mod 256
+      std::vector<std::uint8_t> bytes(area_bytes(a));
+      for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i);
+      memory_.poke(key, 0, bytes);
+    }
+  }
   for (const auto& text : config_.read_only) {
     auto a = s7::parse_address(text);
     if (!a) continue;  // validate_config rejects these

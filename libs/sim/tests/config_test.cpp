@@ -56,6 +56,22 @@ TEST(PrintConfig, RoundTripsEveryGeneratorAndFault) {
   EXPECT_EQ(*back, c);
 }
 
+TEST(ParseConfig, AreaInitPatternParsesAndRoundTrips) {
+  auto c = parse_config("[[areas]]\narea = \"DB\"\nnumber = 2\nsize = 8192\ninit = \"pattern\"\n",
+                        "plc.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  ASSERT_EQ(c->areas.size(), 1u);
+  EXPECT_EQ(c->areas[0].init, AreaInit::pattern);
+  auto back = parse_config(format_config(*c), "printed.toml");
+  ASSERT_TRUE(back.ok()) << back.error().what();
+  EXPECT_EQ(*back, *c);
+}
+
+TEST(ParseConfig, AreaInitRejectsUnknownValue) {
+  EXPECT_EQ(error_of("[[areas]]\narea = \"M\"\nsize = 8\ninit = \"random\"\n"),
+            "plc.toml:4: areas[0].init: unknown init \"random\" (zero or pattern)");
+}
+
 TEST(ParseConfig, ExampleFileIsValid) {
   std::ifstream in(S7LOG_SOURCE_DIR "/examples/fakeplc.toml");
   ASSERT_TRUE(in.good());

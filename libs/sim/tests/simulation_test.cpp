@@ -28,6 +28,20 @@ TEST(CourseSimulation, InitialBytesMatchTheCourseLayout) {
                                                       0xA4, 0x01, 0x07}));
 }
 
+TEST(AreaInit, PatternFillsByteIModulo256) {
+  PlcConfig c = course_config();
+  c.areas.push_back({s7::Area::db, 2, 8192, AreaInit::pattern});
+  Simulation s(c);
+  std::vector<std::uint8_t> out(8192);
+  ASSERT_TRUE(s.memory().peek({s7::Area::db, 2}, 0, out));
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[255], 255);
+  EXPECT_EQ(out[256], 0);
+  EXPECT_EQ(out[8191], 8191 % 256);
+  // The course's DB1 (init zero) is unchanged: byte 12 is still 0.
+  EXPECT_EQ(db1(s, 12, 1)[0], 0);
+}
+
 TEST(CourseSimulation, AfterFiveTicksCounterIsFiveAndAlarmOff) {
   Simulation s(course_config());
   s.tick(5);

@@ -16,11 +16,16 @@
 
 namespace sim {
 
+// Initial contents of an area: zeros, or "pattern" (byte i = i mod 256, for benchmarks that
+// verify the data they read).
+enum class AreaInit : std::uint8_t { zero, pattern };
+
 // One memory area. T and C areas are sized in timers/counters (2 bytes each), the others in bytes.
 struct AreaSpec {
   s7::Area area = s7::Area::db;
   std::uint16_t db = 0;  // DB number (DB only)
   std::uint32_t size = 0;
+  AreaInit init = AreaInit::zero;  // config key `init = "zero" | "pattern"`
   friend bool operator==(const AreaSpec&, const AreaSpec&) = default;
 };
 
