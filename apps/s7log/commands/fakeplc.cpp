@@ -19,8 +19,8 @@
 #include "connection_options.hpp"
 #include "s7/server.hpp"
 #include "sim/config.hpp"
+#include "sim/fake_plc.hpp"
 #include "sim/faults.hpp"
-#include "sim/simulation.hpp"
 #include "util/duration.hpp"
 
 namespace app {
@@ -47,9 +47,6 @@ struct FakePlcArgs {
 };
 
 volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int sig) {
-  g_signal = sig;
-}
 
 // All output goes through here: one line at a time, flushed (tests read through a pipe), and the
 // in-place status line (terminals only) is cleared before a normal line.
@@ -133,30 +130,10 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
   return c;
 }
 
-// Applies the faults active at `elapsed` to the server (refuse, delay, item errors).
-void apply_faults(const sim::FaultTimeline& timeline, sim::Nanos elapsed,
-                  const sim::Simulation& sim, s7::ServerControl& control) {
-  bool refuse = false;
-  long long delay_ms = 0;
-  std::vector<s7::ServerControl::ItemFault> items;
-  for (std::size_t i : timeline.active_at(elapsed)) {
-    const sim::Fault& f = timeline.faults()[i];
-    if (f.kind == sim::FaultKind::refuse) refuse = true;
-    if (f.kind == sim::FaultKind::delay)
-      delay_ms = std::max<long long>(
-          delay_ms, std::chrono::duration_cast<std::chrono::milliseconds>(f.delay).count());
-    if (f.kind == sim::FaultKind::item_error)
-      if (auto it = sim.item_fault(f.field, f.code)) items.push_back(*it);
-  }
-  control.refuse_connections.store(refuse);
-  control.delay_ms.store(static_cast<int>(std::min<long long>(delay_ms, 3'600'000)));
-  control.set_item_faults(std::move(items));
-}
-
-bool stop_fault_active(const sim::FaultTimeline& timeline, sim::Nanos elapsed) {
-  for (std::size_t i : timeline.active_at(elapsed))
-    if (timeline.faults()[i].kind == sim::FaultKind::stop) return true;
-  return false;
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+  g_stop.store(true);
 }
 
 int run_fakeplc(const FakePlcArgs& args) {
@@ -165,107 +142,27 @@ int run_fakeplc(const FakePlcArgs& args) {
     print_config_error(config.error().what());
     return kExitConfig;
   }
-  const sim::PlcConfig& c = *config;
   if (args.print_config) {
-    std::fputs(sim::format_config(c).c_str(), stdout);
+    std::fputs(sim::format_config(*config).c_str(), stdout);
     std::fflush(stdout);
     return kExitOk;
   }
 
   Console console(isatty(STDOUT_FILENO) == 1);
-  sim::Simulation simulation(c);
-  s7::ServerHooks hooks;
-  hooks.on_write = [&console](const s7::WriteEvent& e) {
-    // S7 item return code 0x03: access denied (a read-only range was touched).
-    if (e.result == 0x03) console.line(sim::describe_refused_write(e));
-  };
-  if (args.verbose) hooks.on_log = [&console](const std::string& text) { console.line(text); };
-  s7::Server server(simulation.memory(), sim::server_options(c), hooks);
-  s7::ServerControl& control = server.control();
-  control.cpu_state.store(c.run ? s7::CpuState::run : s7::CpuState::stop);
-
-  sim::FaultTimeline timeline(c.faults);
-  apply_faults(timeline, sim::Nanos(0), simulation, control);  // windows starting at 0 s
-
-  if (auto started = server.start(); !started) {
-    std::fprintf(stderr, "s7log fakeplc: cannot listen on %s:%u: %s\n", c.host.c_str(), c.port,
-                 started.error().what().c_str());
+  sim::FakePlc plc(
+      *config, [&console](const std::string& text) { console.line(text); }, args.verbose);
+  if (auto started = plc.start(); !started) {
+    std::fprintf(stderr, "s7log fakeplc: %s\n", started.error().what().c_str());
     return kExitRuntime;
   }
   g_signal = 0;
+  g_stop.store(false);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-
-  std::string rack_slot = fmt::format("rack {}, slot {}", c.rack, c.slot);
-  if (!c.enforce_rack_slot) rack_slot += "; any rack/slot accepted";
-  console.line(fmt::format("fake PLC listening on {}:{} ({}) - Ctrl+C to stop", c.host,
-                           server.port(), rack_slot));
-  if (!c.run) console.line("CPU is in STOP (state = \"stop\"): values stay frozen");
-  for (const auto& f : c.faults)
-    console.line(
-        fmt::format("fault scheduled at {}: {}", util::format_duration(f.start), sim::describe(f)));
-
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  auto next_tick = start + c.tick;
-  auto next_status = start + std::chrono::seconds(1);
-  sim::Nanos last_elapsed(0);
-  std::uint64_t last_requests = 0;
-  bool stop_by_fault = false;
-
-  while (g_signal == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    const auto now = Clock::now();
-    const sim::Nanos elapsed = std::chrono::duration_cast<sim::Nanos>(now - start);
-
-    // Fault events since the last pass: one line each, then the new state.
-    auto events = timeline.events(last_elapsed, elapsed + sim::Nanos(1));
-    last_elapsed = elapsed + sim::Nanos(1);
-    for (const auto& ev : events) {
-      const sim::Fault& f = timeline.faults()[ev.index];
-      if (f.kind == sim::FaultKind::drop) {
-        std::size_t n = server.connection_count();
-        server.drop_connections();
-        console.line(fmt::format("FAULT: {} (closed {} connection{})", sim::describe(f), n,
-                                 n == 1 ? "" : "s"));
-      } else {
-        console.line(fmt::format("FAULT {}: {}", ev.begin ? "start" : "end", sim::describe(f)));
-      }
-    }
-    if (!events.empty()) {
-      apply_faults(timeline, elapsed, simulation, control);
-      bool stop_now = stop_fault_active(timeline, elapsed);
-      if (stop_now != stop_by_fault) {
-        // A stop fault forces STOP; when it ends the CPU returns to the configured state.
-        control.cpu_state.store(stop_now || !c.run ? s7::CpuState::stop : s7::CpuState::run);
-        stop_by_fault = stop_now;
-      }
-    }
-
-    if (now >= next_tick) {
-      // A client may also have stopped/started the CPU (PLC control): follow the server's state.
-      simulation.set_running(control.cpu_state.load() == s7::CpuState::run);
-      simulation.tick();
-      if (auto line = simulation.poll_writes()) console.line(*line);
-      next_tick += c.tick;
-      if (next_tick < now) next_tick = now + c.tick;  // fell behind (suspended): skip, don't queue
-    }
-
-    if (now >= next_status) {
-      std::uint64_t requests = server.request_count();
-      console.status(fmt::format(
-          "{} client{} connected, {} requests/s, {}, tick {}", server.connection_count(),
-          server.connection_count() == 1 ? "" : "s", requests - last_requests,
-          control.cpu_state.load() == s7::CpuState::run ? "RUN" : "STOP", simulation.ticks()));
-      last_requests = requests;
-      next_status += std::chrono::seconds(1);
-      if (next_status < now) next_status = now + std::chrono::seconds(1);
-    }
-  }
+  plc.run(g_stop, [&console](const std::string& text) { console.status(text); });
   console.end_status();
   const char* name = g_signal == SIGINT ? "Ctrl+C" : "SIGTERM";
   console.line(fmt::format("{}: stopping the fake PLC", name));
-  server.stop();
   console.line("fake PLC stopped");
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

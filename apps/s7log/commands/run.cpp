@@ -15,6 +15,7 @@
 #include "logger/csv_sink.hpp"
 #include "logger/logger.hpp"
 #include "logger/tag.hpp"
+#include "run_command.hpp"
 #include "util/duration.hpp"
 #include "web/live_feed.hpp"
 #include "web/server.hpp"
@@ -28,30 +29,11 @@ extern "C" void on_stop_signal(int) {
   g_stop.store(true);
 }
 
-// What the command line said; unset optionals leave the config file's (or default) value.
-struct RunArgs {
-  std::string config;
-  bool print_config = false;
-  ConnectionArgs conn;
-  std::set<std::string> given;  // connection options named on the command line
-  std::optional<std::string> interval, out, rotate, dialect;
-  std::vector<std::string> on_change, deadband, tags;
-  bool quality = false, fsync = false, once = false;
-  std::optional<std::size_t> buffer_rows;
-  std::optional<std::uint64_t> count;
-};
-
 // ---------------------------------------------------------------------------------------------
 // HOOK for extra sinks (the live web page). Add options in add_extension_options() and create
 // sinks in attach_extensions(): sinks in `sinks.samples` receive EVERY sample (unfiltered by
 // --on-change) on the sampling thread; `stats` is live for /metrics. Objects must outlive the run:
 // keep them in `Extensions`.
-struct Extensions {
-  CLI::Option* live_opt = nullptr;  // --live [ADDR]: the live chart, /api and /metrics
-  std::string live_addr;
-  std::unique_ptr<web::LiveFeed> feed;
-  std::unique_ptr<web::LiveServer> server;
-};
 void add_extension_options(CLI::App& cmd, Extensions& ext) {
   ext.live_opt = cmd.add_option("--live", ext.live_addr,
                                 "Serve a live chart, /api and /metrics on [HOST:]PORT (default "
@@ -60,8 +42,9 @@ void add_extension_options(CLI::App& cmd, Extensions& ext) {
 }
 s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::TagInfo>& /*tags*/,
                                    logger::Stats& stats, logger::Sinks& sinks) {
-  if (!ext.live_opt || ext.live_opt->count() == 0) return {};
-  auto addr = web::parse_listen_address(ext.live_addr.empty() ? "127.0.0.1:8080" : ext.live_addr);
+  if (ext.live_opt && ext.live_opt->count() > 0) ext.live = ext.live_addr;
+  if (!ext.live) return {};
+  auto addr = web::parse_listen_address(ext.live->empty() ? "127.0.0.1:8080" : *ext.live);
   if (!addr) return s7::Error(addr.error().code, "--live: " + addr.error().what());
   ext.feed = std::make_unique<web::LiveFeed>();
   ext.server = std::make_unique<web::LiveServer>(*ext.feed, stats);
@@ -69,8 +52,9 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
   if (!port) return s7::Error(port.error().code, "--live: " + port.error().what());
   std::string host = addr->host == "0.0.0.0" || addr->host == "::" ? "127.0.0.1" : addr->host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::fprintf(stderr, "s7log run: live chart at http://%s:%u/\n", host.c_str(),
-               static_cast<unsigned>(*port));
+  ext.url = "http://" + host + ":" + std::to_string(*port) + "/";
+  std::fprintf(stderr, "s7log run: live chart at %s\n", ext.url.c_str());
+  if (ext.on_live) ext.on_live(ext.url);
   sinks.samples.push_back(ext.feed.get());
   return {};
 }
@@ -165,6 +149,12 @@ s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effect
   return std::pair{cfg, tags};
 }
 
+}  // namespace
+
+std::atomic<bool>& run_stop_flag() {
+  return g_stop;
+}
+
 int run_logger(const RunArgs& a, Extensions& ext) {
   if (a.print_config) {
     std::fputs(logger::sample_config().c_str(), stdout);
@@ -227,8 +217,6 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   std::fflush(stdout);
   return 0;
 }
-
-}  // namespace
 
 void register_run(CLI::App& app, Runner& selected) {
   auto* cmd = app.add_subcommand(
