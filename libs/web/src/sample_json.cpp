@@ -57,17 +57,7 @@ std::string format_local_iso(std::chrono::system_clock::time_point tp) {
                      fmt::localtime(std::chrono::system_clock::to_time_t(secs)), ms);
 }
 
-const char* quality_name(logger::Quality q) {
-  switch (q) {
-    case logger::Quality::ok:
-      return "ok";
-    case logger::Quality::comm_error:
-      return "comm_error";
-    case logger::Quality::item_error:
-      return "item_error";
-  }
-  return "unknown";
-}
+const char* quality_name(logger::Quality q) { return logger::to_string(q).data(); }
 
 namespace {
 
