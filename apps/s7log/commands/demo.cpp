@@ -85,16 +85,15 @@ int run_demo(const DemoArgs& d) {
     print(fmt::format("port {} is taken: the demo's fake PLC picks a free port", plc_config.port));
     plc_config.port = 0;
   }
+  std::atomic<bool>& stop = run_stop_flag();
+  stop.store(false);
+  std::signal(SIGINT, on_demo_signal);
+  std::signal(SIGTERM, on_demo_signal);
   sim::FakePlc plc(plc_config, print);
   if (auto r = plc.start(); !r) {
     std::fprintf(stderr, "s7log demo: %s\n", r.error().what().c_str());
     return kExitPlc;
   }
-
-  std::atomic<bool>& stop = run_stop_flag();
-  stop.store(false);
-  std::signal(SIGINT, on_demo_signal);
-  std::signal(SIGTERM, on_demo_signal);
   std::atomic<bool> plc_stop{false};
   std::thread plc_thread([&] { plc.run(plc_stop); });
   std::thread timer;

@@ -151,14 +151,15 @@ int run_fakeplc(const FakePlcArgs& args) {
   Console console(isatty(STDOUT_FILENO) == 1);
   sim::FakePlc plc(
       *config, [&console](const std::string& text) { console.line(text); }, args.verbose);
-  if (auto started = plc.start(); !started) {
-    std::fprintf(stderr, "s7log fakeplc: %s\n", started.error().what().c_str());
-    return kExitRuntime;
-  }
+  // Handlers first: a client may send SIGTERM as soon as it sees the ready line.
   g_signal = 0;
   g_stop.store(false);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  if (auto started = plc.start(); !started) {
+    std::fprintf(stderr, "s7log fakeplc: %s\n", started.error().what().c_str());
+    return kExitRuntime;
+  }
   plc.run(g_stop, [&console](const std::string& text) { console.status(text); });
   console.end_status();
   const char* name = g_signal == SIGINT ? "Ctrl+C" : "SIGTERM";

@@ -164,6 +164,9 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (!eff) return fail_config(eff.error().what());
   auto& [cfg, tags] = *eff;
 
+  // Handlers before any output: a user (or test) may stop us as soon as a line appears.
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   logger::Stats stats;
   auto notify = [](const std::string& m) {
     std::fprintf(stderr, "s7log run: %s\n", m.c_str());
@@ -197,8 +200,6 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   logger::SystemClock clock;
   logger::Logger lg(reader, clock, tags, ro, sinks, stats, notify);
 
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
   std::fprintf(stderr, "s7log run: logging %zu tags from %s every %s to %s (Ctrl+C stops)\n",
                tags.size(), cfg.plc.describe().c_str(), util::format_duration(cfg.interval).c_str(),
                so.pattern.c_str());
