@@ -242,14 +242,15 @@ class Reader {
 
   // "500ms", "0.5s", or a number of seconds.
   // Durations resolve to whole microseconds (so --print-config writes them back exactly) and
-  // stay below 10^6 of their unit.
+  // stay at most 10^6 s, whatever unit the text used ("1588889us" is fine: found by fuzzing).
   s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
     std::optional<Nanos> d;
     if (auto s = n.as_string()) {
       std::string_view text = s->get();
       double number = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (ec == std::errc() && end != text.data() && number <= 1e6) d = util::parse_duration(text);
+      if (ec == std::errc() && end != text.data()) d = util::parse_duration(text);
+      if (d && *d > std::chrono::seconds(1'000'000)) d.reset();  // over 11 days: a typo
     } else if (n.is_number()) {
       double secs = n.value<double>().value_or(-1);
       if (secs >= 0 && secs <= 1e6) d = Nanos(static_cast<long long>(std::llround(secs * 1e9)));
@@ -275,7 +276,7 @@ class Reader {
   s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
     if (auto r = check_keys(t, "plc",
                             {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
-                             "max_parallel", "tick", "state", "identity"});
+                             "max_parallel", "max_connections", "tick", "state", "identity"});
         !r)
       return r;
     for (const auto& [k, v] : t) {
@@ -308,6 +309,10 @@ class Reader {
         auto i = integer(v, key, 1, 64);
         if (!i) return i.error();
         c.max_parallel = static_cast<std::uint16_t>(*i);
+      } else if (k == "max_connections") {
+        auto i = integer(v, key, 1, 100000);
+        if (!i) return i.error();
+        c.max_connections = static_cast<std::uint32_t>(*i);
       } else if (k == "tick") {
         auto d = duration(v, key);
         if (!d) return d.error();
@@ -568,6 +573,8 @@ s7::Result<void> validate_with(const PlcConfig& c, std::string_view file, const 
   if (c.max_pdu != 240 && c.max_pdu != 480 && c.max_pdu != 960)
     return err("plc.max_pdu", fmt::format("{} is not one of 240, 480, 960", c.max_pdu));
   if (c.max_parallel < 1) return err("plc.max_parallel", "must be at least 1");
+  if (c.max_connections < 1 || c.max_connections > 100000)
+    return err("plc.max_connections", "must be 1..100000");
   if (c.tick.count() <= 0) return err("plc.tick", "must be more than 0");
   if (c.rack > 7) return err("plc.rack", "must be 0..7");
   if (c.slot > 31) return err("plc.slot", "must be 0..31");
@@ -860,6 +867,8 @@ std::string format_config(const PlcConfig& c) {
   o += fmt::format("max_pdu = {}                  # 240, 480 or 960\n", c.max_pdu);
   o += fmt::format("max_parallel = {}               # parallel jobs (AmQ) offered\n",
                    c.max_parallel);
+  o += fmt::format("max_connections = {}          # clients at once; more are refused\n",
+                   c.max_connections);
   o += fmt::format("tick = {}                # generators step once per tick\n", dur(c.tick));
   o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
                    quoted(c.run ? "run" : "stop"));
@@ -909,6 +918,7 @@ s7::ServerOptions server_options(const PlcConfig& c) {
   o.port = c.port;
   o.max_pdu = c.max_pdu;
   o.max_parallel = c.max_parallel;
+  o.max_connections = c.max_connections;
   if (c.enforce_rack_slot) {
     o.enforce_rack = c.rack;
     o.enforce_slot = c.slot;

@@ -23,3 +23,10 @@ TEST(FormatDuration, PicksLargestExactUnit) {
   EXPECT_EQ(util::format_duration(2s), "2s");
   EXPECT_EQ(util::format_duration(120s), "2min");
 }
+
+TEST(FormatDuration, RoundTripsThroughParseAtAnyResolution) {
+  for (long long ns : {1LL, 999LL, 1'000LL, 1'588'888'889LL, 20'000'000LL, 3'600'000'000'000LL}) {
+    std::chrono::nanoseconds d(ns);
+    EXPECT_EQ(util::parse_duration(util::format_duration(d)), d) << util::format_duration(d);
+  }
+}

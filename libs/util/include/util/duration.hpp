@@ -1,4 +1,4 @@
-// Parses human durations ("500ms", "0.5s", "2min", "1h", plain numbers = seconds) for CLI and config.
+// Parses human durations ("500ms", "0.5s", "2min", "1h", "20us", "5ns", plain numbers = seconds).
 #pragma once
 
 #include <charconv>
@@ -9,7 +9,7 @@
 
 namespace util {
 
-// Returns nullopt for text that is not a non-negative number followed by ms, s, min or h.
+// Returns nullopt for text that is not a non-negative number followed by ns, us, ms, s, min or h.
 inline std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -21,19 +21,21 @@ inline std::optional<std::chrono::nanoseconds> parse_duration(std::string_view t
   if (unit.empty() || unit == "s") scale = 1e9;
   else if (unit == "ms") scale = 1e6;
   else if (unit == "us") scale = 1e3;
+  else if (unit == "ns") scale = 1;
   else if (unit == "min" || unit == "m") scale = 60e9;
   else if (unit == "h") scale = 3600e9;
   else return std::nullopt;
   return std::chrono::nanoseconds(static_cast<long long>(number * scale + 0.5));
 }
 
-// "500ms", "1.5s", "2min" for messages.
+// "500ms", "1.5s", "2min" for messages; exact, so parse_duration(format_duration(d)) == d.
 inline std::string format_duration(std::chrono::nanoseconds d) {
   auto ns = d.count();
   if (ns % 60'000'000'000LL == 0 && ns >= 60'000'000'000LL) return std::to_string(ns / 60'000'000'000LL) + "min";
   if (ns % 1'000'000'000LL == 0) return std::to_string(ns / 1'000'000'000LL) + "s";
   if (ns % 1'000'000LL == 0) return std::to_string(ns / 1'000'000LL) + "ms";
-  return std::to_string(ns / 1000) + "us";
+  if (ns % 1000 == 0) return std::to_string(ns / 1000) + "us";
+  return std::to_string(ns) + "ns";
 }
 
 }  // namespace util
