@@ -12,21 +12,22 @@ bool byte_area(s7::Area a) {
 }
 
 std::string area_text(const PlanItem& it) {
-  switch (it.area) {
-    case s7::Area::db:
-      return "DB" + std::to_string(it.db);
-    case s7::Area::inputs:
-      return "I";
-    case s7::Area::outputs:
-      return "Q";
-    case s7::Area::merkers:
-      return "M";
-    case s7::Area::timers:
-      return "T";
-    case s7::Area::counters:
-      return "C";
+  std::string text(s7::to_string(it.area));
+  return it.area == s7::Area::db ? text + std::to_string(it.db) : text;
+}
+
+// "items 1, 2, 4 (bytes 0..221)" for one request of pack_reads.
+std::string request_text(const s7::PlannedRequest& r, const ReadPlan& plan) {
+  std::string out = r.chunks.size() == 1 ? "item " : "items ";
+  for (std::size_t k = 0; k < r.chunks.size(); ++k) {
+    const auto& c = r.chunks[k];
+    if (k) out += ", ";
+    out += std::to_string(c.item + 1);
+    if (c.item < plan.items.size() && c.length < plan.items[c.item].length)
+      out += " (bytes " + std::to_string(c.item_offset) + ".." +
+             std::to_string(c.item_offset + c.length - 1u) + " of it)";
   }
-  return "?";
+  return out;
 }
 }  // namespace
 
@@ -64,11 +65,9 @@ std::string describe_plan(const std::vector<TagInfo>& tags, const ReadPlan& plan
     }
     o << "  PDU " << pdu << ": " << reqs.size() << (reqs.size() == 1 ? " request" : " requests")
       << " (" << req_bytes << " bytes out, " << resp_bytes << " bytes back)";
-    if (reqs.size() > 1) {
-      o << ":";
-      for (const auto& r : reqs) o << " [" << r.chunks.size() << " items]";
-    }
     o << "\n";
+    for (std::size_t k = 0; k < reqs.size(); ++k)
+      o << "    request " << k + 1 << ": " << request_text(reqs[k], plan) << "\n";
   }
   return o.str();
 }
