@@ -8,6 +8,11 @@
 #include <cstring>
 #include <utility>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include "client_detail.hpp"
 
 namespace s7 {
@@ -36,16 +41,19 @@ void push16(Bytes& b, std::size_t v) {
 
 // Appends a 12-byte S7ANY item spec (fact sheet §4.1).
 void push_spec(Bytes& b, const ItemSpec& s) {
-  b.push_back(0x12);
-  b.push_back(0x0A);
-  b.push_back(s.syntax_id);
-  b.push_back(s.transport);
-  push16(b, s.count);
-  push16(b, s.db);
-  b.push_back(s.area);
-  b.push_back(static_cast<std::uint8_t>((s.address >> 16) & 0xFF));
-  b.push_back(static_cast<std::uint8_t>((s.address >> 8) & 0xFF));
-  b.push_back(static_cast<std::uint8_t>(s.address & 0xFF));
+  const std::uint8_t spec[12] = {0x12,
+                                 0x0A,
+                                 s.syntax_id,
+                                 s.transport,
+                                 static_cast<std::uint8_t>((s.count >> 8) & 0xFF),
+                                 static_cast<std::uint8_t>(s.count & 0xFF),
+                                 static_cast<std::uint8_t>((s.db >> 8) & 0xFF),
+                                 static_cast<std::uint8_t>(s.db & 0xFF),
+                                 s.area,
+                                 static_cast<std::uint8_t>((s.address >> 16) & 0xFF),
+                                 static_cast<std::uint8_t>((s.address >> 8) & 0xFF),
+                                 static_cast<std::uint8_t>(s.address & 0xFF)};
+  b.insert(b.end(), spec, spec + 12);
 }
 
 // Data transport size and length field for `len` data bytes of a write item, following the
@@ -120,6 +128,7 @@ struct Client::Impl {
   };
   std::vector<InFlight> inflight;
   bool is_connected = false;
+  std::chrono::milliseconds rcv_timeout{0};  // SO_RCVTIMEO of the connected socket
   std::uint16_t pdu = 0;
   std::uint16_t amq = 0;
   std::uint16_t ref = 0;
@@ -164,17 +173,22 @@ struct Client::Impl {
     return true;
   }
 
-  // Waits until the socket is readable/writable. Returns false on timeout.
-  bool wait_socket(tcp::socket::wait_type w, Clock::time_point deadline, std::error_code& ec) {
-    bool done = false;
-    sock.async_wait(w, [&](const std::error_code& e) {
-      ec = e;
-      done = true;
-    });
-    return run_until(done, deadline, [&] {
-      std::error_code ignored;
-      sock.cancel(ignored);
-    });
+  // Waits with poll(2) until the socket is readable (POLLIN) or writable (POLLOUT), at most
+  // until the deadline. Returns false on timeout; `ec` carries a poll error.
+  bool wait_socket(short events, Clock::time_point deadline, std::error_code& ec) {
+    for (;;) {
+      const auto left = deadline - Clock::now();
+      if (left <= Clock::duration::zero()) return false;
+      // Round up: a wait of 0 ms would spin, and the deadline is checked again on wake-up.
+      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+      pollfd p{sock.native_handle(), events, 0};
+      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(ms, 1 << 30)));
+      if (r > 0) return true;  // ready, or POLLERR/POLLHUP: the next send/recv reports it
+      if (r < 0 && errno != EINTR) {
+        ec = std::error_code(errno, std::system_category());
+        return true;
+      }
+    }
   }
 
   Error timeout_error(const char* waiting_for) {
@@ -186,33 +200,49 @@ struct Client::Impl {
   }
 
   Error socket_error(const std::error_code& ec) {
-    if (ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == asio::error::broken_pipe || ec == asio::error::connection_aborted) {
+    if (ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
+        ec == std::errc::connection_aborted || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+        ec == asio::error::connection_aborted) {
       return fail(Errc::connection_closed, desc + " closed the connection");
     }
     return fail(Errc::network_error, desc + ": network error: " + ec.message());
   }
 
-  // Writes all of `data` (one write when the socket buffer has room).
+  // After the TCP connect the socket is used with plain blocking system calls on its native
+  // handle (one request in flight costs send + recv, like a bare ping-pong, instead of an
+  // io_context turn with epoll per wait). SO_RCVTIMEO bounds a blocking recv to `rcv_timeout`;
+  // a wait shorter than that (later fragments, connect deadline) goes through poll(2).
+  void make_blocking(std::chrono::milliseconds rcv) {
+    const int fd = sock.native_handle();
+    const int flags = ::fcntl(fd, F_GETFL, 0);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    rcv_timeout = std::max(rcv, std::chrono::milliseconds(1));
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(rcv_timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((rcv_timeout.count() % 1000) * 1000);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+
+  // Writes all of `data` (one send(2) when the socket buffer has room).
   Result<void> send_all(ByteView data, Clock::time_point deadline) {
     std::size_t off = 0;
     while (off < data.size()) {
-      std::error_code ec;
-      const std::size_t n = sock.write_some(asio::buffer(data.data() + off, data.size() - off), ec);
-      if (!ec) {
-        off += n;
+      const ssize_t n = ::send(sock.native_handle(), data.data() + off, data.size() - off,
+                               MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n >= 0) {
+        off += static_cast<std::size_t>(n);
         continue;
       }
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK) {
         std::error_code wec;
-        if (!wait_socket(tcp::socket::wait_write, deadline, wec)) {
-          return timeout_error("sending the request");
-        }
+        if (!wait_socket(POLLOUT, deadline, wec)) return timeout_error("sending the request");
         if (wec) return socket_error(wec);
         continue;
       }
-      if (ec == asio::error::interrupted) continue;
-      return socket_error(ec);
+      return socket_error(std::error_code(err, std::system_category()));
     }
     return {};
   }
@@ -223,22 +253,26 @@ struct Client::Impl {
       auto next = reader.next();
       if (!next) return fail(Errc::malformed_frame, desc + ": " + next.error().what());
       if (*next) return std::move(**next);
-      std::error_code ec;
-      const std::size_t n = sock.read_some(asio::buffer(rx), ec);
-      if (!ec) {
-        reader.feed(ByteView(rx.data(), n));
+      // A blocking recv waits at most rcv_timeout (SO_RCVTIMEO): allowed when that ends no
+      // later than the deadline (2 ms of slack); otherwise poll for what is left, then recv.
+      const auto left = deadline - Clock::now();
+      const bool block = left + std::chrono::milliseconds(2) >= rcv_timeout;
+      const ssize_t n =
+          ::recv(sock.native_handle(), rx.data(), rx.size(), block ? 0 : MSG_DONTWAIT);
+      if (n > 0) {
+        reader.feed(ByteView(rx.data(), static_cast<std::size_t>(n)));
         continue;
       }
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (n == 0) return fail(Errc::connection_closed, desc + " closed the connection");
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK) {
         std::error_code wec;
-        if (!wait_socket(tcp::socket::wait_read, deadline, wec)) {
-          return timeout_error("waiting for the answer");
-        }
+        if (!wait_socket(POLLIN, deadline, wec)) return timeout_error("waiting for the answer");
         if (wec) return socket_error(wec);
         continue;
       }
-      if (ec == asio::error::interrupted) continue;
-      return socket_error(ec);
+      return socket_error(std::error_code(err, std::system_category()));
     }
   }
 
@@ -404,7 +438,7 @@ Result<void> Client::Impl::connect() {
                                          ": is the PLC reachable on this network?");
   }
   sock.set_option(tcp::no_delay(true), ec);  // one small frame per request: no Nagle delay
-  sock.non_blocking(true, ec);
+  make_blocking(opt.request_timeout);
 
   // COTP CR (ISO 8073 class 0, fact sheet §1.3/§1.4): TPDU size 1024 (0x0A), calling and
   // called TSAP. A PLC that dislikes the TSAP closes the TCP connection instead of a CC.

@@ -64,6 +64,8 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   void start() {
     asio::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);  // pitfall 13: no Nagle delay on answers
+    socket_.non_blocking(true, ec);               // for the direct write in write()
+    last_activity_ = asio::steady_timer::clock_type::now();
     arm_idle();
     read();
   }
@@ -84,14 +86,20 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
+  // The idle timer is armed once and not re-armed per request (a re-arm cancels the pending
+  // wait, which costs a handler run and a timerfd update per request): each read only stamps
+  // `last_activity_`; when the timer fires early because of activity it waits for the rest.
   void arm_idle() {
     const auto timeout = server_.options.idle_timeout;
     if (timeout.count() <= 0) return;
-    idle_.expires_after(timeout);
+    idle_.expires_at(last_activity_ + timeout);
     idle_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
-      // A wait that fired just before a re-arm is stale: only a passed deadline counts.
-      if (ec || self->closed_ || self->idle_.expiry() > asio::steady_timer::clock_type::now())
+      if (ec || self->closed_) return;
+      const auto now = asio::steady_timer::clock_type::now();
+      if (now < self->last_activity_ + self->server_.options.idle_timeout) {
+        self->arm_idle();  // there was traffic meanwhile: wait for the rest of the period
         return;
+      }
       self->server_.log(self->session_.peer() + " idle timeout");
       self->close();
     });
@@ -109,7 +117,8 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   }
 
   void on_read(std::size_t n) {
-    arm_idle();
+    if (server_.options.idle_timeout.count() > 0)
+      last_activity_ = asio::steady_timer::clock_type::now();
     out_.clear();
     const std::uint64_t before = session_.answered();
     const bool keep = session_.feed(ByteView(buffer_.data(), n), out_);
@@ -135,11 +144,36 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     write(keep);
   }
 
-  // All answers of one read go out in one write (pitfall 13: never split a frame).
+  // All answers of one read go out in one write (pitfall 13: never split a frame). The write is
+  // tried at once on the non-blocking socket (an answer almost always fits the send buffer), so
+  // the next read starts in the same handler: no completion handler and no extra reactor turn
+  // per request. Only what did not fit goes through async_write.
   void write(bool keep) {
-    asio::async_write(socket_, asio::buffer(out_),
-                      [self = shared_from_this(), keep](const asio::error_code& ec, std::size_t) {
-                        if (ec || !keep || self->closed_) {
+    std::size_t sent = 0;
+    asio::error_code ec;
+    if (socket_.non_blocking()) {
+      while (sent < out_.size()) {
+        const std::size_t n =
+            socket_.write_some(asio::buffer(out_.data() + sent, out_.size() - sent), ec);
+        if (ec) break;
+        sent += n;
+      }
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+        close();
+        return;
+      }
+    }
+    if (sent == out_.size()) {
+      if (keep && !closed_) {
+        read();
+      } else {
+        close();
+      }
+      return;
+    }
+    asio::async_write(socket_, asio::buffer(out_.data() + sent, out_.size() - sent),
+                      [self = shared_from_this(), keep](const asio::error_code& wec, std::size_t) {
+                        if (wec || !keep || self->closed_) {
                           self->close();
                           return;
                         }
@@ -154,6 +188,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   ServerSession session_;
   std::array<std::uint8_t, 2048> buffer_{};
   Bytes out_;
+  asio::steady_timer::time_point last_activity_{};
   bool closed_ = false;
 };
 
