@@ -31,6 +31,7 @@ struct RunArgs {
   bool quality = false, fsync = false, once = false;
   std::optional<std::size_t> buffer_rows;
   std::optional<std::uint64_t> count;
+  std::string stats_json;  // --stats-json FILE: counters and lateness/latency written at exit
 };
 
 // Extra sinks beside the CSV: the live page. Objects must outlive the run, so they live here.

@@ -49,7 +49,7 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
     clock_.sleep_until(deadline, &stop);
     if (stop.load()) break;
     if (ensure_connected())
-      take_sample(clock_.wall_now());
+      take_sample(clock_.wall_now(), deadline);
     else
       missed_slot(deadline);
     ++slots;
@@ -139,9 +139,10 @@ void Logger::note_item_state(std::size_t tag, const std::optional<s7::Error>& er
   }
 }
 
-void Logger::take_sample(Clock::wall_time ts) {
+void Logger::take_sample(Clock::wall_time ts, Clock::steady_time deadline) {
   auto specs = plan_.specs();
   auto t0 = clock_.now();
+  stats_.observe_lateness(t0 - deadline);
   auto results = reader_.read(specs);
   stats_.observe_latency(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now() - t0));
 

@@ -250,3 +250,38 @@ TEST(Logger, LiveSinksGetEverySampleWhileRowsAreFiltered) {
   EXPECT_EQ(rig.sink.samples.size(), 1u);  // alarm never changed: the first row only
   EXPECT_EQ(rig.stats.samples_written.load(), 1u);
 }
+
+namespace {
+// Wakes up `late` after every deadline, like a loaded machine.
+class LateClock : public logger::FakeClock {
+ public:
+  LateClock(wall_time start, std::chrono::nanoseconds late) : FakeClock(start), late_(late) {}
+  void sleep_until(steady_time t, const std::atomic<bool>* stop) override {
+    FakeClock::sleep_until(t, stop);
+    if (now() == t) advance(late_);
+  }
+
+ private:
+  std::chrono::nanoseconds late_;
+};
+}  // namespace
+
+TEST(Logger, SampleLatenessIsTheDelayFromDeadlineToRead) {
+  LateClock clock(kWallStart, 300us);
+  FakeReader reader{&clock};
+  reader.course_db(1, false);
+  MemorySink sink;
+  logger::Stats stats;
+  logger::RunOptions options;
+  options.max_slots = 10;
+  logger::Logger lg(reader, clock, logger::course_tags(), options, logger::Sinks{{&sink}, {}},
+                    stats, {});
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(lg.run(stop).ok());
+  EXPECT_EQ(stats.lateness_count.load(), 10u);
+  EXPECT_EQ(stats.lateness_sum_ns.load(), 10u * 300'000u);
+  EXPECT_EQ(stats.lateness_max_ns.load(), 300'000u);
+  // 300 us falls in the (0.2 ms, 0.5 ms] bucket: every quantile lies inside it.
+  EXPECT_GT(stats.lateness_quantile(0.99), 0.0002);
+  EXPECT_LE(stats.lateness_quantile(0.99), 0.0005);
+}

@@ -83,6 +83,19 @@ std::string render_metrics(const logger::Stats& st, const WebGauges& g) {
   out += fmt::format("s7log_read_latency_seconds_sum {}\n", d(load(st.latency_sum_ns)) / 1e9);
   out += fmt::format("s7log_read_latency_seconds_count {}\n", cumulative);
 
+  family(out, "s7log_sample_lateness_seconds", "histogram",
+         "Delay from a sample slot's deadline to the start of its read (steady clock).");
+  cumulative = 0;
+  for (std::size_t i = 0; i < logger::Stats::kLatenessBounds.size(); ++i) {
+    cumulative += load(st.lateness_buckets[i]);
+    out += fmt::format("s7log_sample_lateness_seconds_bucket{{le=\"{}\"}} {}\n",
+                       logger::Stats::kLatenessBounds[i], cumulative);
+  }
+  cumulative += load(st.lateness_buckets.back());
+  out += fmt::format("s7log_sample_lateness_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+  out += fmt::format("s7log_sample_lateness_seconds_sum {}\n", d(load(st.lateness_sum_ns)) / 1e9);
+  out += fmt::format("s7log_sample_lateness_seconds_count {}\n", cumulative);
+
   simple(out, "s7log_live_clients", "gauge", "Open live-page event streams.", d(g.live_clients));
   simple(out, "s7log_live_buffered_samples", "gauge", "Samples held for the live page.",
          d(g.live_buffered));

@@ -104,3 +104,22 @@ TEST(RenderMetrics, BucketsNeverDecrease) {
   EXPECT_EQ(buckets, 11);
   EXPECT_EQ(prev, 50);
 }
+
+TEST(RenderMetrics, SampleLatenessHistogramIsExported) {
+  logger::Stats st;
+  st.observe_lateness(std::chrono::microseconds(8));    // <= 1e-05
+  st.observe_lateness(std::chrono::microseconds(150));  // <= 0.0002
+  st.observe_lateness(std::chrono::microseconds(700));  // <= 0.001
+  st.observe_lateness(std::chrono::milliseconds(3));    // <= 0.005
+  st.observe_lateness(std::chrono::microseconds(-5));   // early wake-up counts as 0
+  auto text = render_metrics(st, {});
+  auto m = parse(text);
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_sample_lateness_seconds histogram\n"));
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"1e-05\"}"], 2);
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"0.0002\"}"], 3);
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"0.001\"}"], 4);
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"0.005\"}"], 5);
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"+Inf\"}"], 5);
+  EXPECT_EQ(m["s7log_sample_lateness_seconds_count"], 5);
+  EXPECT_NEAR(m["s7log_sample_lateness_seconds_sum"], 0.003858, 1e-12);
+}

@@ -67,7 +67,7 @@ class Logger {
   const ReadPlan& plan() const { return plan_; }
 
  private:
-  void take_sample(Clock::wall_time ts);
+  void take_sample(Clock::wall_time ts, Clock::steady_time deadline);
   void emit(const Sample& s);
   void missed_slot(Clock::steady_time deadline);
   bool ensure_connected();
