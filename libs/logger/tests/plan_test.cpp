@@ -85,3 +85,33 @@ TEST(IsItemError, OnlyPlcItemRefusals) {
   EXPECT_TRUE(logger::is_item_error(s7::Error(s7::Errc::item_access_denied)));
   EXPECT_FALSE(logger::is_item_error(s7::Error(s7::Errc::request_timeout)));
 }
+
+TEST(BuildPlan, WiderGapsAreMergedWhenTheItemCountPerRequestBinds) {
+  // 80 pairs of INTs: 8 bytes between the two of a pair, 40 between pairs (both > max_gap 4).
+  // 160 items need 3 requests at PDU 960 (at most 79 items each); joining the 8-byte gaps
+  // gives 80 items of 12 bytes and 2 requests; joining the 40-byte gaps too would not help.
+  std::vector<logger::TagInfo> tags;
+  for (int p = 0; p < 80; ++p)
+    for (int k = 0; k < 2; ++k)
+      tags.push_back(tag(("t" + std::to_string(2 * p + k)).c_str(),
+                         ("DB4.DBW" + std::to_string(p * 52 + k * 10) + ":INT").c_str()));
+  logger::PlanOptions narrow;
+  narrow.pdu_length = 0;  // merging at max_gap only
+  auto before = logger::build_plan(tags, narrow);
+  ASSERT_EQ(before.items.size(), 160u);
+  EXPECT_EQ(s7::pack_reads(before.specs(), 960).size(), 3u);
+  auto plan = logger::build_plan(tags);
+  ASSERT_EQ(plan.items.size(), 80u);
+  EXPECT_EQ(s7::pack_reads(plan.specs(), 960).size(), 2u);
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    EXPECT_EQ(plan.items[i].offset, i * 52);
+    EXPECT_EQ(plan.items[i].length, 12u);
+    EXPECT_EQ(plan.items[i].tags, (std::vector<std::size_t>{2 * i, 2 * i + 1}));
+  }
+}
+
+TEST(BuildPlan, WiderGapsStayUnmergedWhenRequestsWouldNotDrop) {
+  // Two far-apart groups fit one request anyway: no extra bytes are read.
+  auto plan = logger::build_plan({tag("a", "DB5.DBW0:INT"), tag("b", "DB5.DBW20:INT")});
+  EXPECT_EQ(plan.items.size(), 2u);
+}

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <tuple>
 
 #include "client_detail.hpp"
 #include "s7/client.hpp"
@@ -47,61 +48,113 @@ std::string area_prefix(const ItemSpec& s) {
   }
 }
 
-struct Bin {
-  PlannedRequest req;
-  bool last_odd = false;
+struct Chunk {
+  std::size_t item;
+  std::uint32_t offset;
+  std::size_t len;
 };
 
-// Shared first-fit packer. Budgets: fact sheet §4.6.
+// Exact request/answer sizes of a request whose chunks are in their final order (fill byte
+// after an odd-length item except the last, §4.3/§4.5).
+void size_request(PlannedRequest& r, bool write) {
+  const std::size_t n = r.chunks.size();
+  std::size_t data = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    data += 4 + r.chunks[k].length;
+    if ((r.chunks[k].length % 2) != 0 && k + 1 < n) ++data;
+  }
+  r.request_bytes = write ? 12 + 12 * n + data : 12 + 12 * n;
+  r.response_bytes = write ? 14 + n : 14 + data;
+}
+
+// Places chunks, taken in `order`, first-fit into the earliest request with room. Budgets:
+// fact sheet §4.6. `exact_fill`: chunks arrive in item order, so the fill byte after the
+// previous chunk is known; otherwise every odd chunk is charged a fill byte (an upper bound,
+// the exact sizes are computed once each request's chunks are back in item order).
+std::vector<PlannedRequest> first_fit(const std::vector<Chunk>& chunks,
+                                      const std::vector<std::size_t>& order, std::size_t pdu,
+                                      bool write, bool exact_fill) {
+  struct Bin {
+    PlannedRequest req;
+    bool last_odd = false;
+  };
+  std::vector<Bin> bins;
+  for (std::size_t ci : order) {
+    const Chunk& c = chunks[ci];
+    const auto l16 = static_cast<std::uint16_t>(std::min<std::size_t>(c.len, 0xFFFF));
+    const std::size_t own_fill = !exact_fill && (c.len % 2) != 0 ? 1 : 0;
+    bool placed = false;
+    for (auto& b : bins) {
+      const std::size_t fill = exact_fill && b.last_odd ? 1 : 0;
+      std::size_t req = b.req.request_bytes;
+      std::size_t resp = b.req.response_bytes;
+      if (write) {
+        req += 12 + fill + 4 + c.len + own_fill;  // item spec + fill + data item
+        resp += 1;                                // one return code
+      } else {
+        req += 12;
+        resp += fill + 4 + c.len + own_fill;
+      }
+      if (req <= pdu && resp <= pdu) {
+        b.req.request_bytes = req;
+        b.req.response_bytes = resp;
+        b.req.chunks.push_back({c.item, c.offset, l16});
+        b.last_odd = (c.len % 2) != 0;
+        placed = true;
+        break;
+      }
+    }
+    if (placed) continue;
+    Bin b;
+    b.req.request_bytes = write ? 12 + 12 + 4 + c.len + own_fill : 12 + 12;
+    b.req.response_bytes = write ? 14 + 1 : 14 + 4 + c.len + own_fill;
+    b.req.chunks.push_back({c.item, c.offset, l16});
+    b.last_odd = (c.len % 2) != 0;
+    bins.push_back(std::move(b));
+  }
+  std::vector<PlannedRequest> out;
+  out.reserve(bins.size());
+  for (auto& b : bins) {
+    if (!exact_fill) {
+      std::sort(b.req.chunks.begin(), b.req.chunks.end(),
+                [](const ReadChunk& x, const ReadChunk& y) {
+                  return std::tie(x.item, x.item_offset) < std::tie(y.item, y.item_offset);
+                });
+      size_request(b.req, write);  // a lone chunk too large stays over the PDU: refused
+    }
+    out.push_back(std::move(b.req));
+  }
+  return out;
+}
+
+// Shared packer: first-fit in item order, and first-fit decreasing (largest chunks first);
+// the decreasing packing is used only when it needs fewer requests, so the in-order result
+// (and its request order) stays whenever it is already as good.
 std::vector<PlannedRequest> pack(std::span<const ItemSpec> items, std::uint16_t pdu_length,
                                  bool write) {
   const std::size_t pdu = pdu_length;
   const std::size_t overhead = write ? 28 : 18;  // single-item request/answer overhead
   const std::size_t max_chunk =
       std::min<std::size_t>(std::max<std::size_t>(pdu > overhead ? pdu - overhead : 1, 1), 0xFFFF);
-  std::vector<Bin> bins;
-  auto place = [&](std::size_t item, std::uint32_t offset, std::size_t len) {
-    const auto l16 = static_cast<std::uint16_t>(std::min<std::size_t>(len, 0xFFFF));
-    for (auto& b : bins) {
-      const std::size_t fill = b.last_odd ? 1 : 0;
-      std::size_t req = b.req.request_bytes;
-      std::size_t resp = b.req.response_bytes;
-      if (write) {
-        req += 12 + fill + 4 + len;  // item spec + (fill after previous) + data item
-        resp += 1;                   // one return code
-      } else {
-        req += 12;
-        resp += fill + 4 + len;
-      }
-      if (req <= pdu && resp <= pdu) {
-        b.req.request_bytes = req;
-        b.req.response_bytes = resp;
-        b.req.chunks.push_back({item, offset, l16});
-        b.last_odd = (len % 2) != 0;
-        return;
-      }
-    }
-    Bin b;
-    b.req.request_bytes = write ? 12 + 12 + 4 + len : 12 + 12;
-    b.req.response_bytes = write ? 14 + 1 : 14 + 4 + len;
-    b.req.chunks.push_back({item, offset, l16});
-    b.last_odd = (len % 2) != 0;
-    bins.push_back(std::move(b));
-  };
+  std::vector<Chunk> chunks;
+  chunks.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::size_t total = spec_bytes(items[i]);
     if (total <= max_chunk || never_split(items[i])) {
-      place(i, 0, total);
+      chunks.push_back({i, 0, total});
       continue;
     }
-    for (std::size_t off = 0; off < total; off += max_chunk) {
-      place(i, static_cast<std::uint32_t>(off), std::min(max_chunk, total - off));
-    }
+    for (std::size_t off = 0; off < total; off += max_chunk)
+      chunks.push_back({i, static_cast<std::uint32_t>(off), std::min(max_chunk, total - off)});
   }
-  std::vector<PlannedRequest> out;
-  out.reserve(bins.size());
-  for (auto& b : bins) out.push_back(std::move(b.req));
-  return out;
+  std::vector<std::size_t> order(chunks.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto in_order = first_fit(chunks, order, pdu, write, true);
+  if (in_order.size() <= 1) return in_order;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return chunks[x].len > chunks[y].len; });
+  auto decreasing = first_fit(chunks, order, pdu, write, false);
+  return decreasing.size() < in_order.size() ? std::move(decreasing) : std::move(in_order);
 }
 
 }  // namespace

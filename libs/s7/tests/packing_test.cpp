@@ -228,3 +228,45 @@ TEST(ClientOptions, RemoteTsapEncodesTypeRackAndSlot) {
 }
 
 }  // namespace
+
+TEST(PackReads, FirstFitDecreasingIsUsedWhenItNeedsFewerRequests) {
+  // PDU 254: 240 answer bytes for items (4-byte header + data each). Sizes 4 + L in item order
+  // 48, 120, 96, 168, 24, 72, 192 (sum 720 = 3 x 240): first-fit in order needs 4 requests,
+  // largest-first needs 3, and each request still lists its chunks in item order.
+  std::vector<ItemSpec> items;
+  std::uint32_t offset = 0;
+  for (int len : {44, 116, 92, 164, 20, 68, 188}) {
+    items.push_back(bytes_item(1, offset, static_cast<std::uint16_t>(len)));
+    offset += static_cast<std::uint32_t>(len);
+  }
+  auto plan = s7::pack_reads(items, 254);
+  ASSERT_EQ(plan.size(), 3u);
+  std::vector<int> seen(items.size(), 0);
+  for (const auto& r : plan) {
+    EXPECT_LE(r.request_bytes, 254u);
+    EXPECT_LE(r.response_bytes, 254u);
+    for (std::size_t k = 0; k < r.chunks.size(); ++k) {
+      ++seen[r.chunks[k].item];
+      if (k > 0) {
+        EXPECT_LT(r.chunks[k - 1].item, r.chunks[k].item);
+      }
+    }
+  }
+  for (int n : seen) EXPECT_EQ(n, 1);
+}
+
+TEST(PackReads, OddItemsRepackedLargestFirstGetExactFillBytes) {
+  // Odd lengths: the fill byte follows each odd item but the last of its request.
+  std::vector<ItemSpec> items{bytes_item(1, 0, 43),   bytes_item(1, 50, 115),
+                              bytes_item(1, 200, 91), bytes_item(1, 300, 163),
+                              bytes_item(1, 500, 19), bytes_item(1, 600, 67),
+                              bytes_item(1, 700, 187)};
+  for (const auto& r : s7::pack_reads(items, 254)) {
+    std::size_t expect = 14;
+    for (std::size_t k = 0; k < r.chunks.size(); ++k)
+      expect += 4 + r.chunks[k].length + ((r.chunks[k].length % 2) != 0 && k + 1 < r.chunks.size());
+    EXPECT_EQ(r.response_bytes, expect);
+    EXPECT_LE(r.response_bytes, 254u);
+    EXPECT_EQ(r.request_bytes, 12 + 12 * r.chunks.size());
+  }
+}

@@ -20,6 +20,10 @@ struct PlanOptions {
   // A merged item grows no larger than this (PDU 240 - 18: one item fits any PDU's answer).
   // A single tag larger than this gets its own item; the client splits it.
   std::uint32_t max_item_bytes = 222;
+  // Wider gaps are merged too (smallest first, within max_item_bytes) when that lowers the
+  // requests per cycle at this PDU length, as s7::pack_reads packs them: with many tags the
+  // items per request (PDU 960: 79) bind before the answer bytes do. 0 = off.
+  std::uint16_t pdu_length = 960;
 };
 
 // One item of the plan: a byte range (or a T/C item) and the tags it carries.
