@@ -37,6 +37,7 @@ struct FakePlcArgs {
   std::optional<int> port;
   std::optional<int> rack;
   std::optional<int> slot;
+  std::optional<long> max_connections;
   bool verbose = false;
   std::string drop_every;
   std::string refuse;
@@ -100,6 +101,11 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
     if (*a.port < 0 || *a.port > 65535)
       return bad(fmt::format("--port {}: must be 0..65535", *a.port));
     c.port = static_cast<std::uint16_t>(*a.port);
+  }
+  if (a.max_connections) {
+    if (*a.max_connections < 1 || *a.max_connections > 100000)
+      return bad(fmt::format("--max-connections {}: must be 1..100000", *a.max_connections));
+    c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
   }
   if (a.rack) {
     if (*a.rack < 0 || *a.rack > 7) return bad(fmt::format("--rack {}: must be 0..7", *a.rack));
@@ -185,6 +191,8 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
   cmd->add_option("--port", args->port, "TCP port (default 1102; 0 picks a free one)");
   cmd->add_option("--rack", args->rack, "Rack the PLC answers to (default 0)");
   cmd->add_option("--slot", args->slot, "Slot the PLC answers to (default 1)");
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Clients served at once; more are refused (default 256)");
   cmd->add_flag("-v,--verbose", args->verbose, "Log each connection and request");
   cmd->add_option("--drop-every", args->drop_every,
                   "Fault: close every connection every DURATION (e.g. 10s)");

@@ -96,6 +96,7 @@ rack = 0
 slot = 2
 max_pdu = 240
 max_parallel = 3
+max_connections = 1200
 tick = "100ms"
 state = "stop"
 enforce_rack_slot = false
@@ -108,12 +109,14 @@ order_code = "6ES7 214-1AG40-0XB0"
   EXPECT_EQ(c->slot, 2);
   EXPECT_EQ(c->max_pdu, 240);
   EXPECT_EQ(c->max_parallel, 3);
+  EXPECT_EQ(c->max_connections, 1200u);
   EXPECT_EQ(c->tick, 100ms);
   EXPECT_FALSE(c->run);
   EXPECT_FALSE(c->enforce_rack_slot);
   EXPECT_EQ(c->order_code, "6ES7 214-1AG40-0XB0");
   auto opts = server_options(*c);
   EXPECT_FALSE(opts.enforce_slot.has_value());
+  EXPECT_EQ(opts.max_connections, 1200u);
   EXPECT_EQ(opts.identity.order_code, "6ES7 214-1AG40-0XB0");
 }
 

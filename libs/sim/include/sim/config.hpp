@@ -45,6 +45,7 @@ struct PlcConfig {
   bool enforce_rack_slot = true;  // a CR for another rack/slot is refused like a real PLC does
   std::uint16_t max_pdu = 960;    // 240, 480 or 960
   std::uint16_t max_parallel = 8;
+  std::uint32_t max_connections = 256;  // clients served at once; more are refused (1..100000)
   Nanos tick{std::chrono::milliseconds(500)};
   bool run = true;  // false: the CPU starts in STOP
   std::string order_code = "6ES7 315-2EH14-0AB0";
