@@ -6,6 +6,10 @@
 #include <ctime>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+
 namespace logger {
 
 Clock::steady_time SystemClock::now() {
@@ -23,6 +27,12 @@ void SystemClock::sleep_until(steady_time t, const std::atomic<bool>* stop) {
   // with EINTR - Linux delivers a process signal to the main thread, where `run` sleeps - and
   // the flag is checked again.
   constexpr auto kSlice = std::chrono::seconds(1);
+#if defined(__linux__)
+  // The kernel may delay a sleeping thread's wake-up by its timer slack (50 us by default) to
+  // batch wake-ups; a sampling deadline wants the exact time. Once per thread.
+  thread_local const bool slack_set = ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) == 0;
+  (void)slack_set;
+#endif
   for (;;) {
     if (stop != nullptr && stop->load()) return;
     const auto current = std::chrono::steady_clock::now();
