@@ -2,7 +2,8 @@
 """Logger timing from a CSV written with --interval <ms>: lateness of each row's ts against its slot
 (start + k * interval, k the slot boundary at or before the row, the start taken as the earliest offset), drift (least-squares slope of
 the offsets, in ms per minute), plus the CPU share and RSS measured by bench/run.sh. The ts column
-has millisecond resolution, so lateness is known to +-1 ms. Prints one JSON line."""
+has millisecond resolution, so lateness is known to +-1 ms; --stats-json adds the logger's own
+lateness histogram (deadline to start of the read, steady clock). Prints one JSON line."""
 import argparse
 import csv
 import datetime
@@ -25,6 +26,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--hz", type=float, default=100)
     ap.add_argument("--rss-kib", type=int, default=0)
+    ap.add_argument("--stats-json", default="",
+                    help="s7log run --stats-json output: the logger's own lateness (steady clock)")
     a = ap.parse_args()
     with open(a.csv, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
@@ -58,6 +61,14 @@ def main():
         out["slow_cpu_percent"] = round(a.cpu_ticks / a.hz / a.seconds * 100, 4)
         out["slow_cpu_seconds"] = a.seconds
     out["slow_rss_kib"] = a.rss_kib
+    if a.stats_json:
+        try:
+            st = json.load(open(a.stats_json))
+            for k in ("lateness_count", "lateness_p50_ms", "lateness_p99_ms", "lateness_max_ms",
+                      "lateness_mean_ms", "skipped_samples"):
+                out["stats_" + k] = round(st[k], 4) if isinstance(st[k], float) else st[k]
+        except (OSError, ValueError, KeyError):
+            pass
     print(json.dumps(out))
 
 

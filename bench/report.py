@@ -99,6 +99,13 @@ def main():
     L.append("")
     lg = jsonl(os.path.join(res, "logger.jsonl"))
     for m in lg.values():
+        if "stats_lateness_p99_ms" in m:
+            L.append(f"Logger at 100 Hz, its own lateness histogram (`run --stats-json`, deadline to "
+                     f"start of the read, steady clock, {m.get('stats_lateness_count')} reads): "
+                     f"**p50 {m.get('stats_lateness_p50_ms')} ms, p99 "
+                     f"{m.get('stats_lateness_p99_ms')} ms**, max {m.get('stats_lateness_max_ms')} ms; "
+                     f"{m.get('stats_skipped_samples')} slots skipped.")
+            L.append("")
         L.append(f"Logger at 100 Hz ({m.get('rows')} rows over {m.get('span_s')} s, ts with ms "
                  f"resolution): lateness p50 {m.get('lateness_p50_ms')} ms, p99 "
                  f"{m.get('lateness_p99_ms')} ms, max {m.get('lateness_max_ms')} ms; "

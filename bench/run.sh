@@ -104,9 +104,10 @@ done
 # Memory per idle connection: RSS of the fake PLC with 0 and N connections that completed
 # CR/CC and setup (a fresh fake PLC, so earlier runs do not count).
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-IDLE_N="${BENCH_IDLE_CONNECTIONS:-250}"  # the server's default max_connections is 256
+IDLE_N="${BENCH_IDLE_CONNECTIONS:-1000}"
 MEM_PORT="$(free_port)"
-"$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$MEM_PORT" >"$OUT/fakeplc-mem.log" 2>&1 &
+"$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$MEM_PORT" \
+  --max-connections $((IDLE_N + 16)) >"$OUT/fakeplc-mem.log" 2>&1 &
 MEM_PID=$!
 PIDS+=("$MEM_PID")
 wait_port "$MEM_PORT"
@@ -135,7 +136,7 @@ log "logger: 100 Hz and 1 s for ${LOG_SECONDS}s"
 LOGDIR="$OUT/logger"
 rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
 "$S7LOG" run --port "$FAKE_PORT" --interval 10ms --out "$LOGDIR/fast.csv" \
-  --count $((LOG_SECONDS * 100)) >"$LOGDIR/fast.log" 2>&1 &
+  --count $((LOG_SECONDS * 100)) --stats-json "$LOGDIR/fast-stats.json" >"$LOGDIR/fast.log" 2>&1 &
 FAST_PID=$!
 PIDS+=("$FAST_PID")
 "$S7LOG" run --port "$FAKE_PORT" --interval 1s --out "$LOGDIR/slow.csv" >"$LOGDIR/slow.log" 2>&1 &
@@ -153,7 +154,8 @@ wait "$FAST_PID" || true
 kill "$SLOW_PID" 2>/dev/null || true
 python3 "$ROOT/bench/lateness.py" "$LOGDIR/fast.csv" 10 \
   --cpu-ticks "$((T1 - T0))" --seconds "$(python3 -c "print($S1 - $S0)")" \
-  --hz "$(getconf CLK_TCK)" --rss-kib "$SLOW_RSS" >"$OUT/logger.jsonl"
+  --hz "$(getconf CLK_TCK)" --rss-kib "$SLOW_RSS" --stats-json "$LOGDIR/fast-stats.json" \
+  >"$OUT/logger.jsonl"
 cat "$OUT/logger.jsonl" >&2
 
 log "plan: 500 tags over 10 DBs"
