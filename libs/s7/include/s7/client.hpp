@@ -121,8 +121,9 @@ struct PlannedRequest {
 // answer (14 + sum(4 + L + fill)) both fit `pdu_length`; there is no 20-item cap. Items larger
 // than PDU - 18 bytes are split into chunks of at most PDU - 18 bytes (BIT and timer/counter
 // items are never split; one that cannot fit goes alone into a request whose response_bytes
-// exceeds the PDU). Chunks go first-fit, in item order, into the earliest request with room, so
-// the result is deterministic and every request keeps its chunks in item order.
+// exceeds the PDU). Chunks go first-fit, in item order, into the earliest request with room; if
+// first-fit taking the largest chunks first needs fewer requests, that packing is returned. The
+// result is deterministic and every request keeps its chunks in item order.
 std::vector<PlannedRequest> pack_reads(std::span<const ItemSpec> items, std::uint16_t pdu_length);
 
 // The same for Write Var: `chunks` index into `items`; the request (12 + 12n + sum(4 + L + fill))
