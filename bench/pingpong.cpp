@@ -1,10 +1,14 @@
 // Bare TCP ping-pong on loopback with the seq workload's frame sizes (31-byte request, 37-byte
 // answer): the ceiling any S7 client/server pair can reach with one request in flight.
-// Usage: s7log_pingpong [seconds] [request_bytes] [answer_bytes]; prints one JSON line.
+// Usage: s7log_pingpong [seconds] [request_bytes] [answer_bytes] [thread|process]; prints one
+// JSON line. "process" (the default) runs the server in a forked process, like a client and a
+// PLC (or s7log bench and s7log fakeplc); "thread" keeps both ends in one process, where a
+// switch between them skips the address-space change and is cheaper, notably in a VM.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
   std::size_t req_size = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 31;
   std::size_t ans_size = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 37;
+  const bool same_process = argc > 4 && std::string(argv[4]) == "thread";
 
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -75,7 +80,7 @@ int main(int argc, char** argv) {
   ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
 
   // Server: answers each request of req_size bytes with ans_size bytes.
-  std::thread server([&] {
+  auto serve = [&] {
     int fd = ::accept(listener, nullptr, nullptr);
     if (fd < 0) return;
     no_delay(fd);
@@ -83,7 +88,22 @@ int main(int argc, char** argv) {
     while (read_exact(fd, req.data(), req.size()) && write_all(fd, ans.data(), ans.size())) {
     }
     ::close(fd);
-  });
+  };
+  std::thread server;
+  pid_t child = -1;
+  if (same_process) {
+    server = std::thread(serve);
+  } else {
+    child = ::fork();
+    if (child < 0) {
+      std::perror("pingpong: fork");
+      return 1;
+    }
+    if (child == 0) {
+      serve();
+      ::_exit(0);
+    }
+  }
 
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
@@ -108,13 +128,15 @@ int main(int argc, char** argv) {
   double elapsed = std::chrono::duration<double>(now - start).count();
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
-  server.join();
+  if (server.joinable()) server.join();
+  if (child > 0) ::waitpid(child, nullptr, 0);
   ::close(listener);
   std::sort(lat.begin(), lat.end());
   std::printf(
-      "{\"test\":\"pingpong\",\"request_bytes\":%zu,\"answer_bytes\":%zu,\"reads\":%zu,"
+      "{\"test\":\"pingpong\",\"mode\":\"%s\",\"request_bytes\":%zu,\"answer_bytes\":%zu,\"reads\":"
+      "%zu,"
       "\"reads_per_s\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f}\n",
-      req_size, ans_size, lat.size(), static_cast<double>(lat.size()) / elapsed,
-      percentile_us(lat, 0.5), percentile_us(lat, 0.99));
+      same_process ? "thread" : "process", req_size, ans_size, lat.size(),
+      static_cast<double>(lat.size()) / elapsed, percentile_us(lat, 0.5), percentile_us(lat, 0.99));
   return lat.empty() ? 1 : 0;
 }

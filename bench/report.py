@@ -76,10 +76,15 @@ def main():
                      f"{fmt(py) if py else 'n/a'} | {ratio(rate(ours), rate(n7))} | "
                      f"{ratio(rate(ours), py) if server == 'fakeplc' else '-'} | {lat} |")
         L.append("")
-    L.append(f"Bare TCP ping-pong (31-byte request, 37-byte answer, blocking sockets): "
-             f"{fmt(ping)} round trips/s, p50 {c.get('pingpong', {}).get('p50_us', 'n/a')} us. "
-             f"s7log seq against the fake PLC reaches "
-             f"{ratio(rate(c.get('s7log/fakeplc/seq/4096')), ping)} of it.")
+    ping_t = rate(c.get("pingpong-thread"))
+    seq = rate(c.get('s7log/fakeplc/seq/4096'))
+    L.append(f"Bare TCP ping-pong (31-byte request, 37-byte answer, blocking sockets), client and "
+             f"server in two processes like s7log and the fake PLC: "
+             f"{fmt(ping)} round trips/s, p50 {c.get('pingpong', {}).get('p50_us', 'n/a')} us; "
+             f"s7log seq against the fake PLC reaches **{ratio(seq, ping)}** of it. Both ends "
+             f"as threads of one process (no address-space switch): {fmt(ping_t)} round trips/s, "
+             f"p50 {c.get('pingpong-thread', {}).get('p50_us', 'n/a')} us; s7log reaches "
+             f"{ratio(seq, ping_t)} of that.")
     L.append("")
     L.append("### Servers under load (client: `s7log bench --test seq --connections N`)")
     L.append("")

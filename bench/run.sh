@@ -90,7 +90,8 @@ for server in fakeplc snap7; do
 done
 
 log "bare TCP ping-pong (31-byte request, 37-byte answer)"
-record clients "pingpong" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37
+record clients "pingpong" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 process
+record clients "pingpong-thread" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 thread
 
 for server in fakeplc snap7; do
   port="$FAKE_PORT"
