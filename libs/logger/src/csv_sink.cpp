@@ -47,14 +47,14 @@ bool file_exists(const std::string& path) {
 }
 
 // Writes all of `text` at the end of `fd` or nothing: a short write is cut back so no torn row
-// stays in the file.
+// stays in the file. The file is opened with O_APPEND, so after a short write of n bytes the
+// row started at size - n: one write(2) per row, fstat only on that rare path.
 s7::Result<void> write_whole(int fd, const std::string& path, std::string_view text) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return sys_error("cannot write", path, errno);
   ssize_t n = ::write(fd, text.data(), text.size());
   if (n == static_cast<ssize_t>(text.size())) return {};
   int err = n < 0 ? errno : ENOSPC;
-  if (n > 0 && ::ftruncate(fd, st.st_size) != 0) {
+  struct stat st {};
+  if (n > 0 && (::fstat(fd, &st) != 0 || ::ftruncate(fd, st.st_size - n) != 0)) {
     // Could not cut the partial row back; the next open repairs the file.
   }
   return sys_error("cannot write", path, err);
