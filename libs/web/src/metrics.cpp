@@ -21,20 +21,6 @@ std::uint64_t load(const std::atomic<std::uint64_t>& a) {
   return a.load(std::memory_order_relaxed);
 }
 
-const char* link_name(logger::LinkState s) {
-  switch (s) {
-    case logger::LinkState::connecting:
-      return "connecting";
-    case logger::LinkState::connected:
-      return "connected";
-    case logger::LinkState::reconnecting:
-      return "reconnecting";
-    case logger::LinkState::stopped:
-      return "stopped";
-  }
-  return "stopped";
-}
-
 }  // namespace
 
 std::string render_metrics(const logger::Stats& st, const WebGauges& g) {
@@ -63,7 +49,8 @@ std::string render_metrics(const logger::Stats& st, const WebGauges& g) {
   auto link = st.link.load();
   for (auto s : {logger::LinkState::connecting, logger::LinkState::connected,
                  logger::LinkState::reconnecting, logger::LinkState::stopped}) {
-    out += fmt::format("s7log_link_state{{state=\"{}\"}} {}\n", link_name(s), s == link ? 1 : 0);
+    out += fmt::format("s7log_link_state{{state=\"{}\"}} {}\n", logger::to_string(s),
+                       s == link ? 1 : 0);
   }
   simple(out, "s7log_last_sample_timestamp_seconds", "gauge",
          "Unix time of the last sample (0 before the first).",

@@ -28,20 +28,6 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-const char* link_name(logger::LinkState s) {
-  switch (s) {
-    case logger::LinkState::connecting:
-      return "connecting";
-    case logger::LinkState::connected:
-      return "connected";
-    case logger::LinkState::reconnecting:
-      return "reconnecting";
-    case logger::LinkState::stopped:
-      return "stopped";
-  }
-  return "stopped";
-}
-
 // One SSE event (text/event-stream framing: "id:", "event:", "data:" lines, blank line).
 std::string sse_event(std::string_view event, const nlohmann::json& data, std::uint64_t id = 0) {
   std::string out;
@@ -258,7 +244,7 @@ void LiveServer::install_routes() {
           }
           if (now - state->last_status >= kStatusEvery) {
             state->last_status = now;
-            out += sse_event("status", {{"link", link_name(stats_.link.load())},
+            out += sse_event("status", {{"link", logger::to_string(stats_.link.load())},
                                         {"samples_written", stats_.samples_written.load()},
                                         {"read_errors", stats_.read_errors.load()},
                                         {"reconnects", stats_.reconnects.load()}});

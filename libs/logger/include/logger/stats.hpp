@@ -11,6 +11,21 @@ namespace logger {
 
 enum class LinkState : std::uint8_t { connecting, connected, reconnecting, stopped };
 
+// "connecting", "connected", "reconnecting", "stopped" (for /metrics and the live page).
+constexpr const char* to_string(LinkState s) {
+  switch (s) {
+    case LinkState::connecting:
+      return "connecting";
+    case LinkState::connected:
+      return "connected";
+    case LinkState::reconnecting:
+      return "reconnecting";
+    case LinkState::stopped:
+      return "stopped";
+  }
+  return "stopped";
+}
+
 struct Stats {
   std::atomic<std::uint64_t> samples_written{0};  // rows handed to the sinks
   std::atomic<std::uint64_t> read_errors{0};      // failed cycles (comm) + item errors
