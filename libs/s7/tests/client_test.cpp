@@ -189,14 +189,16 @@ TEST(ClientConnect, SendsCrWithOpTsapAndTpdu1024ThenAsksPdu960AndEightJobs) {
 
 TEST(ClientConnect, PgTypeAndRackSlotGoIntoTheCalledTsap) {
   Bytes cr;
-  RawPlc plc([&](tcp::socket& s) { cr = handshake(s).first; });
-  auto o = plc.options();
-  o.type = s7::ConnectionType::pg;
-  o.rack = 0;
-  o.slot = 2;
-  s7::Client c(o);
-  ASSERT_TRUE(c.connect());
-  c.disconnect();
+  {
+    RawPlc plc([&](tcp::socket& s) { cr = handshake(s).first; });
+    auto o = plc.options();
+    o.type = s7::ConnectionType::pg;
+    o.rack = 0;
+    o.slot = 2;
+    s7::Client c(o);
+    ASSERT_TRUE(c.connect());
+    c.disconnect();
+  }  // joins the fake PLC's thread: `cr` is written before it is read
   ASSERT_GE(cr.size(), 22u);
   EXPECT_EQ(Bytes(cr.end() - 4, cr.end()), hex("C2 02 01 02"));
 }
