@@ -16,6 +16,9 @@ TEST(ParseDuration, RejectsGarbage) {
   EXPECT_EQ(util::parse_duration("fast"), std::nullopt);
   EXPECT_EQ(util::parse_duration("-1s"), std::nullopt);
   EXPECT_EQ(util::parse_duration("1parsec"), std::nullopt);
+  // Too long for 64-bit nanoseconds: refused, not wrapped (found by fuzzing the config loader).
+  EXPECT_EQ(util::parse_duration("7777777777777777777777777777"), std::nullopt);
+  EXPECT_EQ(util::parse_duration("1e300h"), std::nullopt);
 }
 
 TEST(FormatDuration, PicksLargestExactUnit) {

@@ -25,7 +25,9 @@ inline std::optional<std::chrono::nanoseconds> parse_duration(std::string_view t
   else if (unit == "min" || unit == "m") scale = 60e9;
   else if (unit == "h") scale = 3600e9;
   else return std::nullopt;
-  return std::chrono::nanoseconds(static_cast<long long>(number * scale + 0.5));
+  double ns = number * scale + 0.5;
+  if (!(ns < 9.2e18)) return std::nullopt;  // beyond what nanoseconds hold (~292 years)
+  return std::chrono::nanoseconds(static_cast<long long>(ns));
 }
 
 // "500ms", "1.5s", "2min" for messages; exact, so parse_duration(format_duration(d)) == d.
