@@ -251,7 +251,10 @@ struct Client::Impl {
   Result<Frame> receive_frame(Clock::time_point deadline) {
     for (;;) {
       auto next = reader.next();
-      if (!next) return fail(Errc::malformed_frame, desc + ": " + next.error().what());
+      if (!next)
+        return fail(Errc::malformed_frame,
+                    desc + " sent something that is not ISO-on-TCP (" + next.error().what() +
+                        "): is this an S7 PLC's port (102, or 1102 for s7log fakeplc)?");
       if (*next) return std::move(**next);
       // A blocking recv waits at most rcv_timeout (SO_RCVTIMEO): allowed when that ends no
       // later than the deadline (2 ms of slack); otherwise poll for what is left, then recv.

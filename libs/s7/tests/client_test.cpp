@@ -257,6 +257,20 @@ TEST(ClientConnect, SilentPeerTimesOut) {
   EXPECT_FALSE(c.connected());
 }
 
+TEST(ClientConnect, PeerThatIsNotAnS7PortIsNamedAsSuch) {
+  RawPlc plc([](tcp::socket& s) {
+    (void)read_tpkt(s);
+    send(s, Bytes{'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ', '4', '0', '0', '\r', '\n'});
+  });
+  s7::Client c(plc.options(std::chrono::milliseconds(2000)));
+  auto r = c.connect();
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().is(Errc::malformed_frame)) << r.error().what();
+  EXPECT_NE(r.error().what().find("not ISO-on-TCP"), std::string::npos) << r.error().what();
+  EXPECT_NE(r.error().what().find("127.0.0.1:"), std::string::npos) << r.error().what();
+  EXPECT_FALSE(c.connected());
+}
+
 TEST(ClientConnect, UnknownHostIsReported) {
   s7::ClientOptions o;
   o.host = "no-such-host.invalid";
