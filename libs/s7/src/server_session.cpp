@@ -129,21 +129,8 @@ std::string hex2(unsigned v) {
 }
 
 std::string area_text(const AreaKey& k) {
-  switch (k.area) {
-    case Area::db:
-      return "DB" + std::to_string(k.db);
-    case Area::inputs:
-      return "I";
-    case Area::outputs:
-      return "Q";
-    case Area::merkers:
-      return "M";
-    case Area::counters:
-      return "C";
-    case Area::timers:
-      return "T";
-  }
-  return "?";
+  std::string text(to_string(k.area));
+  return k.area == Area::db ? text + std::to_string(k.db) : text;
 }
 
 }  // namespace

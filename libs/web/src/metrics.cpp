@@ -1,6 +1,9 @@
 // Prometheus text exposition of logger::Stats (text format 0.0.4: HELP, TYPE, samples).
 #include "web/metrics.hpp"
 
+#include <array>
+#include <atomic>
+
 #include <fmt/format.h>
 
 namespace web {
@@ -19,6 +22,24 @@ void simple(std::string& out, std::string_view name, std::string_view type, std:
 
 std::uint64_t load(const std::atomic<std::uint64_t>& a) {
   return a.load(std::memory_order_relaxed);
+}
+
+// Histogram: per-bucket counts are stored, Prometheus wants cumulative counts; _count is the
+// sum of the buckets so it always equals the +Inf bucket even while readers race writers.
+template <std::size_t N>
+void histogram(std::string& out, const char* name, const char* help,
+               const std::array<double, N>& bounds,
+               const std::array<std::atomic<std::uint64_t>, N + 1>& buckets, std::uint64_t sum_ns) {
+  family(out, name, "histogram", help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    cumulative += load(buckets[i]);
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds[i], cumulative);
+  }
+  cumulative += load(buckets[N]);
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
+  out += fmt::format("{}_sum {}\n", name, static_cast<double>(sum_ns) / 1e9);
+  out += fmt::format("{}_count {}\n", name, cumulative);
 }
 
 }  // namespace
@@ -56,32 +77,11 @@ std::string render_metrics(const logger::Stats& st, const WebGauges& g) {
          "Unix time of the last sample (0 before the first).",
          static_cast<double>(st.last_sample_unix_ms.load()) / 1000.0);
 
-  // Histogram: per-bucket counts are stored, Prometheus wants cumulative counts; _count is the
-  // sum of the buckets so it always equals the +Inf bucket even while readers race writers.
-  family(out, "s7log_read_latency_seconds", "histogram", "Duration of one read cycle.");
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < logger::Stats::kLatencyBounds.size(); ++i) {
-    cumulative += load(st.latency_buckets[i]);
-    out += fmt::format("s7log_read_latency_seconds_bucket{{le=\"{}\"}} {}\n",
-                       logger::Stats::kLatencyBounds[i], cumulative);
-  }
-  cumulative += load(st.latency_buckets.back());
-  out += fmt::format("s7log_read_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  out += fmt::format("s7log_read_latency_seconds_sum {}\n", d(load(st.latency_sum_ns)) / 1e9);
-  out += fmt::format("s7log_read_latency_seconds_count {}\n", cumulative);
-
-  family(out, "s7log_sample_lateness_seconds", "histogram",
-         "Delay from a sample slot's deadline to the start of its read (steady clock).");
-  cumulative = 0;
-  for (std::size_t i = 0; i < logger::Stats::kLatenessBounds.size(); ++i) {
-    cumulative += load(st.lateness_buckets[i]);
-    out += fmt::format("s7log_sample_lateness_seconds_bucket{{le=\"{}\"}} {}\n",
-                       logger::Stats::kLatenessBounds[i], cumulative);
-  }
-  cumulative += load(st.lateness_buckets.back());
-  out += fmt::format("s7log_sample_lateness_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  out += fmt::format("s7log_sample_lateness_seconds_sum {}\n", d(load(st.lateness_sum_ns)) / 1e9);
-  out += fmt::format("s7log_sample_lateness_seconds_count {}\n", cumulative);
+  histogram(out, "s7log_read_latency_seconds", "Duration of one read cycle.",
+            logger::Stats::kLatencyBounds, st.latency_buckets, load(st.latency_sum_ns));
+  histogram(out, "s7log_sample_lateness_seconds",
+            "Delay from a sample slot's deadline to the start of its read (steady clock).",
+            logger::Stats::kLatenessBounds, st.lateness_buckets, load(st.lateness_sum_ns));
 
   simple(out, "s7log_live_clients", "gauge", "Open live-page event streams.", d(g.live_clients));
   simple(out, "s7log_live_buffered_samples", "gauge", "Samples held for the live page.",
