@@ -133,6 +133,22 @@ std::string with_typed_address(const std::string& message, const s7::Address& a,
   return std::string(typed) + ": " + message;
 }
 
+std::optional<s7::Client> connect_or_report(const ConnectionArgs& args, int& exit_code) {
+  auto options = make_client_options(args);
+  if (!options) {
+    print_error(options.error().what());
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  s7::Client client(*options);
+  if (auto c = client.connect(); !c) {
+    print_error(c.error().what());
+    exit_code = kExitPlc;
+    return std::nullopt;
+  }
+  return client;
+}
+
 void print_error(std::string_view message) {
   std::fprintf(stderr, "s7log: %.*s\n", static_cast<int>(message.size()), message.data());
 }

@@ -54,6 +54,10 @@ s7::Result<s7::ClientOptions> make_client_options(const ConnectionArgs& args);
 std::string with_typed_address(const std::string& message, const s7::Address& a,
                                std::string_view typed);
 
+// Validates the options and connects. On failure prints the error and sets `exit_code`:
+// kExitUsage for bad options (nothing was sent), kExitPlc when the PLC cannot be reached.
+std::optional<s7::Client> connect_or_report(const ConnectionArgs& args, int& exit_code);
+
 // Prints "s7log: <message>" on stderr.
 void print_error(std::string_view message);
 

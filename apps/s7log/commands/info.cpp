@@ -20,17 +20,11 @@ void line(const char* label, const std::string& value) {
 }
 
 int run_info(const InfoArgs& args) {
-  auto options = make_client_options(args.conn);
-  if (!options) {
-    print_error(options.error().what());
-    return kExitUsage;
-  }
-  s7::Client client(*options);
-  if (auto c = client.connect(); !c) {
-    print_error(c.error().what());
-    return kExitPlc;
-  }
-  line("PLC:", options->describe());
+  int exit_code = kExitOk;
+  auto connected = connect_or_report(args.conn, exit_code);
+  if (!connected) return exit_code;
+  s7::Client& client = *connected;
+  line("PLC:", client.options().describe());
   line("PDU length:", std::to_string(client.pdu_length()) + " bytes, " +
                           std::to_string(client.max_parallel()) + " parallel jobs");
   auto info = client.cpu_info();

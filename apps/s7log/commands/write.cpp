@@ -45,16 +45,10 @@ int run_write(const WriteArgs& args) {
     addresses.push_back(*a);
     values.push_back(std::move(*v));
   }
-  auto options = make_client_options(args.conn);
-  if (!options) {
-    print_error(options.error().what());
-    return kExitUsage;
-  }
-  s7::Client client(*options);
-  if (auto c = client.connect(); !c) {
-    print_error(c.error().what());
-    return kExitPlc;
-  }
+  int exit_code = kExitOk;
+  auto connected = connect_or_report(args.conn, exit_code);
+  if (!connected) return exit_code;
+  s7::Client& client = *connected;
   auto results = client.write_values(addresses, values);
   client.disconnect();
   int rc = kExitOk;
