@@ -9,13 +9,20 @@ class Category final : public std::error_category {
   const char* name() const noexcept override { return "s7"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::address_syntax: return "invalid S7 address";
-      case Errc::value_syntax: return "invalid value";
-      case Errc::value_out_of_range: return "value out of range for its type";
-      case Errc::type_mismatch: return "value does not match the address type";
-      case Errc::invalid_argument: return "invalid argument";
-      case Errc::host_not_found: return "host not found: check the host name or IP address";
+      case Errc::ok:
+        return "success";
+      case Errc::address_syntax:
+        return "invalid S7 address";
+      case Errc::value_syntax:
+        return "invalid value";
+      case Errc::value_out_of_range:
+        return "value out of range for its type";
+      case Errc::type_mismatch:
+        return "value does not match the address type";
+      case Errc::invalid_argument:
+        return "invalid argument";
+      case Errc::host_not_found:
+        return "host not found: check the host name or IP address";
       case Errc::connection_refused:
         return "connection refused: is the PLC reachable, and is the port right?";
       case Errc::connect_timeout:
@@ -25,26 +32,41 @@ class Category final : public std::error_category {
                "slot (or the TSAPs) and that the PLC accepts another connection";
       case Errc::negotiation_failed:
         return "setup communication failed: the PLC refused the S7 session";
-      case Errc::request_timeout: return "the PLC did not answer in time";
-      case Errc::connection_closed: return "the PLC closed the connection";
-      case Errc::not_connected: return "not connected to the PLC";
-      case Errc::network_error: return "network error";
-      case Errc::malformed_frame: return "malformed TPKT/COTP frame";
-      case Errc::malformed_pdu: return "malformed S7 PDU";
-      case Errc::unexpected_response: return "the PLC's answer does not match the request";
-      case Errc::pdu_too_large: return "request does not fit the negotiated PDU size";
-      case Errc::header_error: return "the PLC refused the request";
-      case Errc::item_hardware_fault: return "hardware fault (item error 0x01)";
+      case Errc::request_timeout:
+        return "the PLC did not answer in time";
+      case Errc::connection_closed:
+        return "the PLC closed the connection";
+      case Errc::not_connected:
+        return "not connected to the PLC";
+      case Errc::network_error:
+        return "network error";
+      case Errc::malformed_frame:
+        return "malformed TPKT/COTP frame";
+      case Errc::malformed_pdu:
+        return "malformed S7 PDU";
+      case Errc::unexpected_response:
+        return "the PLC's answer does not match the request";
+      case Errc::pdu_too_large:
+        return "request does not fit the negotiated PDU size";
+      case Errc::header_error:
+        return "the PLC refused the request";
+      case Errc::item_hardware_fault:
+        return "hardware fault (item error 0x01)";
       case Errc::item_access_denied:
         return "access denied: the address is write-protected (item error 0x03)";
       case Errc::item_out_of_range:
         return "address out of range: the area is smaller or the bit address is invalid "
                "(item error 0x05)";
-      case Errc::item_type_unsupported: return "data type not supported (item error 0x06)";
-      case Errc::item_size_mismatch: return "data size does not match the type (item error 0x07)";
-      case Errc::item_not_found: return "object does not exist on the PLC (item error 0x0A)";
-      case Errc::item_unknown: return "the PLC reported an unknown item error";
-      case Errc::szl_not_available: return "the PLC does not provide this system status list";
+      case Errc::item_type_unsupported:
+        return "data type not supported (item error 0x06)";
+      case Errc::item_size_mismatch:
+        return "data size does not match the type (item error 0x07)";
+      case Errc::item_not_found:
+        return "object does not exist on the PLC (item error 0x0A)";
+      case Errc::item_unknown:
+        return "the PLC reported an unknown item error";
+      case Errc::szl_not_available:
+        return "the PLC does not provide this system status list";
       case Errc::cpu_function_not_available:
         return "function not available on the CPU (header error 0x8104): enable PUT/GET "
                "access and use non-optimized (standard) data blocks";
@@ -60,31 +82,49 @@ const std::error_category& category() noexcept {
   return c;
 }
 
-std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), category()}; }
+std::error_code make_error_code(Errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
 
 Errc errc_from_item_code(std::uint8_t code) noexcept {
   switch (code) {
-    case 0xFF: return Errc::ok;
-    case 0x01: return Errc::item_hardware_fault;
-    case 0x03: return Errc::item_access_denied;
-    case 0x05: return Errc::item_out_of_range;
-    case 0x06: return Errc::item_type_unsupported;
-    case 0x07: return Errc::item_size_mismatch;
-    case 0x0A: return Errc::item_not_found;
-    default: return Errc::item_unknown;
+    case 0xFF:
+      return Errc::ok;
+    case 0x01:
+      return Errc::item_hardware_fault;
+    case 0x03:
+      return Errc::item_access_denied;
+    case 0x05:
+      return Errc::item_out_of_range;
+    case 0x06:
+      return Errc::item_type_unsupported;
+    case 0x07:
+      return Errc::item_size_mismatch;
+    case 0x0A:
+      return Errc::item_not_found;
+    default:
+      return Errc::item_unknown;
   }
 }
 
 std::uint8_t item_code_from_errc(Errc e) noexcept {
   switch (e) {
-    case Errc::ok: return 0xFF;
-    case Errc::item_hardware_fault: return 0x01;
-    case Errc::item_access_denied: return 0x03;
-    case Errc::item_out_of_range: return 0x05;
-    case Errc::item_type_unsupported: return 0x06;
-    case Errc::item_size_mismatch: return 0x07;
-    case Errc::item_not_found: return 0x0A;
-    default: return 0x05;
+    case Errc::ok:
+      return 0xFF;
+    case Errc::item_hardware_fault:
+      return 0x01;
+    case Errc::item_access_denied:
+      return 0x03;
+    case Errc::item_out_of_range:
+      return 0x05;
+    case Errc::item_type_unsupported:
+      return 0x06;
+    case Errc::item_size_mismatch:
+      return 0x07;
+    case Errc::item_not_found:
+      return 0x0A;
+    default:
+      return 0x05;
   }
 }
 

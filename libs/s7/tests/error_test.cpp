@@ -4,7 +4,8 @@
 
 TEST(Errc, ItemCodesRoundTrip) {
   for (int code : {0x01, 0x03, 0x05, 0x06, 0x07, 0x0A, 0xFF}) {
-    EXPECT_EQ(s7::item_code_from_errc(s7::errc_from_item_code(static_cast<std::uint8_t>(code))), code);
+    EXPECT_EQ(s7::item_code_from_errc(s7::errc_from_item_code(static_cast<std::uint8_t>(code))),
+              code);
   }
   EXPECT_EQ(s7::errc_from_item_code(0x42), s7::Errc::item_unknown);
 }

@@ -57,7 +57,9 @@ std::string format_local_iso(std::chrono::system_clock::time_point tp) {
                      fmt::localtime(std::chrono::system_clock::to_time_t(secs)), ms);
 }
 
-const char* quality_name(logger::Quality q) { return logger::to_string(q).data(); }
+const char* quality_name(logger::Quality q) {
+  return logger::to_string(q).data();
+}
 
 namespace {
 

@@ -14,21 +14,21 @@ namespace s7 {
 enum class Errc {
   ok = 0,
   // user input
-  address_syntax = 1,   // an address could not be parsed
-  value_syntax,         // a value text could not be parsed for its type
-  value_out_of_range,   // a value does not fit its type
-  type_mismatch,        // value kind does not match the address type
+  address_syntax = 1,  // an address could not be parsed
+  value_syntax,        // a value text could not be parsed for its type
+  value_out_of_range,  // a value does not fit its type
+  type_mismatch,       // value kind does not match the address type
   invalid_argument,
   // connection
   host_not_found = 20,
   connection_refused,
   connect_timeout,
-  iso_refused,           // TCP connected, but the PLC closed/refused the COTP CR (wrong rack/slot/TSAP)
-  negotiation_failed,    // setup communication refused or malformed
+  iso_refused,  // TCP connected, but the PLC closed/refused the COTP CR (wrong rack/slot/TSAP)
+  negotiation_failed,  // setup communication refused or malformed
   request_timeout,
-  connection_closed,     // peer closed the TCP connection
+  connection_closed,  // peer closed the TCP connection
   not_connected,
-  network_error,         // other socket errors
+  network_error,  // other socket errors
   // protocol
   malformed_frame = 40,  // TPKT/COTP/S7 framing broken
   malformed_pdu,         // S7 PDU could not be decoded
@@ -122,4 +122,3 @@ class [[nodiscard]] Result<void> {
 };
 
 }  // namespace s7
-

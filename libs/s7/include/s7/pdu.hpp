@@ -34,14 +34,31 @@ enum class Function : std::uint8_t {
 
 // Item transport sizes (element type in an S7ANY item spec).
 enum class ItemTransport : std::uint8_t {
-  bit = 0x01, byte = 0x02, chr = 0x03, word = 0x04, integer = 0x05, dword = 0x06, dint = 0x07,
-  real = 0x08, date = 0x09, tod = 0x0A, time = 0x0B, s5time = 0x0C, date_and_time = 0x0F,
-  counter = 0x1C, timer = 0x1D,
+  bit = 0x01,
+  byte = 0x02,
+  chr = 0x03,
+  word = 0x04,
+  integer = 0x05,
+  dword = 0x06,
+  dint = 0x07,
+  real = 0x08,
+  date = 0x09,
+  tod = 0x0A,
+  time = 0x0B,
+  s5time = 0x0C,
+  date_and_time = 0x0F,
+  counter = 0x1C,
+  timer = 0x1D,
 };
 
 // Data transport sizes (units of the length field in data items).
 enum class DataTransport : std::uint8_t {
-  null = 0x00, bit = 0x03, byte_word_dword = 0x04, integer = 0x05, dinteger = 0x06, real = 0x07,
+  null = 0x00,
+  bit = 0x03,
+  byte_word_dword = 0x04,
+  integer = 0x05,
+  dinteger = 0x06,
+  real = 0x07,
   octet_string = 0x09,
 };
 
@@ -108,8 +125,8 @@ struct WriteResponse {
 struct SzlRequest {
   std::uint16_t id = 0;
   std::uint16_t index = 0;
-  std::uint8_t sequence = 0;     // 0 for a first request; follow-ups echo the response's
-  bool follow_up = false;        // data `0A 00 00 00` instead of the id/index
+  std::uint8_t sequence = 0;  // 0 for a first request; follow-ups echo the response's
+  bool follow_up = false;     // data `0A 00 00 00` instead of the id/index
   // Data header bytes, kept raw: Snap7 sends FF 09, python-snap7 3.x 0A 00 (fact sheet 6.1);
   // a follow-up carries 0A 00 (see make_szl_follow_up). Servers must not validate them.
   std::uint8_t return_code = kItemSuccess;
@@ -120,7 +137,7 @@ struct SzlResponse {
   std::uint8_t sequence = 0;
   std::uint8_t data_unit_ref = 0;  // 0: not fragmented
   bool last = true;
-  std::uint16_t error = 0;         // parameter error code, e.g. 0xD402
+  std::uint16_t error = 0;  // parameter error code, e.g. 0xD402
   std::uint8_t return_code = kItemSuccess;
   std::uint8_t transport = 0x09;  // data transport size: 0x09 octet string; 0x00 in error answers
   // First fragment: id, index, record length, record count and records (`payload` starts at
@@ -159,9 +176,9 @@ struct OtherPdu {
   friend bool operator==(const OtherPdu&, const OtherPdu&) = default;
 };
 
-using PduBody = std::variant<SetupCommunication, ReadRequest, ReadResponse, WriteRequest,
-                             WriteResponse, SzlRequest, SzlResponse, UserdataRaw, PlcControl,
-                             OtherPdu>;
+using PduBody =
+    std::variant<SetupCommunication, ReadRequest, ReadResponse, WriteRequest, WriteResponse,
+                 SzlRequest, SzlResponse, UserdataRaw, PlcControl, OtherPdu>;
 
 struct Pdu {
   Header header;
@@ -170,9 +187,10 @@ struct Pdu {
 };
 
 // Decodes one S7 PDU (the payload of a reassembled DT). Which body is produced:
-//   Job F0 / Ack_Data F0 -> SetupCommunication;  Job 04 -> ReadRequest;  Ack_Data 04 -> ReadResponse;
-//   Job 05 -> WriteRequest;  Ack_Data 05 -> WriteResponse;  Userdata 4/1 -> SzlRequest/SzlResponse;
-//   other Userdata -> UserdataRaw;  Job 28/29 -> PlcControl;  anything else -> OtherPdu.
+//   Job F0 / Ack_Data F0 -> SetupCommunication;  Job 04 -> ReadRequest;  Ack_Data 04 ->
+//   ReadResponse; Job 05 -> WriteRequest;  Ack_Data 05 -> WriteResponse;  Userdata 4/1 ->
+//   SzlRequest/SzlResponse; other Userdata -> UserdataRaw;  Job 28/29 -> PlcControl;  anything else
+//   -> OtherPdu.
 // Ack_Data/Ack with a non-zero header error decode to OtherPdu with the error in the header.
 // Read responses are walked with the Wireshark length rule (bits for 0x03, 0x04, 0x05; bytes
 // otherwise). Write requests: the data item of spec i holds E = spec_byte_size(spec i) bytes when
@@ -232,8 +250,9 @@ DataItem make_data_item(const ItemSpec& spec, Bytes data, std::uint8_t return_co
 std::size_t data_item_bytes(std::uint8_t transport, std::uint16_t length_field);
 
 // Budget helpers for a negotiated PDU length (see the fact sheet, section 4.6).
-std::size_t read_request_size(std::size_t items);             // 12 + 12n
+std::size_t read_request_size(std::size_t items);                            // 12 + 12n
 std::size_t read_response_size(const std::vector<std::size_t>& item_bytes);  // 14 + sum(4+L+fill)
-std::size_t write_request_size(const std::vector<std::size_t>& item_bytes);  // 12 + 12n + sum(4+L+fill)
+std::size_t write_request_size(
+    const std::vector<std::size_t>& item_bytes);  // 12 + 12n + sum(4+L+fill)
 
 }  // namespace s7
