@@ -22,10 +22,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("csv")
     ap.add_argument("interval_ms", type=float)
-    ap.add_argument("--cpu-ticks", type=float, default=0)
-    ap.add_argument("--seconds", type=float, default=0)
-    ap.add_argument("--hz", type=float, default=100)
+    ap.add_argument("--cpu-ns", type=float, default=0, help="CPU time in the measured window")
+    ap.add_argument("--seconds", type=float, default=0, help="length of that window")
+    ap.add_argument("--cpu-ns-total", type=float, default=0, help="CPU time since start")
+    ap.add_argument("--life-seconds", type=float, default=0, help="time since start")
     ap.add_argument("--rss-kib", type=int, default=0)
+    ap.add_argument("--hwm-kib", type=int, default=0)
     ap.add_argument("--stats-json", default="",
                     help="s7log run --stats-json output: the logger's own lateness (steady clock)")
     a = ap.parse_args()
@@ -58,9 +60,13 @@ def main():
             "end_offset_ms": round((offsets[-1] - offsets[0]) * 1000, 3),
         })
     if a.seconds > 0:
-        out["slow_cpu_percent"] = round(a.cpu_ticks / a.hz / a.seconds * 100, 4)
+        out["slow_cpu_percent"] = round(a.cpu_ns / 1e9 / a.seconds * 100, 4)
         out["slow_cpu_seconds"] = a.seconds
+    if a.life_seconds > 0:
+        out["slow_cpu_percent_with_start"] = round(a.cpu_ns_total / 1e9 / a.life_seconds * 100, 4)
+        out["slow_life_seconds"] = a.life_seconds
     out["slow_rss_kib"] = a.rss_kib
+    out["slow_hwm_kib"] = a.hwm_kib
     if a.stats_json:
         try:
             st = json.load(open(a.stats_json))

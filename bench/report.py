@@ -116,9 +116,12 @@ def main():
                  f"{m.get('lateness_p99_ms')} ms, max {m.get('lateness_max_ms')} ms; "
                  f"{m.get('skipped_slots')} slots skipped; drift "
                  f"{m.get('drift_ms_per_min')} ms/min (last row vs first: "
-                 f"{m.get('end_offset_ms')} ms). Course tags at 1 s: CPU "
-                 f"{m.get('slow_cpu_percent')} % of a core over {round(m.get('slow_cpu_seconds', 0))} s, "
-                 f"RSS {m.get('slow_rss_kib')} KiB.")
+                 f"{m.get('end_offset_ms')} ms). Course tags at 1 s (no --live): CPU "
+                 f"**{m.get('slow_cpu_percent')} % of a core** over {round(m.get('slow_cpu_seconds', 0))} s "
+                 f"of steady logging ({m.get('slow_cpu_percent_with_start')} % including start-up, "
+                 f"over its {round(m.get('slow_life_seconds', 0))} s), from the scheduler's "
+                 f"nanosecond accounting (/proc/<pid>/task/*/schedstat); "
+                 f"**RSS {m.get('slow_rss_kib')} KiB** (peak {m.get('slow_hwm_kib')} KiB).")
     L.append("")
     plan_txt = os.path.join(res, "plan500.txt")
     bound = json.load(open(os.path.join(res, "plan_bound.json"))) if os.path.exists(

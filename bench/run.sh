@@ -144,18 +144,25 @@ PIDS+=("$FAST_PID")
 SLOW_PID=$!
 PIDS+=("$SLOW_PID")
 sleep 2
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-T0="$(ticks "$SLOW_PID")"
+# CPU time from the scheduler's own accounting (sum_exec_runtime in ns, all threads), not from
+# utime+stime in /proc/<pid>/stat: those are 10 ms tick samples, and a process that wakes once a
+# second right at a tick can be charged a whole tick for 0.3 ms of work.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {print s}'; }
+T0="$(cpu_ns "$SLOW_PID")"
 S0="$(date +%s.%N)"
 sleep "$((LOG_SECONDS - 2))"
-T1="$(ticks "$SLOW_PID")"
+T1="$(cpu_ns "$SLOW_PID")"
 S1="$(date +%s.%N)"
 SLOW_RSS="$(rss_kib "$SLOW_PID")"
+SLOW_HWM="$(awk '/^VmHWM/ {print $2}' "/proc/$SLOW_PID/status")"
+SLOW_LIFE="$(awk -v hz="$(getconf CLK_TCK)" -v up="$(cut -d' ' -f1 /proc/uptime)" \
+  '{print up - $22 / hz}' "/proc/$SLOW_PID/stat")"
 wait "$FAST_PID" || true
 kill "$SLOW_PID" 2>/dev/null || true
 python3 "$ROOT/bench/lateness.py" "$LOGDIR/fast.csv" 10 \
-  --cpu-ticks "$((T1 - T0))" --seconds "$(python3 -c "print($S1 - $S0)")" \
-  --hz "$(getconf CLK_TCK)" --rss-kib "$SLOW_RSS" --stats-json "$LOGDIR/fast-stats.json" \
+  --cpu-ns "$((T1 - T0))" --seconds "$(python3 -c "print($S1 - $S0)")" \
+  --cpu-ns-total "$T1" --life-seconds "$SLOW_LIFE" \
+  --rss-kib "$SLOW_RSS" --hwm-kib "$SLOW_HWM" --stats-json "$LOGDIR/fast-stats.json" \
   >"$OUT/logger.jsonl"
 cat "$OUT/logger.jsonl" >&2
 

@@ -21,11 +21,11 @@ def free_port():
 class Proc:
     """A running s7log process whose stdout/stderr lines are collected in the background."""
 
-    def __init__(self, args, cwd=None, env=None):
+    def __init__(self, args, cwd=None, env=None, exe=None):
         full_env = dict(os.environ)
         if env:
             full_env.update(env)
-        self.args = [S7LOG] + list(args)
+        self.args = [exe or S7LOG] + list(args)
         self.p = subprocess.Popen(self.args, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   bufsize=1)
@@ -80,10 +80,13 @@ class Proc:
         self.stop()
 
 
-def run(args, timeout=30, cwd=None, input=None):
-    """Runs s7log to completion; returns CompletedProcess with text stdout/stderr."""
-    return subprocess.run([S7LOG] + list(args), cwd=cwd, input=input, capture_output=True,
-                          text=True, timeout=timeout)
+def run(args, timeout=30, cwd=None, input=None, exe=None, env=None):
+    """Runs s7log (or `exe`) to completion; returns CompletedProcess with text stdout/stderr."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run([exe or S7LOG] + list(args), cwd=cwd, input=input, capture_output=True,
+                          text=True, timeout=timeout, env=full_env)
 
 
 def start_fakeplc(extra=(), port=None):

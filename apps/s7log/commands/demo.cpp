@@ -22,6 +22,7 @@
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
 #include "util/duration.hpp"
+#include "web/listen_address.hpp"
 
 namespace app {
 namespace {

@@ -19,8 +19,9 @@
 #include "logger/tag.hpp"
 #include "run_command.hpp"
 #include "util/duration.hpp"
+#include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
-#include "web/server.hpp"
+#include "web/live_service.hpp"
 
 namespace app {
 
@@ -49,7 +50,9 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
   auto addr = web::parse_listen_address(ext.live->empty() ? "127.0.0.1:8080" : *ext.live);
   if (!addr) return s7::Error(addr.error().code, "--live: " + addr.error().what());
   ext.feed = std::make_unique<web::LiveFeed>();
-  ext.server = std::make_unique<web::LiveServer>(*ext.feed, stats);
+  auto server = web::load_live_service(*ext.feed, stats);
+  if (!server) return s7::Error(server.error().code, "--live: " + server.error().what());
+  ext.server = std::move(*server);
   auto port = ext.server->start(addr->host, addr->port);
   if (!port) return s7::Error(port.error().code, "--live: " + port.error().what());
   std::string host = addr->host == "0.0.0.0" || addr->host == "::" ? "127.0.0.1" : addr->host;

@@ -12,7 +12,7 @@
 
 #include "connection_options.hpp"
 #include "web/live_feed.hpp"
-#include "web/server.hpp"
+#include "web/live_service.hpp"
 
 namespace CLI {
 class Option;
@@ -42,7 +42,7 @@ struct Extensions {
   std::function<void(const std::string& url)> on_live;  // called once the page is served
   std::string url;
   std::unique_ptr<web::LiveFeed> feed;
-  std::unique_ptr<web::LiveServer> server;
+  std::unique_ptr<web::LiveService> server;  // loaded from s7log-live.so
 };
 
 // Runs the logger until run_stop_flag() becomes true (SIGINT/SIGTERM set it) or --count is

@@ -10,6 +10,7 @@
 
 #include "logger/stats.hpp"
 #include "s7/error.hpp"
+#include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
 
 namespace httplib {
@@ -17,14 +18,6 @@ class Server;
 }
 
 namespace web {
-
-// "HOST:PORT", ":PORT", "PORT" or "HOST" (port 8080); host defaults to 127.0.0.1 (loopback).
-// Port 0 asks the OS for a free port. IPv6 hosts in brackets: "[::1]:8080".
-struct ListenAddress {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;
-};
-s7::Result<ListenAddress> parse_listen_address(std::string_view text);
 
 // Routes:
 //   GET /                 the live page (HTML; uPlot and scripts from the binary)

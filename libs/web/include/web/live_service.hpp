@@ -1,0 +1,48 @@
+// LiveService: the live page's HTTP server behind an interface, loaded on demand.
+//
+// cpp-httplib comes from Debian as a shared library linked with OpenSSL, zlib and brotli; merely
+// linking it maps ~3.8 MiB of those libraries into every s7log process. The server therefore lives
+// in a separate module (s7log-live.so) that `run --live` and `demo` load with dlopen(); every other
+// command, and the logger without --live, never maps it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logger/stats.hpp"
+#include "s7/error.hpp"
+#include "web/live_feed.hpp"
+
+namespace web {
+
+class LiveService {
+ public:
+  virtual ~LiveService() = default;
+  // Binds and serves on a background thread; returns the bound port (useful for port 0).
+  virtual s7::Result<std::uint16_t> start(const std::string& host, std::uint16_t port) = 0;
+  // Ends SSE streams, stops listening and joins the thread. Idempotent.
+  virtual void stop() = 0;
+};
+
+// The module's two C entry points and the tag both sides compare, so that a module from another
+// build (other version or other object layouts) is refused instead of crashing.
+inline constexpr const char* kLiveModuleCreate = "s7log_live_create";
+inline constexpr const char* kLiveModuleAbi = "s7log_live_abi";
+std::string live_module_abi();
+using LiveModuleCreateFn = LiveService* (*)(LiveFeed* feed, const logger::Stats* stats);
+using LiveModuleAbiFn = const char* (*)();
+
+// Where the module is looked for, in order: $S7LOG_LIVE_MODULE if set, then s7log-live.so in the
+// executable's directory, then <prefix>/lib/s7log/ beside a bin/ directory.
+std::vector<std::filesystem::path> live_module_candidates();
+
+// Loads the module (once per process; it stays loaded) and creates a server for `feed` and
+// `stats`, which must outlive it. Errors (Errc::invalid_argument) name the paths tried and what
+// dlopen said.
+s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
+                                                           const logger::Stats& stats);
+
+}  // namespace web

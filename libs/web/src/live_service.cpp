@@ -1,0 +1,92 @@
+// Finding and loading s7log-live.so (see live_service.hpp for why it is a separate module).
+#include "web/live_service.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace web {
+
+namespace {
+
+constexpr const char* kModuleName = "s7log-live.so";
+
+struct Loaded {
+  void* handle = nullptr;
+  LiveModuleCreateFn create = nullptr;
+  std::string error;
+};
+
+Loaded load_once() {
+  Loaded out;
+  std::vector<std::string> tried;
+  for (const auto& path : live_module_candidates()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      tried.push_back(path.string() + " (not there)");
+      continue;
+    }
+    void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      const char* why = ::dlerror();
+      tried.push_back(fmt::format("{} ({})", path.string(), why ? why : "dlopen failed"));
+      continue;
+    }
+    auto abi = reinterpret_cast<LiveModuleAbiFn>(::dlsym(h, kLiveModuleAbi));
+    auto create = reinterpret_cast<LiveModuleCreateFn>(::dlsym(h, kLiveModuleCreate));
+    if (!abi || !create) {
+      tried.push_back(path.string() + " (not an s7log live module)");
+      ::dlclose(h);
+      continue;
+    }
+    if (std::string found = abi(); found != live_module_abi()) {
+      tried.push_back(fmt::format("{} (from another build of s7log: expected '{}', found '{}')",
+                                  path.string(), live_module_abi(), found));
+      ::dlclose(h);
+      continue;
+    }
+    out.handle = h;  // never closed: servers it created may live until exit
+    out.create = create;
+    return out;
+  }
+  out.error = fmt::format(
+      "the live page needs {}, installed beside the s7log binary; tried: {}. Reinstall s7log "
+      "or set S7LOG_LIVE_MODULE to the module's path",
+      kModuleName, fmt::join(tried, "; "));
+  return out;
+}
+
+}  // namespace
+
+std::string live_module_abi() {
+  return fmt::format("s7log-live {} feed={} stats={}", S7LOG_LIVE_VERSION, sizeof(LiveFeed),
+                     sizeof(logger::Stats));
+}
+
+std::vector<std::filesystem::path> live_module_candidates() {
+  std::vector<std::filesystem::path> out;
+  if (const char* env = std::getenv("S7LOG_LIVE_MODULE"); env && *env) out.emplace_back(env);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path();
+    out.push_back(dir / kModuleName);
+    if (dir.filename() == "bin") out.push_back(dir.parent_path() / "lib" / "s7log" / kModuleName);
+  }
+  return out;
+}
+
+s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
+                                                           const logger::Stats& stats) {
+  static std::once_flag once;
+  static Loaded loaded;
+  std::call_once(once, [] { loaded = load_once(); });
+  if (!loaded.create) return s7::Error(s7::Errc::invalid_argument, loaded.error);
+  return std::unique_ptr<LiveService>(loaded.create(&feed, &stats));
+}
+
+}  // namespace web
