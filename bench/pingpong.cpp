@@ -1,12 +1,15 @@
 // Bare TCP ping-pong on loopback with the seq workload's frame sizes (31-byte request, 37-byte
 // answer): the ceiling any S7 client/server pair can reach with one request in flight.
-// Usage: s7log_pingpong [seconds] [request_bytes] [answer_bytes] [thread|process]; prints one
-// JSON line. "process" (the default) runs the server in a forked process, like a client and a
+// Usage: s7log_pingpong [seconds] [request_bytes] [answer_bytes] [thread|process]
+//                       [server_cpu client_cpu]; prints one JSON line. "process" (the default) runs the server in a forked process, like a client and a
 // PLC (or s7log bench and s7log fakeplc); "thread" keeps both ends in one process, where a
 // switch between them skips the address-space change and is cheaper, notably in a VM.
+// With CPU numbers, the server and the client are pinned to those CPUs (the same number: both on
+// one core), so the ceiling is measured with the same placement as the S7 pair it is compared to.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +54,15 @@ void no_delay(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+// Pins the calling thread to `cpu` (negative: leave it to the scheduler).
+void pin(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (::sched_setaffinity(0, sizeof set, &set) != 0) std::perror("pingpong: sched_setaffinity");
+}
+
 double percentile_us(const std::vector<std::uint32_t>& sorted, double p) {
   if (sorted.empty()) return 0;
   auto idx = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
@@ -65,6 +77,8 @@ int main(int argc, char** argv) {
   std::size_t req_size = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 31;
   std::size_t ans_size = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 37;
   const bool same_process = argc > 4 && std::string(argv[4]) == "thread";
+  const int server_cpu = argc > 6 ? std::atoi(argv[5]) : -1;
+  const int client_cpu = argc > 6 ? std::atoi(argv[6]) : -1;
 
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -81,6 +95,7 @@ int main(int argc, char** argv) {
 
   // Server: answers each request of req_size bytes with ans_size bytes.
   auto serve = [&] {
+    pin(server_cpu);
     int fd = ::accept(listener, nullptr, nullptr);
     if (fd < 0) return;
     no_delay(fd);
@@ -105,6 +120,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  pin(client_cpu);
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     std::perror("pingpong: connect");
@@ -133,10 +149,10 @@ int main(int argc, char** argv) {
   ::close(listener);
   std::sort(lat.begin(), lat.end());
   std::printf(
-      "{\"test\":\"pingpong\",\"mode\":\"%s\",\"request_bytes\":%zu,\"answer_bytes\":%zu,\"reads\":"
-      "%zu,"
+      "{\"test\":\"pingpong\",\"mode\":\"%s\",\"server_cpu\":%d,\"client_cpu\":%d,"
+      "\"request_bytes\":%zu,\"answer_bytes\":%zu,\"reads\":%zu,"
       "\"reads_per_s\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f}\n",
-      same_process ? "thread" : "process", req_size, ans_size, lat.size(),
+      same_process ? "thread" : "process", server_cpu, client_cpu, req_size, ans_size, lat.size(),
       static_cast<double>(lat.size()) / elapsed, percentile_us(lat, 0.5), percentile_us(lat, 0.99));
   return lat.empty() ? 1 : 0;
 }

@@ -86,6 +86,22 @@ def main():
              f"p50 {c.get('pingpong-thread', {}).get('p50_us', 'n/a')} us; s7log reaches "
              f"{ratio(seq, ping_t)} of that.")
     L.append("")
+    pinned = jsonl(os.path.join(res, "pinned.jsonl"))
+    if pinned:
+        L.append("Ping-pong ceiling with fixed placement (fake PLC or the ping-pong's server on CPU 0, "
+                 "the client on CPU 0 or CPU 1; same for every program):")
+        L.append("")
+        L.append("| placement | bare ping-pong | s7log seq | nodes7 seq | s7log / ping-pong | "
+                 "s7log / nodes7 | s7log p50 / p99 us |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        for name, title in (("same", "one core"), ("split", "two cores")):
+            pp, ours, n7 = (pinned.get(f"{k}/{name}") for k in ("pingpong", "s7log", "nodes7"))
+            if not pp and not ours:
+                continue
+            lat = f"{ours.get('p50_us')} / {ours.get('p99_us')}" if ours and not ours.get("failed") else "n/a"
+            L.append(f"| {title} | {fmt(rate(pp))} | {fmt(rate(ours))} | {fmt(rate(n7))} | "
+                     f"**{ratio(rate(ours), rate(pp))}** | {ratio(rate(ours), rate(n7))} | {lat} |")
+        L.append("")
     L.append("### Servers under load (client: `s7log bench --test seq --connections N`)")
     L.append("")
     L.append("| connections | fake PLC reads/s | fake PLC p99 us | Snap7 server reads/s | "

@@ -93,6 +93,26 @@ log "bare TCP ping-pong (31-byte request, 37-byte answer)"
 record clients "pingpong" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 process
 record clients "pingpong-thread" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 thread
 
+# The same comparison with fixed placement. On this kind of VM a wake-up on the other core costs
+# about as much as the rest of a round trip, so unpinned results depend on where the scheduler
+# happened to put each process. Here the server (fake PLC or the ping-pong's server) runs on CPU 0
+# and the client on CPU 0 ("one core") or CPU 1 ("two cores"), the same for every program.
+PIN_PORT="$(free_port)"
+taskset -c 0 "$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$PIN_PORT" \
+  >"$OUT/fakeplc-pinned.log" 2>&1 &
+PIDS+=("$!")
+wait_port "$PIN_PORT"
+placements=("same 0")
+[[ "$(nproc)" -ge 2 ]] && placements+=("split 1")
+for pl in "${placements[@]}"; do
+  read -r name cpu <<<"$pl"
+  log "seq with fixed placement: server on CPU 0, client on CPU $cpu"
+  record pinned "pingpong/$name" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 process 0 "$cpu"
+  record pinned "s7log/$name" taskset -c "$cpu" "$S7LOG" bench --port "$PIN_PORT" --test seq --duration "$DUR"
+  record pinned "nodes7/$name" taskset -c "$cpu" timeout $((DUR * 3 + 20)) \
+    node "$ROOT/bench/nodes7_bench.js" --port "$PIN_PORT" --test seq --duration "$DUR"
+done
+
 for server in fakeplc snap7; do
   port="$FAKE_PORT"
   [[ "$server" == snap7 ]] && port="$SNAP_PORT"

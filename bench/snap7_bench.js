@@ -21,6 +21,9 @@ if (args.mode === 'server') {
   server.SetParam(server.MaxClients, 1024);
   server.RegisterArea(server.srvAreaDB, 1, pattern(64));
   server.RegisterArea(server.srvAreaDB, 2, pattern(65535));
+  // No events: node-snap7 otherwise posts every request to node's JS thread (a mutex, a queue and
+  // a wake-up of that thread per read), which a Snap7 server in a C program would not do.
+  server.SetEventMask(0);
   server.StartTo(args.host, (err) => {
     if (err) {
       console.error('snap7 server: ' + server.ErrorText(err));
