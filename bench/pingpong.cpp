@@ -1,7 +1,8 @@
 // Bare TCP ping-pong on loopback with the seq workload's frame sizes (31-byte request, 37-byte
 // answer): the ceiling any S7 client/server pair can reach with one request in flight.
 // Usage: s7log_pingpong [seconds] [request_bytes] [answer_bytes] [thread|process]
-//                       [server_cpu client_cpu]; prints one JSON line. "process" (the default) runs the server in a forked process, like a client and a
+//                       [server_cpu client_cpu]; prints one JSON line. "process" (the default) runs
+//                       the server in a forked process, like a client and a
 // PLC (or s7log bench and s7log fakeplc); "thread" keeps both ends in one process, where a
 // switch between them skips the address-space change and is cheaper, notably in a VM.
 // With CPU numbers, the server and the client are pinned to those CPUs (the same number: both on

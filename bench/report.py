@@ -102,15 +102,19 @@ def main():
             L.append(f"| {title} | {fmt(rate(pp))} | {fmt(rate(ours))} | {fmt(rate(n7))} | "
                      f"**{ratio(rate(ours), rate(pp))}** | {ratio(rate(ours), rate(n7))} | {lat} |")
         L.append("")
-    L.append("### Servers under load (client: `s7log bench --test seq --connections N`)")
+    L.append("### Servers under load (seq; raw = `s7log bench --raw`: one epoll thread, pre-encoded frames)")
     L.append("")
-    L.append("| connections | fake PLC reads/s | fake PLC p99 us | Snap7 server reads/s | "
+    L.append("| connections | client | fake PLC reads/s | fake PLC p99 us | Snap7 server reads/s | "
              "Snap7 server p99 us | fake PLC / Snap7 |")
-    L.append("|---:|---:|---:|---:|---:|---:|")
+    L.append("|---:|---|---:|---:|---:|---:|---:|")
     for n in (1, 64):
-        f, sn = s.get(f"fakeplc/{n}"), s.get(f"snap7/{n}")
-        L.append(f"| {n} | {fmt(rate(f))} | {f.get('p99_us') if f else 'n/a'} | {fmt(rate(sn))} | "
-                 f"{sn.get('p99_us') if sn else 'n/a'} | {ratio(rate(f), rate(sn))} |")
+        for suffix, client in (("", "raw (`--raw`)"), ("/threads", "threads (`s7::Client` each)")):
+            f, sn = s.get(f"fakeplc/{n}{suffix}"), s.get(f"snap7/{n}{suffix}")
+            if not f and not sn:
+                continue
+            L.append(f"| {n} | {client} | {fmt(rate(f))} | {f.get('p99_us') if f else 'n/a'} | "
+                     f"{fmt(rate(sn))} | {sn.get('p99_us') if sn else 'n/a'} | "
+                     f"{ratio(rate(f), rate(sn))} |")
     L.append("")
     mem = jsonl(os.path.join(res, "memory.jsonl"))
     for m in mem.values():

@@ -118,7 +118,11 @@ for server in fakeplc snap7; do
   [[ "$server" == snap7 ]] && port="$SNAP_PORT"
   for n in 1 64; do
     log "server load: $n connections against $server"
-    record servers "$server/$n" "$S7LOG" bench --port "$port" --test seq --connections "$n" --duration "$DUR"
+    # --raw: one epoll thread sends pre-encoded frames on all connections, so the client's own
+    # thread wake-ups do not dilute the comparison (the "raw connections"); the threaded
+    # client (one s7::Client per thread) is measured too.
+    record servers "$server/$n" "$S7LOG" bench --port "$port" --test seq --connections "$n" --raw --duration "$DUR"
+    record servers "$server/$n/threads" "$S7LOG" bench --port "$port" --test seq --connections "$n" --duration "$DUR"
   done
 done
 

@@ -55,6 +55,36 @@ class BenchAgainstFakePlc(unittest.TestCase):
         finally:
             plc.stop()
 
+    def test_raw_load_generator_checks_every_answer(self):
+        for test, bytes_per_read in (("seq", 12), ("multi", 40)):
+            with self.subTest(test=test):
+                d = self.bench("--raw", "--connections", "8", "--test", test)
+                self.assertTrue(d["raw"])
+                self.assertEqual(d["connections"], 8)
+                self.assertEqual(d["bytes_per_read"], bytes_per_read)
+                self.assertEqual(d["errors"], 0)
+                self.assertGreater(d["reads"], 8)
+                self.assertTrue(d["verified"], d)
+
+    def test_raw_load_generator_notices_wrong_data_and_refusals(self):
+        plc, port = harness.start_fakeplc()
+        try:
+            r = harness.run(["bench", "--port", str(port), "--duration", "0.2", "--raw"])
+            self.assertEqual(r.returncode, 1, r.stdout)
+            d = json.loads(r.stdout.strip().splitlines()[-1])
+            self.assertFalse(d["verified"])
+            self.assertGreater(d["bad_data"], 0)
+        finally:
+            plc.stop()
+        r = harness.run(["bench", "--port", str(self.port), "--duration", "0.2", "--raw",
+                         "--slot", "3"])
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"127.0.0.1:{self.port}", r.stderr)
+        self.assertIn("slot 3", r.stderr)
+        r = harness.run(["bench", "--port", str(self.port), "--raw", "--test", "large"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--raw", r.stderr)
+
     def test_unknown_workload_is_a_usage_error(self):
         r = harness.run(["bench", "--port", str(self.port), "--test", "random"])
         self.assertEqual(r.returncode, 2)

@@ -1,12 +1,22 @@
 // `s7log bench`: runs one read workload (seq, multi, large) against an S7 server for a while and
 // prints one JSON line with throughput, latency percentiles and whether every byte read was right.
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -16,6 +26,7 @@
 #include "connection_options.hpp"
 #include "s7/address.hpp"
 #include "s7/client.hpp"
+#include "s7/frame.hpp"
 #include "s7/pdu.hpp"
 #include "util/duration.hpp"
 
@@ -33,6 +44,7 @@ struct BenchArgs {
   int pdu = 960;
   int parallel = 8;
   bool no_verify = false;
+  bool raw = false;
 };
 
 // The workloads. Every benchmark server holds byte i = i mod 256 in DB1 and DB2 (bench/
@@ -171,6 +183,199 @@ int run_idle(const s7::ClientOptions& options, int connections, std::chrono::nan
   return first_error.empty() ? kExitOk : kExitPlc;
 }
 
+// ---------------------------------------------------------------------------------------------
+// --raw: one thread drives every connection over non-blocking sockets and epoll and sends the
+// same pre-encoded request frame again as soon as an answer is complete: a load generator that
+// measures the server (the "raw connections") instead of the client's threads, which
+// otherwise cost a thread wake-up per read on this side. seq and multi only.
+
+struct RawConn {
+  int fd = -1;
+  s7::FrameReader reader;
+  Clock::time_point sent{};
+};
+
+// Blocking read of the next frame on a fresh connection (handshake only; SO_RCVTIMEO bounds it).
+s7::Result<s7::Frame> raw_next_frame(int fd, s7::FrameReader& reader) {
+  std::array<std::uint8_t, 4096> buf{};
+  for (;;) {
+    auto f = reader.next();
+    if (!f) return f.error();
+    if (*f) return std::move(**f);
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    if (n == 0) return s7::Error(s7::Errc::connection_closed, "the server closed the connection");
+    if (n < 0)
+      return s7::Error(s7::Errc::request_timeout,
+                       std::string("no answer: ") + std::strerror(errno));
+    reader.feed(s7::ByteView(buf.data(), static_cast<std::size_t>(n)));
+  }
+}
+
+bool send_all(int fd, const s7::Bytes& b) {
+  std::size_t off = 0;
+  while (off < b.size()) {
+    const ssize_t n = ::send(fd, b.data() + off, b.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    off += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// TCP connect, CR/CC and setup communication by hand; returns the socket (blocking still).
+s7::Result<int> raw_connect(const s7::ClientOptions& o) {
+  const std::string where = o.describe();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(o.host.c_str(), std::to_string(o.port).c_str(), &hints, &res) != 0 || !res)
+    return s7::Error(s7::Errc::network_error, where + ": cannot resolve the host");
+  int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int rc = fd < 0 ? -1 : ::connect(fd, res->ai_addr, res->ai_addrlen);
+  ::freeaddrinfo(res);
+  if (rc != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return s7::Error(s7::Errc::network_error, where + ": connect failed: " + why);
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(o.request_timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((o.request_timeout.count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto fail = [&](const std::string& why) {
+    ::close(fd);
+    return s7::Error(s7::Errc::network_error, where + ": " + why);
+  };
+  s7::FrameReader reader;
+  if (!send_all(fd, s7::encode_frame(
+                        s7::make_connect_request(o.local_tsap_value(), o.remote_tsap_value()))))
+    return fail("sending the COTP connection request failed");
+  auto cc = raw_next_frame(fd, reader);
+  if (!cc || !std::holds_alternative<s7::CotpConnect>(*cc))
+    return fail("no COTP connection confirm (wrong rack/slot?)");
+  s7::SetupCommunication setup{o.max_parallel, o.max_parallel, o.pdu_length};
+  if (!send_all(fd, s7::encode_data_frame(s7::encode_pdu(s7::make_setup_request(1, setup)))))
+    return fail("sending setup communication failed");
+  auto ack = raw_next_frame(fd, reader);
+  if (!ack || !std::holds_alternative<s7::CotpData>(*ack))
+    return fail("no answer to setup communication");
+  auto pdu = s7::decode_pdu(std::get<s7::CotpData>(*ack).payload);
+  if (!pdu || !std::holds_alternative<s7::SetupCommunication>(pdu->body))
+    return fail("the answer to setup communication is not one");
+  return fd;
+}
+
+// Checks one read answer frame: every item 0xFF with the bench pattern at its offset.
+bool raw_answer_ok(const s7::Frame& f, const Workload& w, bool verify) {
+  if (!std::holds_alternative<s7::CotpData>(f)) return false;
+  auto pdu = s7::decode_pdu(std::get<s7::CotpData>(f).payload);
+  if (!pdu || pdu->header.error_class != 0) return false;
+  const auto* r = std::get_if<s7::ReadResponse>(&pdu->body);
+  if (!r || r->items.size() != w.items.size()) return false;
+  for (std::size_t i = 0; i < r->items.size(); ++i) {
+    if (r->items[i].return_code != s7::kItemSuccess) return false;
+    if (verify && !pattern_ok(r->items[i].data, w.offsets[i], w.items[i].count)) return false;
+  }
+  return true;
+}
+
+WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int connections,
+                     bool verify, std::chrono::nanoseconds duration, double& elapsed) {
+  WorkerResult out;
+  const s7::Bytes request =
+      s7::encode_data_frame(s7::encode_pdu(s7::make_read_request(2, w.items)));
+  std::vector<RawConn> conns(static_cast<std::size_t>(connections));
+  const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+  for (std::size_t i = 0; i < conns.size(); ++i) {
+    auto fd = raw_connect(options);
+    if (!fd) {
+      out.errors = 1;
+      out.first_error = fd.error().what();
+      break;
+    }
+    conns[i].fd = *fd;
+    timeval none{};
+    ::setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    ::epoll_ctl(ep, EPOLL_CTL_ADD, *fd, &ev);
+  }
+  std::size_t open = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + duration;
+  if (out.errors == 0) {
+    out.latencies_ns.reserve(1 << 20);
+    for (auto& c : conns) {
+      c.sent = Clock::now();
+      if (send_all(c.fd, request)) ++open;
+    }
+  }
+  std::array<epoll_event, 256> events{};
+  std::array<std::uint8_t, 8192> buf{};
+  auto drop = [&](RawConn& c, const std::string& why) {
+    ::epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
+    ::close(c.fd);
+    c.fd = -1;
+    --open;
+    ++out.errors;
+    if (out.first_error.empty()) out.first_error = why;
+  };
+  while (open > 0) {
+    const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    const bool over = Clock::now() >= deadline;
+    for (int k = 0; k < n; ++k) {
+      RawConn& c = conns[events[static_cast<std::size_t>(k)].data.u64];
+      if (c.fd < 0) continue;
+      const ssize_t got = ::recv(c.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+      if (got <= 0) {
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+        drop(c, "the server closed a connection");
+        continue;
+      }
+      c.reader.feed(s7::ByteView(buf.data(), static_cast<std::size_t>(got)));
+      for (;;) {
+        auto f = c.reader.next();
+        if (!f) {
+          drop(c, f.error().what());
+          break;
+        }
+        if (!*f) break;
+        const auto now = Clock::now();
+        if (!raw_answer_ok(**f, w, verify)) {
+          ++out.bad_data;
+        } else {
+          out.latencies_ns.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(now - c.sent).count(),
+              UINT32_MAX)));
+        }
+        if (over) {  // answered: this connection is done
+          ::epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
+          ::close(c.fd);
+          c.fd = -1;
+          --open;
+          break;
+        }
+        c.sent = now;
+        if (!send_all(c.fd, request)) {
+          drop(c, "sending a request failed");
+          break;
+        }
+      }
+    }
+    if (n == 0 && over) break;  // answers missing after the deadline: stop waiting
+  }
+  elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& c : conns)
+    if (c.fd >= 0) ::close(c.fd);
+  ::close(ep);
+  out.pdu = options.pdu_length;
+  out.parallel = options.max_parallel;
+  return out;
+}
+
 int run_bench(const BenchArgs& a) {
   if (a.test != "seq" && a.test != "multi" && a.test != "large" && a.test != "idle") {
     print_error("--test " + a.test + ": expected seq, multi, large or idle");
@@ -203,22 +408,32 @@ int run_bench(const BenchArgs& a) {
   if (a.test == "idle") return run_idle(*options, a.connections, *duration);
   Workload w = make_workload(a.test, a.size);
 
-  std::atomic<bool> go{false};
-  std::atomic<bool> stop{false};
-  std::atomic<int> ready{0};
-  std::vector<WorkerResult> results(static_cast<std::size_t>(a.connections));
-  std::vector<std::thread> threads;
-  threads.reserve(results.size());
-  for (auto& r : results)
-    threads.emplace_back(run_worker, std::cref(*options), std::cref(w), !a.no_verify, std::cref(go),
-                         std::cref(stop), std::ref(r), std::ref(ready));
-  while (ready.load() < a.connections) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  auto start = Clock::now();
-  go.store(true, std::memory_order_release);
-  std::this_thread::sleep_for(*duration);
-  stop.store(true);
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<WorkerResult> results;
+  double elapsed = 0;
+  if (a.raw) {
+    if (w.large > 0) {
+      print_error("--raw: only for --test seq and multi");
+      return kExitUsage;
+    }
+    results.push_back(run_raw(*options, w, a.connections, !a.no_verify, *duration, elapsed));
+  } else {
+    std::atomic<bool> go{false};
+    std::atomic<bool> stop{false};
+    std::atomic<int> ready{0};
+    results.resize(static_cast<std::size_t>(a.connections));
+    std::vector<std::thread> threads;
+    threads.reserve(results.size());
+    for (auto& r : results)
+      threads.emplace_back(run_worker, std::cref(*options), std::cref(w), !a.no_verify,
+                           std::cref(go), std::cref(stop), std::ref(r), std::ref(ready));
+    while (ready.load() < a.connections) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto start = Clock::now();
+    go.store(true, std::memory_order_release);
+    std::this_thread::sleep_for(*duration);
+    stop.store(true);
+    for (auto& t : threads) t.join();
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  }
 
   std::vector<std::uint32_t> all;
   std::uint64_t errors = 0, bad = 0;
@@ -236,6 +451,7 @@ int run_bench(const BenchArgs& a) {
   nlohmann::ordered_json j;
   j["test"] = a.test;
   j["connections"] = a.connections;
+  if (a.raw) j["raw"] = true;
   j["bytes_per_read"] = w.bytes;
   j["items_per_read"] = w.large > 0 ? 1 : w.items.size();
   j["duration_s"] = std::round(elapsed * 1000) / 1000;
@@ -281,6 +497,9 @@ void register_bench(CLI::App& app, Runner& selected) {
       ->capture_default_str();
   cmd->add_option("--parallel", args->parallel, "Parallel jobs (AmQ) to ask for")
       ->capture_default_str();
+  cmd->add_flag("--raw", args->raw,
+                "Load generator: one thread drives all --connections with pre-encoded request "
+                "frames over epoll (measures the server, not this side's threads; seq, multi)");
   cmd->add_flag("--no-verify", args->no_verify,
                 "Do not check that byte i of an area holds i mod 256 (servers without the "
                 "bench pattern)");

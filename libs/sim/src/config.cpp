@@ -919,6 +919,8 @@ s7::ServerOptions server_options(const PlcConfig& c) {
   o.max_pdu = c.max_pdu;
   o.max_parallel = c.max_parallel;
   o.max_connections = c.max_connections;
+  if (const char* t = std::getenv("S7LOG_TMP_THREADS"))
+    o.threads = static_cast<unsigned>(std::atoi(t));
   if (c.enforce_rack_slot) {
     o.enforce_rack = c.rack;
     o.enforce_slot = c.slot;
