@@ -127,6 +127,15 @@ struct Client::Impl {
     std::size_t index;
   };
   std::vector<InFlight> inflight;
+  // Read(): the packing of the last item list (a logger reads the same list every cycle, so it
+  // is packed once), and per-item scratch reused across calls.
+  struct ReadPlanCache {
+    std::vector<ItemSpec> items;
+    std::uint16_t pdu = 0;
+    std::vector<PlannedRequest> plans;
+  } read_plan;
+  std::vector<std::optional<Error>> read_errs;
+  std::vector<std::size_t> read_remaining;
   bool is_connected = false;
   std::chrono::milliseconds rcv_timeout{0};  // SO_RCVTIMEO of the connected socket
   std::uint16_t pdu = 0;
@@ -281,6 +290,7 @@ struct Client::Impl {
 
   // Next S7 PDU into `payload`.
   Result<void> receive_pdu(Clock::time_point deadline) {
+    reader.recycle(std::move(payload));  // the previous PDU's storage takes the next one
     auto f = receive_frame(deadline);
     if (!f) return f.error();
     if (auto* d = std::get_if<CotpData>(&*f)) {
@@ -553,25 +563,45 @@ std::uint16_t Client::max_parallel() const {
 std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
   Impl& m = *impl_;
   const std::size_t n = items.size();
-  std::vector<Bytes> bufs(n);
-  std::vector<std::optional<Error>> errs(n);
-  std::vector<std::size_t> remaining(n, 0);
+  // Each item's result holds its buffer from the start; failed items are replaced at the end.
+  std::vector<ItemResult> out;
+  out.reserve(n);
+  auto& errs = m.read_errs;
+  auto& remaining = m.read_remaining;
+  errs.assign(n, std::nullopt);
+  remaining.assign(n, 0);
   if (!m.is_connected) {
     for (auto& e : errs) e = Error(Errc::not_connected, "not connected to " + m.desc);
   } else {
-    for (std::size_t i = 0; i < n; ++i) bufs[i].resize(spec_bytes(items[i]));
-    auto plans = pack_reads(items, m.pdu);
-    // A never-split item that cannot fit one answer is refused here, not sent.
-    std::erase_if(plans, [&](const PlannedRequest& r) {
-      if (r.response_bytes <= m.pdu && r.request_bytes <= m.pdu) return false;
-      for (const auto& c : r.chunks) {
-        errs[c.item] = Error(Errc::pdu_too_large, describe_item(items[c.item]) + ": " +
-                                                      std::to_string(c.length) +
-                                                      " bytes do not fit the negotiated PDU of " +
-                                                      std::to_string(m.pdu) + " bytes");
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(Bytes(spec_bytes(items[i])));
+    auto& cache = m.read_plan;
+    const bool cached = cache.pdu == m.pdu && std::equal(items.begin(), items.end(),
+                                                         cache.items.begin(), cache.items.end());
+    std::vector<PlannedRequest> fresh;
+    if (!cached) {
+      fresh = pack_reads(items, m.pdu);
+      // A never-split item that cannot fit one answer is refused here, not sent.
+      std::erase_if(fresh, [&](const PlannedRequest& r) {
+        if (r.response_bytes <= m.pdu && r.request_bytes <= m.pdu) return false;
+        for (const auto& c : r.chunks) {
+          errs[c.item] = Error(Errc::pdu_too_large, describe_item(items[c.item]) + ": " +
+                                                        std::to_string(c.length) +
+                                                        " bytes do not fit the negotiated PDU of " +
+                                                        std::to_string(m.pdu) + " bytes");
+        }
+        return true;
+      });
+      // Only a packing that refused nothing is kept (the refusals above are not cached).
+      if (std::none_of(errs.begin(), errs.end(), [](const auto& e) { return e.has_value(); })) {
+        cache.items.assign(items.begin(), items.end());
+        cache.pdu = m.pdu;
+        cache.plans = std::move(fresh);
+      } else {
+        cache = {};
       }
-      return true;
-    });
+    }
+    const std::vector<PlannedRequest>& plans =
+        cache.pdu == m.pdu && !cache.items.empty() ? cache.plans : fresh;
     for (const auto& r : plans) {
       for (const auto& c : r.chunks) ++remaining[c.item];
     }
@@ -646,7 +676,7 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
           broken("sent a truncated Read Var answer");
           break;
         }
-        auto& buf = bufs[c.item];
+        auto& buf = *out[c.item];
         if (spec.transport == 0x01) {
           // BIT: 0x03 carries 0/1; a server answering the whole byte (0x04, 8 bits) gets its bit.
           const std::uint8_t v = d[pos];
@@ -667,14 +697,9 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
       }
     }
   }
-  std::vector<ItemResult> out;
-  out.reserve(n);
+  if (out.size() < n) out.resize(n, ItemResult(Bytes{}));  // not connected: errors only
   for (std::size_t i = 0; i < n; ++i) {
-    if (errs[i]) {
-      out.emplace_back(std::move(*errs[i]));
-    } else {
-      out.emplace_back(std::move(bufs[i]));
-    }
+    if (errs[i]) out[i] = std::move(*errs[i]);
   }
   return out;
 }

@@ -235,7 +235,8 @@ Result<std::optional<Frame>> FrameReader::next() {
         if (partial_.size() + n > max_pdu_) return fail("reassembled S7 PDU above the limit");
         if (eot && partial_.empty()) {
           if (n == 0) continue;  // empty DT ("fast acknowledge"): ignore
-          return std::optional<Frame>{CotpData{Bytes(data, data + n)}};
+          spare_.assign(data, data + n);
+          return std::optional<Frame>{CotpData{std::move(spare_)}};
         }
         partial_.insert(partial_.end(), data, data + n);
         if (n > 0) ++fragments_;

@@ -59,6 +59,15 @@ std::uint8_t MemoryStore::read(AreaKey key, std::uint32_t offset,
   return kItemSuccess;
 }
 
+std::uint8_t MemoryStore::check_read(AreaKey key, std::uint32_t offset,
+                                     std::uint64_t length) const {
+  std::lock_guard lock(mu_);
+  const AreaData* a = find(key);
+  if (a == nullptr) return kItemNotFound;
+  if (static_cast<std::uint64_t>(offset) + length > a->bytes.size()) return kItemOutOfRange;
+  return kItemSuccess;
+}
+
 std::uint8_t MemoryStore::check_write(AreaKey key, std::uint32_t offset,
                                       std::uint32_t length) const {
   std::lock_guard lock(mu_);

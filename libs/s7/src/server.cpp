@@ -1,6 +1,7 @@
 // Asio TCP server: accepts clients and moves bytes between sockets and ServerSessions.
 #include "s7/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <asio.hpp>
 #include <thread>
@@ -44,7 +45,8 @@ struct Server::Impl {
   std::unordered_map<Connection*, std::weak_ptr<Connection>> conns;
 
   // Declared last: destroyed first, so pending handlers die before what they point at.
-  asio::io_context io;
+  // The concurrency hint tells Asio when only one thread runs handlers (the default).
+  asio::io_context io{static_cast<int>(std::max(1u, options.threads))};
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
@@ -193,8 +195,11 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
 };
 
 void Server::Impl::accept() {
-  acceptor->async_accept(asio::make_strand(io), [this](const asio::error_code& ec,
-                                                       tcp::socket socket) {
+  // A strand per connection only when several threads run handlers: with one thread every
+  // handler is already serialised, and a strand would add two mutex round trips per request.
+  auto executor = options.threads > 1 ? asio::any_io_executor(asio::make_strand(io))
+                                      : asio::any_io_executor(io.get_executor());
+  acceptor->async_accept(executor, [this](const asio::error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor || !acceptor->is_open()) return;
     if (!ec) {
       asio::error_code peer_ec;

@@ -351,12 +351,8 @@ void ServerSession::plan_item(const std::uint8_t* spec, bool for_write, ItemPlan
     item.code = kOutOfRange;
     return;
   }
-  if (!memory_.has_area(item.key)) {
-    item.code = kNotFound;
-    return;
-  }
-  if (static_cast<std::uint64_t>(item.offset) + item.bytes > memory_.area_size(item.key))
-    item.code = kOutOfRange;
+  // One look-up under the store's lock: no such area -> 0x0A, beyond its end -> 0x05.
+  item.code = memory_.check_read(item.key, item.offset, item.bytes);
 }
 
 void ServerSession::apply_item_faults() {

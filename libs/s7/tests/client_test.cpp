@@ -705,6 +705,53 @@ TEST_F(ServerFixture, HundredItemsGiveHundredResultsInOrder) {
   }
 }
 
+// The client keeps the packing of the last item list; switching lists, reading one again and
+// changed memory must all still give the current bytes, one request per call.
+TEST_F(ServerFixture, ReadingListsInTurnGivesCurrentBytesEachTime) {
+  start();
+  const std::vector<ItemSpec> a{db_bytes(2, 0, 2), db_bytes(2, 10, 3), db_bytes(2, 20, 1)};
+  const std::vector<ItemSpec> b{db_bytes(2, 5, 1), db_bytes(2, 15, 2)};
+  auto expect = [&](const std::vector<ItemSpec>& items, const char* when) {
+    const auto before = server_->request_count();
+    auto r = client_->read(items);
+    ASSERT_EQ(r.size(), items.size()) << when;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      ASSERT_TRUE(r[i]) << when << ": " << r[i].error().what();
+      Bytes want(items[i].count);
+      ASSERT_TRUE(memory_.peek({s7::Area::db, 2}, items[i].address / 8, want));
+      EXPECT_EQ(*r[i], want) << when << ", item " << i;
+    }
+    EXPECT_EQ(server_->request_count(), before + 1) << when;
+  };
+  Bytes init(32);
+  for (std::size_t i = 0; i < init.size(); ++i) init[i] = static_cast<std::uint8_t>(i + 1);
+  ASSERT_TRUE(memory_.poke({s7::Area::db, 2}, 0, init));
+  expect(a, "first read of a");
+  expect(a, "a again");
+  ASSERT_TRUE(memory_.poke({s7::Area::db, 2}, 10, hex("AA BB CC")));
+  expect(a, "a after a change");
+  expect(b, "b");
+  expect(a, "a after b");
+}
+
+// An item that can never fit is refused on every call, also when the list is read again.
+TEST_F(ServerFixture, ItemTooLargeForThePduIsRefusedOnEveryCall) {
+  start(240, 2);
+  ItemSpec counters;  // C0..C199: 400 bytes, counters are never split
+  counters.transport = 0x1C;
+  counters.area = 0x1C;
+  counters.count = 200;
+  const std::vector<ItemSpec> items{db_bytes(1, 4, 2), counters};
+  for (int round = 0; round < 3; ++round) {
+    auto r = client_->read(items);
+    ASSERT_EQ(r.size(), 2u);
+    ASSERT_TRUE(r[0]) << "round " << round << ": " << r[0].error().what();
+    EXPECT_EQ(*r[0], hex("00 19")) << "round " << round;
+    ASSERT_FALSE(r[1]) << "round " << round;
+    EXPECT_EQ(r[1].error().code, s7::Errc::pdu_too_large) << "round " << round;
+  }
+}
+
 TEST_F(ServerFixture, TypedWritesRoundTripAndBitWritesKeepNeighbours) {
   start();
   ASSERT_TRUE(memory_.poke({s7::Area::db, 1}, 26, hex("F0")));

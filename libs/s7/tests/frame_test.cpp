@@ -145,6 +145,27 @@ TEST(FrameReader, DecodesFrameSplitAtEveryBytePosition) {
   }
 }
 
+TEST(FrameReader, RecycledBufferCarriesTheNextPayloadWithoutANewAllocation) {
+  const Bytes wire = hex(kReadReq);
+  const Bytes pdu(wire.begin() + 7, wire.end());
+  FrameReader r;
+  Bytes spare = hex("DE AD BE EF");
+  spare.reserve(512);
+  const std::uint8_t* storage = spare.data();
+  r.recycle(std::move(spare));
+  r.feed(wire);
+  auto f = r.next();
+  ASSERT_TRUE(f && *f);
+  const auto& payload = std::get<CotpData>(**f).payload;
+  EXPECT_EQ(payload, pdu);  // old contents gone
+  EXPECT_EQ(payload.data(), storage);
+  // Without a recycled buffer the next frame still decodes (into fresh storage).
+  r.feed(wire);
+  auto g = r.next();
+  ASSERT_TRUE(g && *g);
+  EXPECT_EQ(std::get<CotpData>(**g).payload, pdu);
+}
+
 TEST(FrameReader, DecodesFrameFedOneByteAtATime) {
   const Bytes wire = hex(kCr);
   std::vector<Bytes> chunks;

@@ -33,6 +33,18 @@ TEST(MemoryStore, RegisteredAreasExistWithTheirSizes) {
   EXPECT_EQ(m.areas().size(), 3u);
 }
 
+TEST(MemoryStore, CheckReadNamesMissingAreasAndRangesPastTheEnd) {
+  MemoryStore m;
+  m.add_area({Area::db, 1}, 16);
+  EXPECT_EQ(m.check_read({Area::db, 1}, 0, 16), 0xFF);
+  EXPECT_EQ(m.check_read({Area::db, 1}, 15, 1), 0xFF);
+  EXPECT_EQ(m.check_read({Area::db, 1}, 15, 2), 0x05);
+  EXPECT_EQ(m.check_read({Area::db, 1}, 0xFFFFFFFFu, 0xFFFFFFFFull), 0x05);  // no wrap-around
+  EXPECT_EQ(m.check_read({Area::db, 2}, 0, 1), 0x0A);
+  m.add_read_only({Area::db, 1}, 0, 4);
+  EXPECT_EQ(m.check_read({Area::db, 1}, 0, 4), 0xFF);  // read-only ranges are readable
+}
+
 TEST(MemoryStore, WriteThenReadReturnsTheBytes) {
   MemoryStore m;
   m.add_area(kDb1, 64);

@@ -95,6 +95,9 @@ class FrameReader {
 
   void feed(ByteView chunk);
   Result<std::optional<Frame>> next();
+  // Gives back a spent payload buffer: the next unfragmented DT payload is copied into it,
+  // reusing its capacity (a client reading in a loop then allocates nothing per frame).
+  void recycle(Bytes&& spare) { spare_ = std::move(spare); }
   std::size_t buffered() const { return buf_.size() - pos_; }
 
  private:
@@ -102,6 +105,7 @@ class FrameReader {
   Bytes buf_;
   std::size_t pos_ = 0;
   Bytes partial_;  // DT payload collected so far (waiting for EOT)
+  Bytes spare_;    // recycled storage for the next single-DT payload
   int fragments_ = 0;
   std::optional<Error> error_;
 };

@@ -43,6 +43,8 @@ class MemoryStore {
   std::uint8_t write(AreaKey key, std::uint32_t offset, std::span<const std::uint8_t> data);
   // Writes one bit (BIT access): only that bit changes.
   std::uint8_t write_bit(AreaKey key, std::uint32_t offset, std::uint8_t bit, bool value);
+  // Could a client read [offset, offset+length)? (0xFF, 0x05 out of range, 0x0A no such area)
+  std::uint8_t check_read(AreaKey key, std::uint32_t offset, std::uint64_t length) const;
   // Would a client write of [offset, offset+length) be allowed? (0xFF, 0x03, 0x05, 0x0A)
   std::uint8_t check_write(AreaKey key, std::uint32_t offset, std::uint32_t length) const;
 
