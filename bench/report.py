@@ -88,19 +88,25 @@ def main():
     L.append("")
     pinned = jsonl(os.path.join(res, "pinned.jsonl"))
     if pinned:
-        L.append("Ping-pong ceiling with fixed placement (fake PLC or the ping-pong's server on CPU 0, "
-                 "the client on CPU 0 or CPU 1; same for every program):")
+        L.append("### The same with fixed placement")
         L.append("")
-        L.append("| placement | bare ping-pong | s7log seq | nodes7 seq | s7log / ping-pong | "
-                 "s7log / nodes7 | s7log p50 / p99 us |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        L.append("Servers (fake PLC, Snap7's server, the ping-pong's server) pinned to CPU 0, every "
+                 "client to CPU 0 (\"one core\") or CPU 1 (\"two cores\"):")
+        L.append("")
+        L.append("| placement | bare ping-pong | server | s7log seq | nodes7 seq | s7log / nodes7 | "
+                 "s7log / ping-pong | s7log multi | nodes7 multi | s7log / nodes7 |")
+        L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, title in (("same", "one core"), ("split", "two cores")):
-            pp, ours, n7 = (pinned.get(f"{k}/{name}") for k in ("pingpong", "s7log", "nodes7"))
-            if not pp and not ours:
-                continue
-            lat = f"{ours.get('p50_us')} / {ours.get('p99_us')}" if ours and not ours.get("failed") else "n/a"
-            L.append(f"| {title} | {fmt(rate(pp))} | {fmt(rate(ours))} | {fmt(rate(n7))} | "
-                     f"**{ratio(rate(ours), rate(pp))}** | {ratio(rate(ours), rate(n7))} | {lat} |")
+            pp = pinned.get(f"pingpong/{name}")
+            for server, stitle in (("fakeplc", "fake PLC"), ("snap7", "Snap7")):
+                g = lambda peer, test: rate(pinned.get(f"{peer}/{server}/{test}/{name}"))
+                if g("s7log", "seq") is None and pp is None:
+                    continue
+                L.append(f"| {title} | {fmt(rate(pp))} | {stitle} | {fmt(g('s7log', 'seq'))} | "
+                         f"{fmt(g('nodes7', 'seq'))} | {ratio(g('s7log', 'seq'), g('nodes7', 'seq'))} | "
+                         f"{ratio(g('s7log', 'seq'), rate(pp)) if server == 'fakeplc' else '-'} | "
+                         f"{fmt(g('s7log', 'multi'))} | {fmt(g('nodes7', 'multi'))} | "
+                         f"{ratio(g('s7log', 'multi'), g('nodes7', 'multi'))} |")
         L.append("")
     L.append("### Servers under load (seq; raw = `s7log bench --raw`: one epoll thread, pre-encoded frames)")
     L.append("")

@@ -101,16 +101,28 @@ PIN_PORT="$(free_port)"
 taskset -c 0 "$S7LOG" fakeplc --config "$ROOT/bench/fakeplc.toml" --port "$PIN_PORT" \
   >"$OUT/fakeplc-pinned.log" 2>&1 &
 PIDS+=("$!")
+PIN_SNAP_PORT="$(free_port)"
+taskset -c 0 node "$ROOT/bench/snap7_bench.js" --mode server --port "$PIN_SNAP_PORT" \
+  >"$OUT/snap7-server-pinned.log" 2>&1 &
+PIDS+=("$!")
 wait_port "$PIN_PORT"
+wait_port "$PIN_SNAP_PORT"
 placements=("same 0")
 [[ "$(nproc)" -ge 2 ]] && placements+=("split 1")
 for pl in "${placements[@]}"; do
   read -r name cpu <<<"$pl"
-  log "seq with fixed placement: server on CPU 0, client on CPU $cpu"
+  log "fixed placement: servers on CPU 0, clients on CPU $cpu"
   record pinned "pingpong/$name" "$BUILD/bench/s7log_pingpong" "$DUR" 31 37 process 0 "$cpu"
-  record pinned "s7log/$name" taskset -c "$cpu" "$S7LOG" bench --port "$PIN_PORT" --test seq --duration "$DUR"
-  record pinned "nodes7/$name" taskset -c "$cpu" timeout $((DUR * 3 + 20)) \
-    node "$ROOT/bench/nodes7_bench.js" --port "$PIN_PORT" --test seq --duration "$DUR"
+  for server in fakeplc snap7; do
+    port="$PIN_PORT"
+    [[ "$server" == snap7 ]] && port="$PIN_SNAP_PORT"
+    for test in seq multi; do
+      record pinned "s7log/$server/$test/$name" taskset -c "$cpu" "$S7LOG" bench --port "$port" \
+        --test "$test" --duration "$DUR"
+      record pinned "nodes7/$server/$test/$name" taskset -c "$cpu" timeout $((DUR * 3 + 20)) \
+        node "$ROOT/bench/nodes7_bench.js" --port "$port" --test "$test" --duration "$DUR"
+    done
+  done
 done
 
 for server in fakeplc snap7; do

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "commands.hpp"
+#include "commands/connection_options.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"s7log: S7 PLC data logger, fake PLC and tools (S7comm over ISO-on-TCP)"};
@@ -37,7 +38,20 @@ int main(int argc, char** argv) {
 #ifdef S7LOG_CMD_BENCH
   app::register_bench(app, selected);
 #endif
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here too (exit 0); every real parse error is a usage error (2).
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+      std::string names;
+      for (const auto* sub : app.get_subcommands({}))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      std::fprintf(stderr, "s7log: unknown command '%s' (commands: %s; s7log --help)\n", argv[1],
+                   names.c_str());
+      return app::kExitUsage;
+    }
+    return app.exit(e) == 0 ? 0 : app::kExitUsage;
+  }
   try {
     return selected ? selected() : 0;
   } catch (const std::exception& e) {

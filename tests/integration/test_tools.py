@@ -67,6 +67,20 @@ class ToolsAgainstFakePlc(unittest.TestCase):
         self.assertIn("Order code:", r.stdout)
         self.assertRegex(r.stdout, r"State:\s+RUN")
 
+    def test_info_json_is_one_object_with_identity_and_state(self):
+        r = self.tool("info", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stdout)
+        d = json.loads(lines[0])
+        self.assertEqual(d["state"], "RUN")
+        self.assertEqual(d["pdu_length"], 960)
+        self.assertIn(f":{self.port} (rack 0, slot 1)", d["plc"])
+        self.assertRegex(d["order_code"], r"^6ES7 ")
+        for key in ("module", "module_type", "firmware", "as_name", "plant_id", "serial",
+                    "copyright", "parallel_jobs"):
+            self.assertIn(key, d)
+
     def test_help_for_each_tool(self):
         for cmd in ("read", "write", "info"):
             r = harness.run([cmd, "--help"])
@@ -100,6 +114,18 @@ class ToolsWithoutPlc(unittest.TestCase):
         r = harness.run(["info", "--port", "1", "--slot", "40"])
         self.assertEqual(r.returncode, 2)
         self.assertIn("--slot", r.stderr)
+
+    def test_command_line_parse_errors_exit_2(self):
+        for args, says in ((["read", "--rack", "x", "DB1.DBW0"], "--rack"),
+                           (["read", "--no-such-option", "DB1.DBW0"], "--no-such-option"),
+                           ([], "subcommand is required"),
+                           (["nosuch"], "unknown command 'nosuch'")):
+            with self.subTest(args=args):
+                r = harness.run(args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(says, r.stderr)
+        self.assertEqual(harness.run(["--help"]).returncode, 0)
+        self.assertEqual(harness.run(["--version"]).returncode, 0)
 
 
 if __name__ == "__main__":

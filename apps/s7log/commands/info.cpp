@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "../commands.hpp"
@@ -13,10 +14,15 @@ namespace {
 
 struct InfoArgs {
   ConnectionArgs conn;
+  bool json = false;
 };
 
 void line(const char* label, const std::string& value) {
   if (!value.empty()) std::printf("%-14s %s\n", label, value.c_str());
+}
+
+const char* state_text(s7::PlcRunState s) {
+  return s == s7::PlcRunState::run ? "RUN" : s == s7::PlcRunState::stop ? "STOP" : "unknown";
 }
 
 int run_info(const InfoArgs& args) {
@@ -24,31 +30,53 @@ int run_info(const InfoArgs& args) {
   auto connected = connect_or_report(args.conn, exit_code);
   if (!connected) return exit_code;
   s7::Client& client = *connected;
-  line("PLC:", client.options().describe());
-  line("PDU length:", std::to_string(client.pdu_length()) + " bytes, " +
-                          std::to_string(client.max_parallel()) + " parallel jobs");
   auto info = client.cpu_info();
-  if (info) {
-    line("Order code:", info->order_code);
-    line("Module:", info->module_name);
-    line("Module type:", info->module_type);
-    line("Firmware:", info->firmware);
-    line("AS name:", info->as_name);
-    line("Plant id:", info->plant_id);
-    line("Serial:", info->serial_number);
-    line("Copyright:", info->copyright);
-  } else {
-    print_error("CPU identity: " + info.error().what());
-  }
+  if (!info) print_error("CPU identity: " + info.error().what());
   auto state = client.connected() ? client.cpu_state() : s7::Result<s7::PlcRunState>(info.error());
-  if (state) {
-    const char* text = *state == s7::PlcRunState::run    ? "RUN"
-                       : *state == s7::PlcRunState::stop ? "STOP"
-                                                         : "unknown";
-    line("State:", text);
+  if (!state) print_error("CPU state: " + state.error().what());
+  if (args.json) {
+    // One object; identity fields the CPU did not give are null, like a state it did not give.
+    nlohmann::ordered_json j;
+    j["plc"] = client.options().describe();
+    j["pdu_length"] = client.pdu_length();
+    j["parallel_jobs"] = client.max_parallel();
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"order_code", info ? &info->order_code : nullptr},
+        {"module", info ? &info->module_name : nullptr},
+        {"module_type", info ? &info->module_type : nullptr},
+        {"firmware", info ? &info->firmware : nullptr},
+        {"as_name", info ? &info->as_name : nullptr},
+        {"plant_id", info ? &info->plant_id : nullptr},
+        {"serial", info ? &info->serial_number : nullptr},
+        {"copyright", info ? &info->copyright : nullptr}};
+    for (const auto& [key, value] : fields) {
+      if (value && !value->empty()) {
+        j[key] = *value;
+      } else {
+        j[key] = nullptr;
+      }
+    }
+    if (state) {
+      j["state"] = state_text(*state);
+    } else {
+      j["state"] = nullptr;
+    }
+    std::printf("%s\n", j.dump().c_str());
   } else {
-    line("State:", "unknown");
-    print_error("CPU state: " + state.error().what());
+    line("PLC:", client.options().describe());
+    line("PDU length:", std::to_string(client.pdu_length()) + " bytes, " +
+                            std::to_string(client.max_parallel()) + " parallel jobs");
+    if (info) {
+      line("Order code:", info->order_code);
+      line("Module:", info->module_name);
+      line("Module type:", info->module_type);
+      line("Firmware:", info->firmware);
+      line("AS name:", info->as_name);
+      line("Plant id:", info->plant_id);
+      line("Serial:", info->serial_number);
+      line("Copyright:", info->copyright);
+    }
+    line("State:", state ? state_text(*state) : "unknown");
   }
   client.disconnect();
   return info || state ? kExitOk : kExitPlc;
@@ -60,9 +88,13 @@ void register_info(CLI::App& app, Runner& selected) {
   auto args = std::make_shared<InfoArgs>();
   auto* cmd = app.add_subcommand("info", "Print the CPU's identity and RUN/STOP state");
   add_connection_options(*cmd, args->conn);
+  cmd->add_flag("--json", args->json,
+                "Print one JSON object (plc, pdu_length, parallel_jobs, order_code, module, "
+                "module_type, firmware, as_name, plant_id, serial, copyright, state)");
   cmd->footer(
       "Example:\n"
       "  s7log info --host 10.0.0.5 --slot 1\n"
+      "  s7log info --json\n"
       "Exit codes: 0 ok, 1 PLC or connection error, 2 bad option.\n");
   cmd->callback([args, &selected] { selected = [args] { return run_info(*args); }; });
 }
