@@ -35,10 +35,11 @@ def main():
         rows = list(csv.reader(f))
     ts = [parse_ts(r[0]) for r in rows[1:] if r and r[0]]
     iv = a.interval_ms / 1000.0
-    # Slot of each row: the last slot boundary (first row = slot 0) at or before its ts, so
-    # lateness below one interval is attributed to the right slot; skipped slots leave no row,
-    # so the row number is not the slot number.
-    slots = [math.floor((t - ts[0]) / iv + 1e-3) for t in ts]
+    # Slot of each row: the nearest slot boundary counted from the first row, so a first row that
+    # is itself a little late does not shift every later row by one slot; lateness is then
+    # measured from the earliest offset. Skipped slots leave no row, so the row number is not the
+    # slot number.
+    slots = [round((t - ts[0]) / iv) for t in ts]
     offsets = [t - k * iv for k, t in zip(slots, ts)]
     out = {"rows": len(ts), "interval_ms": a.interval_ms,
            "skipped_slots": (slots[-1] + 1 - len(ts)) if ts else 0}
