@@ -60,8 +60,8 @@ int main() {
   server.stop();
 
   // Sans-IO: the Read Var job for DB1.DBW0 is 31 bytes on the wire and decodes back.
-  const auto frame = s7::encode_data_frame(
-      s7::encode_pdu(s7::make_read_request(1, {s7::item_spec_for(*word)})));
+  const auto frame =
+      s7::encode_data_frame(s7::encode_pdu(s7::make_read_request(1, {s7::item_spec_for(*word)})));
   check(frame.size() == 31, "read request frame is 31 bytes");
   s7::FrameReader reader;
   reader.feed(frame);
