@@ -564,8 +564,8 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
   Impl& m = *impl_;
   const std::size_t n = items.size();
   // Each item's result holds its buffer from the start; failed items are replaced at the end.
-  std::vector<ItemResult> out;
-  out.reserve(n);
+  std::vector<ItemResult> results;
+  results.reserve(n);
   auto& errs = m.read_errs;
   auto& remaining = m.read_remaining;
   errs.assign(n, std::nullopt);
@@ -573,7 +573,7 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
   if (!m.is_connected) {
     for (auto& e : errs) e = Error(Errc::not_connected, "not connected to " + m.desc);
   } else {
-    for (std::size_t i = 0; i < n; ++i) out.emplace_back(Bytes(spec_bytes(items[i])));
+    for (std::size_t i = 0; i < n; ++i) results.emplace_back(Bytes(spec_bytes(items[i])));
     auto& cache = m.read_plan;
     const bool cached = cache.pdu == m.pdu && std::equal(items.begin(), items.end(),
                                                          cache.items.begin(), cache.items.end());
@@ -676,7 +676,7 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
           broken("sent a truncated Read Var answer");
           break;
         }
-        auto& buf = *out[c.item];
+        auto& buf = *results[c.item];
         if (spec.transport == 0x01) {
           // BIT: 0x03 carries 0/1; a server answering the whole byte (0x04, 8 bits) gets its bit.
           const std::uint8_t v = d[pos];
@@ -697,11 +697,11 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
       }
     }
   }
-  if (out.size() < n) out.resize(n, ItemResult(Bytes{}));  // not connected: errors only
+  if (results.size() < n) results.resize(n, ItemResult(Bytes{}));  // not connected: errors only
   for (std::size_t i = 0; i < n; ++i) {
-    if (errs[i]) out[i] = std::move(*errs[i]);
+    if (errs[i]) results[i] = std::move(*errs[i]);
   }
-  return out;
+  return results;
 }
 
 Result<Bytes> Client::read_bytes(Area area, std::uint16_t db, std::uint32_t offset,
