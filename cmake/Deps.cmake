@@ -1,10 +1,6 @@
 # Finds the Debian-packaged libraries and defines uniform imported targets.
+# Asio (header-only, libasio-dev) is found by libs/s7/CMakeLists.txt, which also works alone.
 find_package(Threads REQUIRED)
-find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
-add_library(s7log_asio INTERFACE)
-target_include_directories(s7log_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_link_libraries(s7log_asio INTERFACE Threads::Threads)
-add_library(deps::asio ALIAS s7log_asio)
 find_package(fmt 9 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
