@@ -43,17 +43,21 @@ class BenchAgainstFakePlc(unittest.TestCase):
         self.assertEqual(d["errors"], 0)
         self.assertTrue(d["verified"], d)
 
-    def test_data_that_is_not_the_pattern_fails_the_check(self):
+    def assert_pattern_check_fails(self, *extra):
         # The course's fake PLC has generator values in DB1, not byte i = i mod 256.
         plc, port = harness.start_fakeplc()
         try:
-            r = harness.run(["bench", "--port", str(port), "--duration", "0.2", "--test", "seq"])
+            r = harness.run(["bench", "--port", str(port), "--duration", "0.2", "--test", "seq"]
+                            + list(extra))
             self.assertEqual(r.returncode, 1, r.stdout)
             d = json.loads(r.stdout.strip().splitlines()[-1])
             self.assertFalse(d["verified"])
             self.assertGreater(d["bad_data"], 0)
         finally:
             plc.stop()
+
+    def test_data_that_is_not_the_pattern_fails_the_check(self):
+        self.assert_pattern_check_fails()
 
     def test_raw_load_generator_checks_every_answer(self):
         for test, bytes_per_read in (("seq", 12), ("multi", 40)):
@@ -67,15 +71,7 @@ class BenchAgainstFakePlc(unittest.TestCase):
                 self.assertTrue(d["verified"], d)
 
     def test_raw_load_generator_notices_wrong_data_and_refusals(self):
-        plc, port = harness.start_fakeplc()
-        try:
-            r = harness.run(["bench", "--port", str(port), "--duration", "0.2", "--raw"])
-            self.assertEqual(r.returncode, 1, r.stdout)
-            d = json.loads(r.stdout.strip().splitlines()[-1])
-            self.assertFalse(d["verified"])
-            self.assertGreater(d["bad_data"], 0)
-        finally:
-            plc.stop()
+        self.assert_pattern_check_fails("--raw")
         r = harness.run(["bench", "--port", str(self.port), "--duration", "0.2", "--raw",
                          "--slot", "3"])
         self.assertEqual(r.returncode, 1, r.stdout)
