@@ -72,6 +72,13 @@ PIDS+=("$!")
 wait_port "$FAKE_PORT"
 wait_port "$SNAP_PORT"
 
+# python-snap7 (pure Python since 3.0) is not in Debian and PyPI is out of reach: it is measured
+# only when BENCH_PYSNAP7 names a directory holding its `snap7` package (a checkout of its sources).
+PYSNAP7="${BENCH_PYSNAP7:-}"
+if [[ -n "$PYSNAP7" && ! -f "$PYSNAP7/snap7/__init__.py" ]]; then
+  echo "BENCH_PYSNAP7=$PYSNAP7 holds no snap7/__init__.py: python-snap7 is not measured" >&2
+  PYSNAP7=""
+fi
 WORKLOADS=("seq" "multi" "large 4096" "large 65535")  # Snap7 areas stop at 65,535 bytes
 for server in fakeplc snap7; do
   port="$FAKE_PORT"
@@ -86,6 +93,10 @@ for server in fakeplc snap7; do
       timeout $((DUR * 3 + 20)) node "$ROOT/bench/nodes7_bench.js" --port "$port" --test "$test" --size "$size" --duration "$DUR"
     record clients "snap7/$server/$test/$size" \
       timeout $((DUR * 3 + 20)) node "$ROOT/bench/snap7_bench.js" --mode client --port "$port" --test "$test" --size "$size" --duration "$DUR"
+    if [[ -n "$PYSNAP7" ]]; then
+      record clients "pysnap7/$server/$test/$size" env PYTHONPATH="$PYSNAP7" \
+        timeout $((DUR * 3 + 20)) python3 "$ROOT/bench/pysnap7_bench.py" --port "$port" --test "$test" --size "$size" --duration "$DUR"
+    fi
   done
 done
 
