@@ -94,6 +94,12 @@ bool pattern_ok(const s7::Bytes& data, std::uint32_t offset, std::size_t expecte
   return true;
 }
 
+// Latency of one read in ns, capped to fit the 32-bit samples.
+std::uint32_t latency_ns(Clock::duration d) {
+  return static_cast<std::uint32_t>(std::min<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(), UINT32_MAX));
+}
+
 struct WorkerResult {
   std::vector<std::uint32_t> latencies_ns;
   std::uint64_t errors = 0;
@@ -144,8 +150,7 @@ void run_worker(const s7::ClientOptions& options, const Workload& w, bool verify
       if (!client.connected()) break;  // a dropped connection ends this worker
       continue;
     }
-    out.latencies_ns.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count(), UINT32_MAX)));
+    out.latencies_ns.push_back(latency_ns(t1 - t0));
   }
   client.disconnect();
 }
@@ -295,9 +300,7 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
       out.first_error = fd.error().what();
       break;
     }
-    conns[i].fd = *fd;
-    timeval none{};
-    ::setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+    conns[i].fd = *fd;  // reads below use MSG_DONTWAIT, so SO_RCVTIMEO no longer matters
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
@@ -315,11 +318,14 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
   }
   std::array<epoll_event, 256> events{};
   std::array<std::uint8_t, 8192> buf{};
-  auto drop = [&](RawConn& c, const std::string& why) {
+  auto finish = [&](RawConn& c) {
     ::epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
     ::close(c.fd);
     c.fd = -1;
     --open;
+  };
+  auto drop = [&](RawConn& c, const std::string& why) {
+    finish(c);
     ++out.errors;
     if (out.first_error.empty()) out.first_error = why;
   };
@@ -347,15 +353,10 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
         if (!raw_answer_ok(**f, w, verify)) {
           ++out.bad_data;
         } else {
-          out.latencies_ns.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(now - c.sent).count(),
-              UINT32_MAX)));
+          out.latencies_ns.push_back(latency_ns(now - c.sent));
         }
         if (over) {  // answered: this connection is done
-          ::epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
-          ::close(c.fd);
-          c.fd = -1;
-          --open;
+          finish(c);
           break;
         }
         c.sent = now;

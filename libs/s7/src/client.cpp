@@ -574,12 +574,15 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
     for (auto& e : errs) e = Error(Errc::not_connected, "not connected to " + m.desc);
   } else {
     for (std::size_t i = 0; i < n; ++i) results.emplace_back(Bytes(spec_bytes(items[i])));
+    // The packing of the last item list is reused; a packing that refused an item (below) is
+    // used once and not kept, so the refusal is reported on every call.
     auto& cache = m.read_plan;
-    const bool cached = cache.pdu == m.pdu && std::equal(items.begin(), items.end(),
-                                                         cache.items.begin(), cache.items.end());
-    std::vector<PlannedRequest> fresh;
-    if (!cached) {
-      fresh = pack_reads(items, m.pdu);
+    std::vector<PlannedRequest> uncached;
+    const std::vector<PlannedRequest>* packing = &cache.plans;
+    if (cache.pdu != m.pdu ||
+        !std::equal(items.begin(), items.end(), cache.items.begin(), cache.items.end())) {
+      auto fresh = pack_reads(items, m.pdu);
+      bool refused = false;
       // A never-split item that cannot fit one answer is refused here, not sent.
       std::erase_if(fresh, [&](const PlannedRequest& r) {
         if (r.response_bytes <= m.pdu && r.request_bytes <= m.pdu) return false;
@@ -589,19 +592,20 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
                                                         " bytes do not fit the negotiated PDU of " +
                                                         std::to_string(m.pdu) + " bytes");
         }
+        refused = true;
         return true;
       });
-      // Only a packing that refused nothing is kept (the refusals above are not cached).
-      if (std::none_of(errs.begin(), errs.end(), [](const auto& e) { return e.has_value(); })) {
+      if (refused) {
+        cache = {};
+        uncached = std::move(fresh);
+        packing = &uncached;
+      } else {
         cache.items.assign(items.begin(), items.end());
         cache.pdu = m.pdu;
         cache.plans = std::move(fresh);
-      } else {
-        cache = {};
       }
     }
-    const std::vector<PlannedRequest>& plans =
-        cache.pdu == m.pdu && !cache.items.empty() ? cache.plans : fresh;
+    const std::vector<PlannedRequest>& plans = *packing;
     for (const auto& r : plans) {
       for (const auto& c : r.chunks) ++remaining[c.item];
     }
