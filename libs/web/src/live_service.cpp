@@ -15,8 +15,8 @@ namespace {
 
 constexpr const char* kModuleName = "s7log-live.so";
 
+// The module, once loaded, is never dlclose()d: servers it created may live until exit.
 struct Loaded {
-  void* handle = nullptr;
   LiveModuleCreateFn create = nullptr;
   std::string error;
 };
@@ -49,7 +49,6 @@ Loaded load_once() {
       ::dlclose(h);
       continue;
     }
-    out.handle = h;  // never closed: servers it created may live until exit
     out.create = create;
     return out;
   }
