@@ -99,26 +99,35 @@ def main():
     L.append("")
     pinned = jsonl(os.path.join(res, "pinned.jsonl"))
     if pinned:
+        rounds = max((int(m.group(1)) for m in (re.search(r"/r(\d+)$", k) for k in pinned) if m),
+                     default=1)
         L.append("### The same with fixed placement")
         L.append("")
         L.append("Servers (fake PLC, Snap7's server, the ping-pong's server) pinned to CPU 0, every "
-                 "client to CPU 0 (\"one core\") or CPU 1 (\"two cores\"); reads/s are the median "
-                 "of three interleaved 3 s rounds:")
+                 f"client to CPU 0 (\"one core\") or CPU 1 (\"two cores\"); reads/s are the median "
+                 f"of {rounds} interleaved rounds. \"Bound\" is `s7log bench --raw` on one "
+                 "connection (pre-encoded request, one blocking send and one recv per read): the "
+                 "most any client can reach against that server, so bound / nodes7 is the highest "
+                 "ratio possible there.")
         L.append("")
-        L.append("| placement | bare ping-pong | server | s7log seq | nodes7 seq | s7log / nodes7 | "
-                 "s7log / ping-pong | s7log multi | nodes7 multi | s7log / nodes7 |")
-        L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        L.append("| placement | bare ping-pong | server | s7log seq | bound seq | nodes7 seq | "
+                 "s7log / nodes7 | bound / nodes7 | s7log / bound | s7log / ping-pong | "
+                 "s7log multi | nodes7 multi | s7log / nodes7 |")
+        L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, title in (("same", "one core"), ("split", "two cores")):
             pp = pinned.get(f"pingpong/{name}")
             for server, stitle in (("fakeplc", "fake PLC"), ("snap7", "Snap7")):
                 def g(peer, test):
                     rates = sorted(r for r in (rate(pinned.get(f"{peer}/{server}/{test}/{name}/r{k}"))
-                                               for k in (1, 2, 3)) if r)
+                                               for k in range(1, rounds + 1)) if r)
                     return rates[len(rates) // 2] if rates else None
                 if g("s7log", "seq") is None and pp is None:
                     continue
                 L.append(f"| {title} | {fmt(rate(pp))} | {stitle} | {fmt(g('s7log', 'seq'))} | "
-                         f"{fmt(g('nodes7', 'seq'))} | {ratio(g('s7log', 'seq'), g('nodes7', 'seq'))} | "
+                         f"{fmt(g('raw', 'seq'))} | {fmt(g('nodes7', 'seq'))} | "
+                         f"{ratio(g('s7log', 'seq'), g('nodes7', 'seq'))} | "
+                         f"{ratio(g('raw', 'seq'), g('nodes7', 'seq'))} | "
+                         f"{ratio(g('s7log', 'seq'), g('raw', 'seq'))} | "
                          f"{ratio(g('s7log', 'seq'), rate(pp)) if server == 'fakeplc' else '-'} | "
                          f"{fmt(g('s7log', 'multi'))} | {fmt(g('nodes7', 'multi'))} | "
                          f"{ratio(g('s7log', 'multi'), g('nodes7', 'multi'))} |")

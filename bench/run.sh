@@ -118,7 +118,8 @@ taskset -c 0 node "$ROOT/bench/snap7_bench.js" --mode server --port "$PIN_SNAP_P
 PIDS+=("$!")
 wait_port "$PIN_PORT"
 wait_port "$PIN_SNAP_PORT"
-PIN_DUR="${BENCH_PIN_DURATION:-3}"
+PIN_DUR="${BENCH_PIN_DURATION:-2}"
+PIN_ROUNDS="${BENCH_PIN_ROUNDS:-5}"
 placements=("same 0")
 [[ "$(nproc)" -ge 2 ]] && placements+=("split 1")
 for pl in "${placements[@]}"; do
@@ -128,12 +129,16 @@ for pl in "${placements[@]}"; do
   for server in fakeplc snap7; do
     port="$PIN_PORT"
     [[ "$server" == snap7 ]] && port="$PIN_SNAP_PORT"
-    # Three interleaved rounds per pair (the report takes the median): one run of a node
-    # client swings by 15 % (JIT, GC), enough to move a ratio across a goal.
+    # Interleaved rounds per pair (the report takes the median): on this kind of VM one run swings
+    # by 15-40 % with the host (and a node client with JIT and GC), enough to move a ratio across
+    # a goal. seq also runs `bench --raw` on one connection: pre-encoded frames, one blocking send
+    # and recv per read, the bound any client can reach against that server.
     for test in seq multi; do
-      for round in 1 2 3; do
+      for round in $(seq 1 "$PIN_ROUNDS"); do
         record pinned "s7log/$server/$test/$name/r$round" taskset -c "$cpu" "$S7LOG" bench \
           --port "$port" --test "$test" --duration "$PIN_DUR"
+        [[ "$test" == seq ]] && record pinned "raw/$server/$test/$name/r$round" \
+          taskset -c "$cpu" "$S7LOG" bench --raw --port "$port" --test "$test" --duration "$PIN_DUR"
         record pinned "nodes7/$server/$test/$name/r$round" taskset -c "$cpu" \
           timeout $((PIN_DUR * 3 + 20)) node "$ROOT/bench/nodes7_bench.js" --port "$port" \
           --test "$test" --duration "$PIN_DUR"

@@ -60,15 +60,29 @@ class BenchAgainstFakePlc(unittest.TestCase):
         self.assert_pattern_check_fails()
 
     def test_raw_load_generator_checks_every_answer(self):
-        for test, bytes_per_read in (("seq", 12), ("multi", 40)):
-            with self.subTest(test=test):
-                d = self.bench("--raw", "--connections", "8", "--test", test)
-                self.assertTrue(d["raw"])
-                self.assertEqual(d["connections"], 8)
-                self.assertEqual(d["bytes_per_read"], bytes_per_read)
-                self.assertEqual(d["errors"], 0)
-                self.assertGreater(d["reads"], 8)
-                self.assertTrue(d["verified"], d)
+        # One connection takes the blocking path (no epoll), several the epoll loop.
+        for connections in (1, 8):
+            for test, bytes_per_read in (("seq", 12), ("multi", 40)):
+                with self.subTest(test=test, connections=connections):
+                    d = self.bench("--raw", "--connections", str(connections), "--test", test)
+                    self.assertTrue(d["raw"])
+                    self.assertEqual(d["connections"], connections)
+                    self.assertEqual(d["bytes_per_read"], bytes_per_read)
+                    self.assertEqual(d["errors"], 0)
+                    self.assertGreater(d["reads"], 8)
+                    self.assertTrue(d["verified"], d)
+
+    def test_raw_single_connection_gives_up_on_a_server_that_stops_answering(self):
+        plc, port = harness.start_fakeplc(["--config", CONFIG, "--delay", "3s@0.5s..60s"])
+        try:
+            r = harness.run(["bench", "--port", str(port), "--duration", "2", "--raw",
+                             "--timeout", "300ms"])
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            d = json.loads(r.stdout.strip().splitlines()[-1])
+            self.assertEqual(d["errors"], 1, d)
+            self.assertIn("no answer", r.stderr)
+        finally:
+            plc.stop()
 
     def test_raw_load_generator_notices_wrong_data_and_refusals(self):
         self.assert_pattern_check_fails("--raw")

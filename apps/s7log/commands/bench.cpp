@@ -192,7 +192,9 @@ int run_idle(const s7::ClientOptions& options, int connections, std::chrono::nan
 // --raw: one thread drives every connection over non-blocking sockets and epoll and sends the
 // same pre-encoded request frame again as soon as an answer is complete: a load generator that
 // measures the server (the "raw connections") instead of the client's threads, which
-// otherwise cost a thread wake-up per read on this side. seq and multi only.
+// otherwise cost a thread wake-up per read on this side. seq and multi only. With one connection
+// it skips epoll and blocks in recv: one send and one recv per read on pre-encoded frames, the
+// least any client can do, so its rate is the bound a client can reach against that server.
 
 struct RawConn {
   int fd = -1;
@@ -300,7 +302,7 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
       out.first_error = fd.error().what();
       break;
     }
-    conns[i].fd = *fd;  // reads below use MSG_DONTWAIT, so SO_RCVTIMEO no longer matters
+    conns[i].fd = *fd;  // SO_RCVTIMEO (request timeout) bounds the blocking recv of one connection
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
@@ -329,15 +331,21 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
     ++out.errors;
     if (out.first_error.empty()) out.first_error = why;
   };
+  const bool blocking = conns.size() == 1;
   while (open > 0) {
-    const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    int n = 1;  // one connection: its blocking recv is the wait
+    if (!blocking) n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
     const bool over = Clock::now() >= deadline;
     for (int k = 0; k < n; ++k) {
-      RawConn& c = conns[events[static_cast<std::size_t>(k)].data.u64];
+      RawConn& c = conns[blocking ? 0 : events[static_cast<std::size_t>(k)].data.u64];
       if (c.fd < 0) continue;
-      const ssize_t got = ::recv(c.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+      const ssize_t got = ::recv(c.fd, buf.data(), buf.size(), blocking ? 0 : MSG_DONTWAIT);
       if (got <= 0) {
-        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+          if (blocking) drop(c, "no answer within the request timeout");
+          continue;
+        }
         drop(c, "the server closed a connection");
         continue;
       }
