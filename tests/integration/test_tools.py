@@ -1,5 +1,7 @@
 """s7log read / write / info against the real `s7log fakeplc` on a loopback port."""
 import json
+import os
+import tempfile
 import unittest
 
 import harness
@@ -87,6 +89,53 @@ class ToolsAgainstFakePlc(unittest.TestCase):
             self.assertEqual(r.returncode, 0)
             self.assertIn("--host", r.stdout)
             self.assertIn("--timeout", r.stdout)
+
+
+class PeripheryAgainstFakePlc(unittest.TestCase):
+    """PIW/PQW (area 0x80): the fake PLC reads its I bytes and writes its Q bytes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        config = os.path.join(cls.dir.name, "io.toml")
+        with open(config, "w") as f:
+            f.write('[[areas]]\narea = "I"\nsize = 512\n\n[[areas]]\narea = "Q"\nsize = 512\n\n'
+                    '[fields.flow]\naddress = "PIW256"\ngenerator = "constant"\nvalue = 1234\n')
+        cls.plc, cls.port = harness.start_fakeplc(["--config", config])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.plc.stop()
+        cls.dir.cleanup()
+
+    def tool(self, *args):
+        return harness.run([args[0], "--port", str(self.port)] + list(args[1:]))
+
+    def test_peripheral_input_reads_the_input_module(self):
+        r = self.tool("read", "--json", "PIW256", "PEW256", "IW256")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout), {"PIW256": 1234, "PEW256": 1234, "IW256": 1234})
+
+    def test_peripheral_output_write_sets_the_output_module(self):
+        w = self.tool("write", "PQD8:REAL=2.5", "PAW12:WORD=16#BEEF")
+        self.assertEqual(w.returncode, 0, w.stderr)
+        r = self.tool("read", "--json", "QD8:REAL", "QW12:WORD", "ID8:REAL")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        obj = json.loads(r.stdout)
+        self.assertEqual(obj["QD8:REAL"], 2.5)
+        self.assertEqual(obj["QW12:WORD"], 0xBEEF)
+        self.assertEqual(obj["ID8:REAL"], 0)  # the inputs are untouched
+
+    def test_wrong_direction_is_a_usage_error_before_connecting(self):
+        r = harness.run(["read", "--port", "1", "PQW4"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("PQW4: peripheral outputs can only be written; read QW4", r.stderr)
+        r = harness.run(["write", "--port", "1", "PIW4=1"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("PIW4: peripheral inputs can only be read", r.stderr)
+        r = harness.run(["read", "--port", "1", "PIW4.0"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("PIW4.0: column 5: the periphery has no bit addresses", r.stderr)
 
 
 class ToolsWithoutPlc(unittest.TestCase):

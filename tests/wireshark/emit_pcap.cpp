@@ -90,6 +90,13 @@ std::vector<Segment> builtin_frames() {
                                  s7::make_data_item(wr, {0x3F, 0x80, 0, 0}, 0x00),
                                  s7::make_data_item(wx, {0x01}, 0x00)}));
   pdu(S, s7::make_write_response(5, {0xFF, 0x07, 0x0A}));
+  // Periphery (area 0x80), as the client sends it: read PIW256, write PQW256.
+  const auto piw = s7::item_spec_for(*s7::parse_address("PIW256:WORD"));
+  pdu(C, s7::make_read_request(14, {piw}));
+  pdu(S, s7::make_read_response(14, {s7::make_data_item(piw, {0x01, 0xF4})}));
+  const auto pqw = s7::item_spec_for(*s7::parse_address("PQW256:WORD"));
+  pdu(C, s7::make_write_request(15, {pqw}, {s7::make_data_item(pqw, {0x12, 0x34}, 0x00)}));
+  pdu(S, s7::make_write_response(15, {0xFF}));
   // SZL 0x0424 request and a canned RUN answer.
   pdu(C, s7::make_szl_request(6, 0x0424, 0));
   pdu(S, s7::make_szl_response(6, 0, 0x0424, 0, {0x00, 0x14, 0x00, 0x01, 0x51, 0x44, 0xFF, 0x08,

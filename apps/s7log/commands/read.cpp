@@ -67,6 +67,10 @@ int run_read(const ReadArgs& args) {
       print_error(a.error().what());
       return kExitUsage;
     }
+    if (auto readable = s7::check_readable(*a); !readable) {
+      print_error(readable.error().what());
+      return kExitUsage;
+    }
     addresses.push_back(*a);
   }
   int exit_code = kExitOk;

@@ -36,6 +36,10 @@ int run_write(const WriteArgs& args) {
       print_error(a.error().what());
       return kExitUsage;
     }
+    if (auto writable = s7::check_writable(*a); !writable) {
+      print_error(writable.error().what());
+      return kExitUsage;
+    }
     auto v = s7::parse_value(*a, std::string_view(text).substr(eq + 1));
     if (!v) {
       print_error(addr_text + ": " + v.error().what());

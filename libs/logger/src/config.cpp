@@ -217,6 +217,8 @@ s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& 
       return c.fail(name_node, key + ".name", "tag '" + name + "' is defined twice");
     auto a = s7::parse_address(text);
     if (!a) return c.fail(addr_node, key + ".address", a.error().what());
+    if (auto r = s7::check_readable(*a); !r)
+      return c.fail(addr_node, key + ".address", r.error().what());
     cfg.tags.push_back(TagInfo{name, *a});
     if (auto* d = t.get("deadband")) {
       auto v = d->value<double>();

@@ -7,13 +7,14 @@
 
 namespace logger {
 
-namespace {
-bool byte_area(s7::Area a) {
+bool mergeable_area(s7::Area a) {
   return a == s7::Area::db || a == s7::Area::inputs || a == s7::Area::outputs ||
          a == s7::Area::merkers;
 }
 
-}  // namespace
+bool byte_area(s7::Area a) {
+  return mergeable_area(a) || a == s7::Area::periphery;
+}
 
 bool is_item_error(const s7::Error& e) {
   if (e.code.category() != s7::category()) return false;
@@ -116,7 +117,7 @@ ReadPlan build_plan(const std::vector<TagInfo>& tags, const PlanOptions& options
     const auto& a = tags[idx].address;
     auto len = static_cast<std::uint32_t>(s7::byte_size(a));
     std::uint16_t db = a.area == s7::Area::db ? a.db : 0;
-    bool mergeable = byte_area(a.area) && alone.count(idx) == 0;
+    bool mergeable = mergeable_area(a.area) && alone.count(idx) == 0;
     if (mergeable && open != nullptr && open->area == a.area && open->db == db &&
         a.offset <= open->offset + open->length + options.max_gap) {
       std::uint32_t end = std::max(open->offset + open->length, a.offset + len);

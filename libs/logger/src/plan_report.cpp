@@ -6,12 +6,8 @@
 namespace logger {
 
 namespace {
-bool byte_area(s7::Area a) {
-  return a == s7::Area::db || a == s7::Area::inputs || a == s7::Area::outputs ||
-         a == s7::Area::merkers;
-}
-
 std::string area_text(const PlanItem& it) {
+  if (it.area == s7::Area::periphery) return "PI";  // a logger reads only peripheral inputs
   std::string text(s7::to_string(it.area));
   return it.area == s7::Area::db ? text + std::to_string(it.db) : text;
 }

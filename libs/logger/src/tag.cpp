@@ -40,6 +40,9 @@ s7::Result<TagInfo> parse_tag_spec(std::string_view spec) {
   if (!a)
     return s7::Error(s7::Errc::address_syntax,
                      "tag '" + std::string(name) + "': " + a.error().what());
+  if (auto r = s7::check_readable(*a); !r)
+    return s7::Error(s7::Errc::invalid_argument,
+                     "tag '" + std::string(name) + "': " + r.error().what());
   return TagInfo{std::string(name), *a};
 }
 

@@ -84,6 +84,20 @@ TEST(Config, BadAddressNamesTheTag) {
   EXPECT_EQ(r.error().what().rfind("l.toml:3: tag[1].address: ", 0), 0u) << r.error().what();
 }
 
+TEST(Config, PeripheralOutputsCannotBeLogged) {
+  auto r = logger::parse_config("[[tag]]\nname = \"valve\"\naddress = \"PQW4\"\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(),
+            "l.toml:3: tag[1].address: PQW4: peripheral outputs can only be written; read QW4 "
+            "(the process image of the outputs) instead");
+  auto ok = logger::parse_config("[[tag]]\nname = \"flow\"\naddress = \"PIW256\"\n", "l.toml");
+  ASSERT_TRUE(ok.ok()) << ok.error().what();
+  auto spec = logger::parse_tag_spec("valve=PAW4");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().what().rfind("tag 'valve': PQW4: peripheral outputs", 0), 0u)
+      << spec.error().what();
+}
+
 TEST(Config, UnknownKeyIsAnError) {
   auto r = logger::parse_config("[plc]\nhost = \"a\"\nprot = 102\n", "l.toml");
   ASSERT_FALSE(r.ok());

@@ -46,6 +46,31 @@ TEST(BuildPlan, DifferentDbsAndAreasAreNotMerged) {
   ASSERT_EQ(plan.items.size(), 3u);
 }
 
+TEST(BuildPlan, PeripheryTagsAreReadOneByOne) {
+  // PIW0 and PIW2 are adjacent, yet each gets its own item: a merged range could cover I/O
+  // addresses without a module, which a PLC refuses for the whole item.
+  auto plan =
+      logger::build_plan({tag("a", "PIW0"), tag("b", "PIW2"), tag("c", "IW0"), tag("d", "IW2")});
+  ASSERT_EQ(plan.items.size(), 3u);
+  int periphery = 0;
+  for (const auto& it : plan.items) {
+    if (it.area != s7::Area::periphery) {
+      EXPECT_EQ(it.length, 4u);  // IW0 + IW2 share one
+      continue;
+    }
+    ++periphery;
+    EXPECT_EQ(it.tags.size(), 1u);
+    EXPECT_EQ(it.spec.area, 0x80);
+    EXPECT_EQ(it.spec.transport, 0x02);
+    EXPECT_EQ(it.spec.count, 2);
+    EXPECT_EQ(it.spec.address, it.offset * 8);
+  }
+  EXPECT_EQ(periphery, 2);
+  auto text = logger::describe_plan(
+      {tag("a", "PIW0"), tag("b", "PIW2"), tag("c", "IW0"), tag("d", "IW2")}, plan);
+  EXPECT_NE(text.find("PI bytes 2..3 (2 bytes): b (PIW2)"), std::string::npos) << text;
+}
+
 TEST(BuildPlan, ItemsStayWithinTheSizeCap) {
   std::vector<logger::TagInfo> tags;
   for (int i = 0; i < 100; ++i)

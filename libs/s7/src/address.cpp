@@ -207,6 +207,30 @@ Result<Address> Parser::run() {
         if (!at_digit()) return fail("expected a byte offset or X, B, W or D");
         a.width = Width::X;  // M10.5
     }
+  } else if (c == 'P') {
+    a.area = Area::periphery;
+    ++pos_;
+    const char d = peek();
+    if (d != 'I' && d != 'E' && d != 'Q' && d != 'A')
+      return fail("expected I (E) or Q (A) after P, as in PIW256 or PQW256");
+    a.periphery_output = d == 'Q' || d == 'A';
+    ++pos_;
+    switch (peek()) {
+      case 'B':
+        a.width = Width::B;
+        break;
+      case 'W':
+        a.width = Width::W;
+        break;
+      case 'D':
+        a.width = Width::D;
+        break;
+      default:
+        return fail(
+            "expected B, W or D: the periphery is read and written in bytes, words or "
+            "double words (PIB, PIW, PID), not bits");
+    }
+    ++pos_;
   } else if (c == 'T' || c == 'C' || c == 'Z') {
     a.area = c == 'T' ? Area::timers : Area::counters;
     a.width = Width::None;
@@ -218,7 +242,7 @@ Result<Address> Parser::run() {
     if (!n) return n.error();
     a.offset = *n;
   } else {
-    return fail("expected an area: DB, M, I (E), Q (A), T or C (Z)");
+    return fail("expected an area: DB, M, I (E), Q (A), PI (PE), PQ (PA), T or C (Z)");
   }
 
   if (a.width != Width::None) {
@@ -232,6 +256,9 @@ Result<Address> Parser::run() {
       auto bit = number("expected a bit number 0..7", "bit number", 0, 7);
       if (!bit) return bit.error();
       a.bit = static_cast<std::uint8_t>(*bit);
+    } else if (peek() == '.' && a.area == Area::periphery) {
+      return fail("the periphery has no bit addresses; read the byte (" + area_prefix(a) + "B" +
+                  std::to_string(a.offset) + ") instead");
     } else if (peek() == '.') {
       return fail("a bit number is only allowed with X (bit) addresses such as DB1.DBX0.1 or M0.1");
     }
@@ -318,6 +345,8 @@ std::string Parser::area_prefix(const Address& a) const {
       return "I";
     case Area::outputs:
       return "Q";
+    case Area::periphery:
+      return a.periphery_output ? "PQ" : "PI";
     default:
       return "";
   }
@@ -344,6 +373,9 @@ Result<void> Parser::check_type(const Address& a, std::size_t type_pos) const {
                                 std::to_string(a.offset) + " for " + tname);
     return {};
   }
+  if (a.type == DataType::Bool && a.area == Area::periphery)
+    return fail(type_pos, "the periphery has no bit addresses; read " + area_prefix(a) + "B" +
+                              std::to_string(a.offset) + " as BYTE");
   if (a.type == DataType::Bool)
     return fail(type_pos, "BOOL needs a bit address such as " + area_prefix(a) +
                               (a.area == Area::db ? "X" : "") + std::to_string(a.offset) + ".0");
@@ -389,12 +421,38 @@ std::string_view to_string(Area a) {
       return "C";
     case Area::timers:
       return "T";
+    case Area::periphery:
+      return "P";
   }
   return "?";
 }
 
+Result<void> check_readable(const Address& a) {
+  if (a.area == Area::periphery && a.periphery_output) {
+    Address image = a;
+    image.area = Area::outputs;
+    return Error(Errc::invalid_argument,
+                 to_string(a) + ": peripheral outputs can only be written; read " +
+                     to_string(image) + " (the process image of the outputs) instead");
+  }
+  return {};
+}
+
+Result<void> check_writable(const Address& a) {
+  if (a.area == Area::periphery && !a.periphery_output) {
+    Address out = a;
+    out.periphery_output = true;
+    return Error(Errc::invalid_argument, to_string(a) +
+                                             ": peripheral inputs can only be read; to set an "
+                                             "output module write " +
+                                             to_string(out));
+  }
+  return {};
+}
+
 std::string to_string(const Address& a) {
   std::string s(to_string(a.area));
+  if (a.area == Area::periphery) s += a.periphery_output ? 'Q' : 'I';
   if (a.area == Area::timers || a.area == Area::counters) {
     s += std::to_string(a.offset);
   } else {

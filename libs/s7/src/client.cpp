@@ -903,7 +903,9 @@ std::vector<Result<Value>> Client::read_values(std::span<const Address> addresse
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     first[i] = specs.size();
     const Address& a = addresses[i];
-    if (is_bool(a)) {
+    if (auto readable = check_readable(a); !readable) {
+      pre[i] = readable.error();
+    } else if (is_bool(a)) {
       for (std::uint32_t k = 0; k < a.count; ++k) specs.push_back(bit_spec(a, k));
     } else if (byte_size(a) > kMaxItemBytes || a.count > 0xFFFF) {
       pre[i] = Error(Errc::invalid_argument, to_string(a) + ": too large for one read");
@@ -956,6 +958,10 @@ std::vector<Result<void>> Client::write_values(std::span<const Address> addresse
     const Address& a = addresses[i];
     if (i >= values.size()) {
       pre[i] = Error(Errc::invalid_argument, to_string(a) + ": no value given");
+      continue;
+    }
+    if (auto writable = check_writable(a); !writable) {
+      pre[i] = writable.error();
       continue;
     }
     auto enc = encode_value(a, values[i]);

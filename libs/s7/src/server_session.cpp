@@ -98,8 +98,13 @@ std::size_t wireshark_bytes(std::uint8_t ts, std::uint16_t length) {
   return length;
 }
 
-bool area_for(std::uint8_t code, std::uint16_t db, AreaKey& key) {
+// Wire area code to the memory it names. Direct peripheral access (0x80) reads the input
+// modules and writes the output modules; a fake PLC's modules are its I and Q bytes.
+bool area_for(std::uint8_t code, std::uint16_t db, bool for_write, AreaKey& key) {
   switch (code) {
+    case 0x80:
+      key = {for_write ? Area::outputs : Area::inputs, 0};
+      return true;
     case 0x81:
       key = {Area::inputs, 0};
       return true;
@@ -332,7 +337,7 @@ void ServerSession::plan_item(const std::uint8_t* spec, bool for_write, ItemPlan
   }
   item.is_bit = item.transport == 0x01;
   item.bytes = item.is_bit ? 1 : size * count;
-  if (!area_for(area, db, item.key)) {
+  if (!area_for(area, db, for_write, item.key)) {
     item.code = kNotFound;  // unsupported area: object does not exist
     return;
   }

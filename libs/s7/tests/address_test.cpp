@@ -98,6 +98,61 @@ TEST(ParseAddress, TimersAndCounters) {
   EXPECT_EQ(s7::byte_size(arr), 8u);
 }
 
+TEST(ParseAddress, PeripheryInputsAndOutputs) {
+  auto i = parse_ok("PIW256");
+  EXPECT_EQ(i.area, Area::periphery);
+  EXPECT_FALSE(i.periphery_output);
+  EXPECT_EQ(i.width, Width::W);
+  EXPECT_EQ(i.type, DataType::Int);
+  EXPECT_EQ(i.offset, 256u);
+  EXPECT_EQ(s7::byte_size(i), 2u);
+  auto q = parse_ok("PQD260:REAL");
+  EXPECT_EQ(q.area, Area::periphery);
+  EXPECT_TRUE(q.periphery_output);
+  EXPECT_EQ(q.type, DataType::Real);
+  EXPECT_EQ(parse_ok("PIB3").width, Width::B);
+  // German spelling: PE = PI, PA = PQ.
+  EXPECT_EQ(parse_ok("PEW256"), parse_ok("PIW256"));
+  EXPECT_EQ(parse_ok("PAB7"), parse_ok("PQB7"));
+  EXPECT_EQ(parse_ok("%piw256"), parse_ok("PIW256"));
+  // PIW256 and IW256 are different addresses (0x80 vs 0x81 on the wire).
+  EXPECT_NE(parse_ok("PIW256"), parse_ok("IW256"));
+  EXPECT_NE(parse_ok("PIW256"), parse_ok("PQW256"));
+}
+
+TEST(ParseAddress, PeripheryHasNoBits) {
+  EXPECT_THAT(parse_error("PI0.0"), testing::HasSubstr("column 3: expected B, W or D"));
+  EXPECT_THAT(parse_error("PIX0.0"), testing::HasSubstr("not bits"));
+  EXPECT_THAT(parse_error("PW4"), testing::HasSubstr("column 2: expected I (E) or Q (A) after P"));
+  EXPECT_THAT(
+      parse_error("PIB0:BOOL"),
+      testing::HasSubstr("column 6: the periphery has no bit addresses; read PIB0 as BYTE"));
+  EXPECT_THAT(parse_error("PQW2:REAL"), testing::HasSubstr("use PQD or PQB"));
+  EXPECT_THAT(parse_error("PQW2.1"),
+              testing::HasSubstr("column 5: the periphery has no bit addresses; read the byte "
+                                 "(PQB2) instead"));
+}
+
+TEST(AddressDirection, PeripheralInputsAreReadAndOutputsWritten) {
+  EXPECT_TRUE(s7::check_readable(parse_ok("PIW256")).ok());
+  EXPECT_TRUE(s7::check_writable(parse_ok("PQW256")).ok());
+  auto r = s7::check_readable(parse_ok("PAW256:WORD"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.error().is(s7::Errc::invalid_argument));
+  EXPECT_EQ(r.error().what(),
+            "PQW256:WORD: peripheral outputs can only be written; read QW256:WORD (the process "
+            "image of the outputs) instead");
+  auto w = s7::check_writable(parse_ok("PED4"));
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().what(),
+            "PID4: peripheral inputs can only be read; to set an output module write PQD4");
+  // Every other area goes both ways.
+  for (const char* text : {"DB1.DBW4", "MW2", "IW0", "QW0", "T5", "C3", "M0.1"}) {
+    EXPECT_TRUE(s7::check_readable(parse_ok(text)).ok()) << text;
+    EXPECT_TRUE(s7::check_writable(parse_ok(text)).ok()) << text;
+  }
+}
+
 TEST(ParseAddress, CaseInsensitive) {
   EXPECT_EQ(parse_ok("db1.dbx10.0"), parse_ok("DB1.DBX10.0"));
   EXPECT_EQ(parse_ok("db1.dbd6:real"), parse_ok("DB1.DBD6:REAL"));
@@ -265,6 +320,8 @@ TEST(AddressToString, IsCanonical) {
   EXPECT_EQ(s7::to_string(parse_ok("AW2")), "QW2");
   EXPECT_EQ(s7::to_string(parse_ok("MX3.1")), "M3.1");
   EXPECT_EQ(s7::to_string(parse_ok("Z3")), "C3");
+  EXPECT_EQ(s7::to_string(parse_ok("pew256")), "PIW256");
+  EXPECT_EQ(s7::to_string(parse_ok("PAD8:real")), "PQD8:REAL");
   EXPECT_EQ(s7::to_string(parse_ok("DB1.DBD0:TOD")), "DB1.DBD0:TIME_OF_DAY");
   EXPECT_EQ(s7::to_string(parse_ok("DB1.DBB0:dt")), "DB1.DBB0:DATE_AND_TIME");
   EXPECT_EQ(s7::to_string(parse_ok("db1.dbb30:string[20]")), "DB1.DBB30:STRING[20]");
@@ -321,6 +378,14 @@ TEST(AddressToString, RoundTripsEveryForm) {
       "DB3.DBW0:WCHAR",
       "DB3.DBB0:ULINT",
       "DB3.DBB0:DT",
+      "PIB0",
+      "PIW256",
+      "PID260:REAL",
+      "PEW2",
+      "PQB1",
+      "PQW256:WORD",
+      "PAD4",
+      "PIB0:CHAR[8]",
   };
   for (const char* f : forms) {
     auto a = parse_ok(f);

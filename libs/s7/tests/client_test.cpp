@@ -796,6 +796,33 @@ TEST_F(ServerFixture, ItemErrorsArePerItemAndNameTheAddress) {
   EXPECT_TRUE(client_->connected());
 }
 
+TEST_F(ServerFixture, PeripheryIsReadFromInputsAndWrittenToOutputsOneWayOnly) {
+  memory_.add_area({s7::Area::inputs, 0}, 16);
+  memory_.add_area({s7::Area::outputs, 0}, 16);
+  start();
+  ASSERT_TRUE(memory_.poke({s7::Area::inputs, 0}, 4, hex("01 F4")));
+  auto in = parse({"PIW4", "PQW4"});
+  const auto before = server_->request_count();
+  auto r = client_->read_values(in);
+  ASSERT_TRUE(r[0]) << r[0].error().what();
+  EXPECT_EQ(s7::format_value(*r[0]), "500");
+  ASSERT_FALSE(r[1]);  // refused here, never sent
+  EXPECT_TRUE(r[1].error().is(Errc::invalid_argument));
+  EXPECT_EQ(server_->request_count(), before + 1);
+  auto out = parse({"PQW6", "PIW6"});
+  std::vector<s7::Value> values{*s7::parse_value(out[0], "-2"), *s7::parse_value(out[1], "3")};
+  auto w = client_->write_values(out, values);
+  ASSERT_TRUE(w[0]) << w[0].error().what();
+  ASSERT_FALSE(w[1]);
+  EXPECT_NE(w[1].error().what().find("PIW6: peripheral inputs can only be read"),
+            std::string::npos);
+  Bytes q(2), i(2);
+  ASSERT_TRUE(memory_.peek({s7::Area::outputs, 0}, 6, q));
+  ASSERT_TRUE(memory_.peek({s7::Area::inputs, 0}, 6, i));
+  EXPECT_EQ(q, hex("FF FE"));
+  EXPECT_EQ(i, hex("00 00"));
+}
+
 TEST_F(ServerFixture, CpuIdentityAndStateComeFromSzl) {
   start();
   auto info = client_->cpu_info();

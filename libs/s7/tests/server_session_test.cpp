@@ -245,6 +245,26 @@ TEST_F(Session, WritesIntLikeFactSheet) {
   EXPECT_EQ(writes_[0].result, 0xFF);
 }
 
+TEST_F(Session, PeripheryReadsTheInputsAndWritesTheOutputs) {
+  constexpr AreaKey kI{Area::inputs, 0};
+  constexpr AreaKey kQ{Area::outputs, 0};
+  memory_.add_area(kI, 8);
+  memory_.add_area(kQ, 8);
+  connect();
+  poke(kI, 2, {0xAB, 0xCD});
+  poke(kQ, 2, {0x01, 0x02});
+  // Read PIW2: BYTE x 2, area 0x80, address 2 * 8 (reference 5).
+  EXPECT_EQ(hex(feed("03 00 00 1F 02 F0 80 32 01 00 00 00 05 00 0E 00 00 04 01 12 0A 10 02 00 02 "
+                     "00 00 80 00 00 10")),
+            "03 00 00 1B 02 F0 80 32 03 00 00 00 05 00 02 00 06 00 00 04 01 FF 04 00 10 AB CD");
+  // Write PQW2 = 0x1234 (reference 6): lands in the outputs, the inputs keep their bytes.
+  EXPECT_EQ(hex(feed("03 00 00 25 02 F0 80 32 01 00 00 00 06 00 0E 00 06 05 01 12 0A 10 02 00 02 "
+                     "00 00 80 00 00 10 00 04 00 10 12 34")),
+            "03 00 00 16 02 F0 80 32 03 00 00 00 06 00 02 00 01 00 00 05 01 FF");
+  EXPECT_EQ(peek(kQ, 2, 2), h("12 34"));
+  EXPECT_EQ(peek(kI, 2, 2), h("AB CD"));
+}
+
 TEST_F(Session, WriteToReadOnlyByteGets03AndStoresNothing) {
   connect();
   poke(kDb1, 11, {7});

@@ -597,9 +597,10 @@ s7::Result<void> validate_with(const PlcConfig& c, std::string_view file, const 
     if (!a) return err(key, a.error().what());
     auto it = sizes.find(area_key(*a));
     if (it == sizes.end())
-      return err(key, fmt::format("{}: area {} is not declared in [[areas]]", text,
-                                  a->area == s7::Area::db ? fmt::format("DB{}", a->db)
-                                                          : std::string(area_name(a->area))));
+      return err(key,
+                 fmt::format("{}: area {} is not declared in [[areas]]", text,
+                             a->area == s7::Area::db ? fmt::format("DB{}", a->db)
+                                                     : std::string(area_name(area_key(*a).area))));
     std::uint64_t end = std::uint64_t{store_offset(*a)} + s7::byte_size(*a);
     if (end > it->second)
       return err(key, fmt::format("{} needs bytes up to {} but the area has {} bytes", text, end,
@@ -761,6 +762,9 @@ std::string string_list(const std::vector<std::string>& v) {
 }  // namespace
 
 s7::AreaKey area_key(const s7::Address& a) {
+  // The fake PLC's I/O modules are its I and Q bytes: PIW256 is IW256, PQW256 is QW256.
+  if (a.area == s7::Area::periphery)
+    return s7::AreaKey{a.periphery_output ? s7::Area::outputs : s7::Area::inputs, 0};
   return s7::AreaKey{a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}};
 }
 

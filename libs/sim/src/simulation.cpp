@@ -71,6 +71,8 @@ std::string area_prefix(const s7::AreaKey& k, bool bit) {
       return "T";
     case A::counters:
       return "C";
+    case A::periphery:  // never a store key: the periphery is kept in the I and Q bytes
+      break;
   }
   return "?";
 }

@@ -49,6 +49,13 @@ ReadPlan build_plan(const std::vector<TagInfo>& tags, const PlanOptions& options
 // Item spec of one tag read alone as a byte range (T/C: their own item).
 s7::ItemSpec spec_for_tag(const s7::Address& a);
 
+// Byte-addressed areas (DB, M, I, Q, periphery): their items are byte ranges. T and C are
+// numbered 2-byte elements.
+bool byte_area(s7::Area a);
+// Areas whose tags may share an item with their neighbours: DB, M, I and Q. Not the periphery:
+// a merged range could cover addresses without a module, and the PLC refuses the whole item.
+bool mergeable_area(s7::Area a);
+
 // True for the PLC's per-item refusals (missing DB, out of range, access denied...).
 bool is_item_error(const s7::Error& e);
 

@@ -12,12 +12,13 @@ namespace s7 {
 
 // Memory areas with their S7ANY area codes.
 enum class Area : std::uint8_t {
-  inputs = 0x81,    // I / E
-  outputs = 0x82,   // Q / A
-  merkers = 0x83,   // M
-  db = 0x84,        // DB
-  counters = 0x1C,  // C / Z
-  timers = 0x1D,    // T
+  inputs = 0x81,     // I / E
+  outputs = 0x82,    // Q / A
+  merkers = 0x83,    // M
+  db = 0x84,         // DB
+  counters = 0x1C,   // C / Z
+  timers = 0x1D,     // T
+  periphery = 0x80,  // PI / PE and PQ / PA: direct access to the I/O modules
 };
 
 // Value types of the address suffix. Counter/Timer are the 2-byte T/C elements.
@@ -69,6 +70,9 @@ struct Address {
   std::uint16_t string_length = 0;
   bool explicit_type = false;  // the text carried a :TYPE suffix
   bool is_array = false;       // the text carried [n] (also true for [1])
+  // Area::periphery only: PQ/PA (outputs, written) rather than PI/PE (inputs, read). Both are
+  // area 0x80 on the wire, where a read returns the input modules and a write sets the outputs.
+  bool periphery_output = false;
 
   friend bool operator==(const Address&, const Address&) = default;
 };
@@ -76,6 +80,7 @@ struct Address {
 // Parses Siemens syntax, case-insensitive, German mnemonics accepted (E=I, A=Q, Z=C):
 //   DB<n>.DBX<byte>.<bit>  DB<n>.DBB<byte>  DB<n>.DBW<byte>  DB<n>.DBD<byte>
 //   M<byte>.<bit> MB MW MD   I/E<byte>.<bit> IB IW ID   Q/A<byte>.<bit> QB QW QD   T<n>  C/Z<n>
+//   PIB PIW PID (PEB PEW PED)   PQB PQW PQD (PAB PAW PAD): periphery, bytes only (no bits)
 // optionally followed by :TYPE, :TYPE[n] (array), STRING[n] / WSTRING[n] (declared length),
 // ARRAY form for strings: :STRING[20][3] is not supported.
 // Without a suffix the width decides: X BOOL, B BYTE, W INT, D DINT; T TIMER, C COUNTER.
@@ -87,6 +92,12 @@ struct Address {
 // bit 0..7, T/C number 0..65535, array length 1..65535, STRING[1..254], WSTRING[1..16382].
 // Leading/trailing blanks and a leading '%' are ignored.
 Result<Address> parse_address(std::string_view text);
+
+// Direction of access: peripheral inputs (PI) can only be read and peripheral outputs (PQ)
+// only written, as in STEP 7; every other address allows both. The error (Errc::invalid_argument)
+// names the address and says what to use instead.
+Result<void> check_readable(const Address& a);
+Result<void> check_writable(const Address& a);
 
 // Canonical text; parse_address(to_string(a)) == a for any parsed address.
 std::string to_string(const Address& a);
