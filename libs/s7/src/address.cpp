@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cctype>
+#include <optional>
 
 namespace s7 {
 namespace {
@@ -21,7 +22,7 @@ struct TypeName {
 };
 
 // Canonical names first: to_string(DataType) picks the first match.
-constexpr std::array<TypeName, 30> kTypeNames{{
+constexpr std::array<TypeName, 34> kTypeNames{{
     {"BOOL", DataType::Bool},
     {"BYTE", DataType::Byte},
     {"WORD", DataType::Word},
@@ -48,16 +49,20 @@ constexpr std::array<TypeName, 30> kTypeNames{{
     {"TIME_OF_DAY", DataType::TimeOfDay},
     {"DATE_AND_TIME", DataType::DateAndTime},
     {"DTL", DataType::Dtl},
+    {"LTIME_OF_DAY", DataType::LTimeOfDay},
+    {"LDATE_AND_TIME", DataType::LDateAndTime},
     {"COUNTER", DataType::Counter},
     {"TIMER", DataType::Timer},
     {"TOD", DataType::TimeOfDay},
     {"DT", DataType::DateAndTime},
+    {"LTOD", DataType::LTimeOfDay},
+    {"LDT", DataType::LDateAndTime},
 }};
 
 constexpr std::string_view kTypeList =
     "BOOL, BYTE, WORD, DWORD, LWORD, SINT, USINT, INT, UINT, DINT, UDINT, LINT, ULINT, REAL, "
     "LREAL, CHAR, WCHAR, STRING[n], WSTRING[n], TIME, LTIME, S5TIME, DATE, TIME_OF_DAY (TOD), "
-    "DATE_AND_TIME (DT), DTL";
+    "DATE_AND_TIME (DT), DTL, LTIME_OF_DAY (LTOD), LDATE_AND_TIME (LDT)";
 
 DataType default_type(Area area, Width w) {
   if (area == Area::timers) return DataType::Timer;
@@ -84,6 +89,22 @@ char width_letter(Width w) {
       return 'D';
     default:
       return 'B';
+  }
+}
+
+// Width letter after the area (DBX, MB, PIW...); nullopt for anything else.
+std::optional<Width> width_of(char c) {
+  switch (c) {
+    case 'X':
+      return Width::X;
+    case 'B':
+      return Width::B;
+    case 'W':
+      return Width::W;
+    case 'D':
+      return Width::D;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -166,46 +187,20 @@ Result<Address> Parser::run() {
     ++pos_;
     if (peek() != 'D' || peek(1) != 'B') return fail("expected DBX, DBB, DBW or DBD");
     pos_ += 2;
-    switch (peek()) {
-      case 'X':
-        a.width = Width::X;
-        break;
-      case 'B':
-        a.width = Width::B;
-        break;
-      case 'W':
-        a.width = Width::W;
-        break;
-      case 'D':
-        a.width = Width::D;
-        break;
-      default:
-        return fail("expected X, B, W or D");
-    }
+    const auto w = width_of(peek());
+    if (!w) return fail("expected X, B, W or D");
+    a.width = *w;
     ++pos_;
   } else if (c == 'M' || c == 'I' || c == 'E' || c == 'Q' || c == 'A') {
     a.area = c == 'M' ? Area::merkers : (c == 'I' || c == 'E') ? Area::inputs : Area::outputs;
     ++pos_;
-    switch (peek()) {
-      case 'X':
-        a.width = Width::X;
-        ++pos_;
-        break;
-      case 'B':
-        a.width = Width::B;
-        ++pos_;
-        break;
-      case 'W':
-        a.width = Width::W;
-        ++pos_;
-        break;
-      case 'D':
-        a.width = Width::D;
-        ++pos_;
-        break;
-      default:
-        if (!at_digit()) return fail("expected a byte offset or X, B, W or D");
-        a.width = Width::X;  // M10.5
+    if (const auto w = width_of(peek())) {
+      a.width = *w;
+      ++pos_;
+    } else if (at_digit()) {
+      a.width = Width::X;  // M10.5
+    } else {
+      return fail("expected a byte offset or X, B, W or D");
     }
   } else if (c == 'P') {
     a.area = Area::periphery;
@@ -215,21 +210,12 @@ Result<Address> Parser::run() {
       return fail("expected I (E) or Q (A) after P, as in PIW256 or PQW256");
     a.periphery_output = d == 'Q' || d == 'A';
     ++pos_;
-    switch (peek()) {
-      case 'B':
-        a.width = Width::B;
-        break;
-      case 'W':
-        a.width = Width::W;
-        break;
-      case 'D':
-        a.width = Width::D;
-        break;
-      default:
-        return fail(
-            "expected B, W or D: the periphery is read and written in bytes, words or "
-            "double words (PIB, PIW, PID), not bits");
-    }
+    const auto w = width_of(peek());
+    if (!w || *w == Width::X)
+      return fail(
+          "expected B, W or D: the periphery is read and written in bytes, words or "
+          "double words (PIB, PIW, PID), not bits");
+    a.width = *w;
     ++pos_;
   } else if (c == 'T' || c == 'C' || c == 'Z') {
     a.area = c == 'T' ? Area::timers : Area::counters;
@@ -516,6 +502,8 @@ std::size_t element_size(DataType t, std::uint16_t string_length) {
     case DataType::LReal:
     case DataType::LTime:
     case DataType::DateAndTime:
+    case DataType::LTimeOfDay:
+    case DataType::LDateAndTime:
       return 8;
     case DataType::Dtl:
       return 12;

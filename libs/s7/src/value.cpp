@@ -431,6 +431,11 @@ bool parse_date_time(std::string_view s, DateTime& dt, std::size_t max_frac) {
 }
 
 const chr::sys_days kEpoch1990 = chr::sys_days(chr::year(1990) / 1 / 1);
+const chr::sys_days kEpoch1970 = chr::sys_days(chr::year(1970) / 1 / 1);
+constexpr std::uint64_t kNsPerSecond = 1'000'000'000;
+constexpr std::uint64_t kNsPerDay = 86'400 * kNsPerSecond;
+// LDT holds a signed 64-bit count of ns since 1970: it ends at 2262-04-11T23:47:16.854775807.
+constexpr std::uint64_t kLdtMaxNs = 0x7FFFFFFFFFFFFFFF;
 
 chr::year_month_day ymd_of(const DateTime& dt) {
   return chr::year_month_day(chr::year(dt.year), chr::month(dt.month), chr::day(dt.day));
@@ -452,6 +457,34 @@ std::string format_time(unsigned h, unsigned mi, unsigned s, std::uint32_t frac,
   std::snprintf(buf, sizeof buf, "%02u:%02u:%02u.%0*u", h, mi, s, digits,
                 static_cast<unsigned>(frac));
   return buf;
+}
+
+// Nanoseconds since midnight of a time of day.
+std::uint64_t ns_of_day(const DateTime& dt) {
+  return ((dt.hour * 60ull + dt.minute) * 60ull + dt.second) * kNsPerSecond + dt.nanos;
+}
+
+std::string format_ns_of_day(std::uint64_t ns) {
+  const auto s = ns / kNsPerSecond;
+  return format_time(static_cast<unsigned>(s / 3600), static_cast<unsigned>(s / 60 % 60),
+                     static_cast<unsigned>(s % 60), static_cast<std::uint32_t>(ns % kNsPerSecond),
+                     9);
+}
+
+// LDT: ns since 1970-01-01 (dates from 1970 on; nullopt past what 64 bits hold).
+std::optional<std::uint64_t> ldt_ns(const DateTime& dt) {
+  const auto days = (chr::sys_days(ymd_of(dt)) - kEpoch1970).count();
+  if (days < 0 || static_cast<std::uint64_t>(days) > kLdtMaxNs / kNsPerDay) return std::nullopt;
+  const std::uint64_t ns = static_cast<std::uint64_t>(days) * kNsPerDay + ns_of_day(dt);
+  if (ns > kLdtMaxNs) return std::nullopt;  // no wrap: days * kNsPerDay + one day < 2^64
+  return ns;
+}
+
+std::string format_ldt(std::uint64_t ns) {
+  const chr::year_month_day ymd(kEpoch1970 + chr::days(static_cast<std::int64_t>(ns / kNsPerDay)));
+  return format_date(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day())) +
+         "T" + format_ns_of_day(ns % kNsPerDay);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,7 +517,7 @@ bool is_text(DataType t) {
 
 bool is_calendar(DataType t) {
   return t == DataType::Date || t == DataType::TimeOfDay || t == DataType::DateAndTime ||
-         t == DataType::Dtl;
+         t == DataType::Dtl || t == DataType::LTimeOfDay || t == DataType::LDateAndTime;
 }
 
 constexpr std::int64_t kS5TimeMaxMs = 999 * 10'000;  // 999 x 10 s base
@@ -642,6 +675,25 @@ Result<Scalar> parse_scalar(DataType t, std::uint16_t slen, std::string_view raw
         return syntax_error(type, s, "a time of day such as 10:15:03.250 (00:00..23:59:59.999)");
       return Scalar{format_time(dt.hour, dt.minute, dt.second, dt.nanos / 1'000'000, 3)};
     }
+    case DataType::LTimeOfDay: {
+      std::string_view body = s;
+      strip_prefix(body, {"LTIME_OF_DAY#", "LTOD#"});
+      DateTime dt;
+      if (!parse_time_part(body, dt, 9) || !body.empty())
+        return syntax_error(type, s,
+                            "a time of day such as 10:15:03.123456789 (00:00..23:59:59.999999999)");
+      return Scalar{format_ns_of_day(ns_of_day(dt))};
+    }
+    case DataType::LDateAndTime: {
+      std::string_view body = s;
+      strip_prefix(body, {"LDATE_AND_TIME#", "LDT#"});
+      DateTime dt;
+      if (!parse_date_time(body, dt, 9))
+        return syntax_error(type, s, "a date and time such as 2026-11-24T10:15:03.123456789");
+      auto ns = ldt_ns(dt);
+      if (!ns) return range_error(type, s, "1970-01-01T00:00:00..2262-04-11T23:47:16.854775807");
+      return Scalar{format_ldt(*ns)};
+    }
     case DataType::DateAndTime:
     case DataType::Dtl: {
       const bool dtl = t == DataType::Dtl;
@@ -772,13 +824,25 @@ Result<void> encode_element(DataType t, std::uint16_t slen, const Scalar& v, std
     case DataType::Date:
     case DataType::TimeOfDay:
     case DataType::DateAndTime:
-    case DataType::Dtl: {
+    case DataType::Dtl:
+    case DataType::LTimeOfDay:
+    case DataType::LDateAndTime: {
       if (!str) return mismatch(type, v);
       auto canon = parse_scalar(t, slen, *str);
       if (!canon) return canon.error();
       const std::string& c = std::get<std::string>(*canon);
       DateTime dt;
       std::string_view body = c;
+      if (t == DataType::LTimeOfDay) {
+        parse_time_part(body, dt, 9);
+        store_be(out, 8, ns_of_day(dt));  // LTOD: uint64 ns since midnight
+        return {};
+      }
+      if (t == DataType::LDateAndTime) {
+        parse_date_time(body, dt, 9);
+        store_be(out, 8, ldt_ns(dt).value_or(0));  // LDT: ns since 1970 (checked by parse)
+        return {};
+      }
       if (t == DataType::Date) {
         parse_date_part(body, dt);
         // DATE: uint16 days since 1990-01-01.
@@ -930,6 +994,16 @@ Result<Scalar> decode_element(DataType t, std::uint16_t slen, const std::uint8_t
       const int year = static_cast<int>(f[0] < 90 ? 2000 + f[0] : 1900 + f[0]);
       return Scalar{format_date(year, f[1], f[2]) + "T" +
                     format_time(f[3], f[4], f[5], f[6] * 10 + ms_units, 3)};
+    }
+    case DataType::LTimeOfDay: {
+      const std::uint64_t ns = load_be(p, 8);
+      if (ns >= kNsPerDay) return bad("more than 24 hours");
+      return Scalar{format_ns_of_day(ns)};
+    }
+    case DataType::LDateAndTime: {
+      const std::uint64_t ns = load_be(p, 8);
+      if (ns > kLdtMaxNs) return bad("negative (before 1970)");
+      return Scalar{format_ldt(ns)};
     }
     case DataType::Dtl: {
       const auto ns = static_cast<std::uint32_t>(load_be(p + 8, 4));

@@ -216,6 +216,10 @@ TEST(ParseAddress, AcceptsEveryTypeNameOnAStartByte) {
       {"DATE_AND_TIME", DataType::DateAndTime},
       {"DT", DataType::DateAndTime},
       {"DTL", DataType::Dtl},
+      {"LTIME_OF_DAY", DataType::LTimeOfDay},
+      {"LTOD", DataType::LTimeOfDay},
+      {"LDATE_AND_TIME", DataType::LDateAndTime},
+      {"LDT", DataType::LDateAndTime},
   };
   for (const auto& [name, type] : names) {
     auto a = parse_ok(std::string("DB2.DBB0:") + name);
@@ -324,6 +328,8 @@ TEST(AddressToString, IsCanonical) {
   EXPECT_EQ(s7::to_string(parse_ok("PAD8:real")), "PQD8:REAL");
   EXPECT_EQ(s7::to_string(parse_ok("DB1.DBD0:TOD")), "DB1.DBD0:TIME_OF_DAY");
   EXPECT_EQ(s7::to_string(parse_ok("DB1.DBB0:dt")), "DB1.DBB0:DATE_AND_TIME");
+  EXPECT_EQ(s7::to_string(parse_ok("DB1.DBB0:ltod")), "DB1.DBB0:LTIME_OF_DAY");
+  EXPECT_EQ(s7::to_string(parse_ok("DB1.DBD0:LDT")), "DB1.DBD0:LDATE_AND_TIME");
   EXPECT_EQ(s7::to_string(parse_ok("db1.dbb30:string[20]")), "DB1.DBB30:STRING[20]");
   EXPECT_EQ(s7::to_string(parse_ok("DB1.DBW100:INT[10]")), "DB1.DBW100:INT[10]");
 }
@@ -386,6 +392,9 @@ TEST(AddressToString, RoundTripsEveryForm) {
       "PQW256:WORD",
       "PAD4",
       "PIB0:CHAR[8]",
+      "DB1.DBB0:LTIME_OF_DAY",
+      "DB1.DBD8:LDATE_AND_TIME",
+      "MB0:LDT[2]",
   };
   for (const char* f : forms) {
     auto a = parse_ok(f);

@@ -239,6 +239,34 @@ TEST(ValueCodec, Dtl) {
                   .is(s7::Errc::value_out_of_range));
 }
 
+TEST(ValueCodec, LTimeOfDayIsNanosecondsSinceMidnight) {
+  expect_codec("DB1.DBB0:LTOD", "LTOD#10:15:03.123456789",
+               {0x00, 0x00, 0x21, 0x90, 0x2D, 0x90, 0x93, 0x15}, "10:15:03.123456789");
+  expect_codec("DB1.DBD0:LTIME_OF_DAY", "00:00", Bytes(8, 0), "00:00:00.000000000");
+  expect_codec("DB1.DBB0:LTOD", "23:59:59.999999999",
+               {0x00, 0x00, 0x4E, 0x94, 0x91, 0x4E, 0xFF, 0xFF}, "23:59:59.999999999");
+  EXPECT_TRUE(parse_fails("DB1.DBB0:LTOD", "24:00:00").is(s7::Errc::value_syntax));
+  EXPECT_TRUE(parse_fails("DB1.DBB0:LTOD", "10:00:00.1234567891").is(s7::Errc::value_syntax));
+  // Exactly 24 h is not a time of day.
+  EXPECT_TRUE(decode_fails("DB1.DBB0:LTOD", {0x00, 0x00, 0x4E, 0x94, 0x91, 0x4F, 0x00, 0x00})
+                  .is(s7::Errc::value_out_of_range));
+}
+
+TEST(ValueCodec, LDateAndTimeIsNanosecondsSince1970) {
+  expect_codec("DB1.DBB0:LDT", "LDT#2026-11-24-10:15:03.123456789",
+               {0x18, 0xEA, 0xF3, 0xA7, 0xB7, 0x73, 0x93, 0x15}, "2026-11-24T10:15:03.123456789");
+  expect_codec("DB1.DBD0:LDATE_AND_TIME", "1970-01-01", Bytes(8, 0),
+               "1970-01-01T00:00:00.000000000");
+  expect_codec("DB1.DBB0:LDT", "2262-04-11T23:47:16.854775807",
+               {0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, "2262-04-11T23:47:16.854775807");
+  EXPECT_TRUE(parse_fails("DB1.DBB0:LDT", "2262-04-11T23:47:16.854775808")
+                  .is(s7::Errc::value_out_of_range));
+  EXPECT_TRUE(parse_fails("DB1.DBB0:LDT", "1969-12-31T23:59:59").is(s7::Errc::value_out_of_range));
+  EXPECT_TRUE(parse_fails("DB1.DBB0:LDT", "2026-11-24T25:00").is(s7::Errc::value_syntax));
+  EXPECT_TRUE(
+      decode_fails("DB1.DBB0:LDT", {0x80, 0, 0, 0, 0, 0, 0, 0}).is(s7::Errc::value_out_of_range));
+}
+
 TEST(ValueCodec, Arrays) {
   expect_codec("DB1.DBW100:INT[3]", "[1, -2, 3]", {0x00, 0x01, 0xFF, 0xFE, 0x00, 0x03},
                "[1, -2, 3]");

@@ -26,6 +26,8 @@ ColumnKind kind_of(const logger::TagInfo& tag) {
     case DataType::TimeOfDay:
     case DataType::DateAndTime:
     case DataType::Dtl:
+    case DataType::LTimeOfDay:
+    case DataType::LDateAndTime:
       return ColumnKind::text;
     default:
       return ColumnKind::number;

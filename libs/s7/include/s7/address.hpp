@@ -49,6 +49,8 @@ enum class DataType : std::uint8_t {
   TimeOfDay,
   DateAndTime,
   Dtl,
+  LTimeOfDay,    // LTOD: uint64 ns since midnight (S7-1500)
+  LDateAndTime,  // LDT: uint64 ns since 1970-01-01 (S7-1500)
   Counter,
   Timer,
 };
