@@ -205,6 +205,20 @@ class LoggerTest(unittest.TestCase):
         self.assertEqual(rows[0], HEADER)
         self.assertEqual(len(rows), 2)
 
+    def test_scaled_tag_is_written_in_engineering_units(self):
+        # temperature (DB1.DBW4) is 25 on the course's fake PLC: 0..100 raw -> 0..2.5 scaled.
+        cfg = os.path.join(self.dir, "scaled.toml")
+        with open(cfg, "w") as f:
+            f.write('[[tag]]\nname = "raw"\naddress = "DB1.DBW4:INT"\n\n'
+                    '[[tag]]\nname = "scaled"\naddress = "DB1.DBW4:INT"\n'
+                    'raw = [0, 100]\neng = [0.0, 2.5]\n')
+        port = self.plc()
+        r = run(["run", "--config", cfg, "--port", str(port), "--once"], cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertEqual(rows[0], "ts,raw,scaled")
+        self.assertRegex(rows[1], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,25,0\.625$")
+
     def test_config_error_names_file_line_and_key_and_nothing_starts(self):
         cfg = os.path.join(self.dir, "bad.toml")
         with open(cfg, "w") as f:

@@ -2,6 +2,8 @@
 #include "logger/config.hpp"
 
 #include <toml++/toml.h>
+#include <array>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -195,6 +197,61 @@ s7::Result<void> parse_reconnect(const Ctx& c, const toml::table& t, BackoffPoli
   return {};
 }
 
+// Types a linear scale can apply to: the integer kinds and REAL/LREAL.
+bool scalable(s7::DataType t) {
+  using D = s7::DataType;
+  switch (t) {
+    case D::Byte:
+    case D::Word:
+    case D::DWord:
+    case D::LWord:
+    case D::SInt:
+    case D::USInt:
+    case D::Int:
+    case D::UInt:
+    case D::DInt:
+    case D::UDInt:
+    case D::LInt:
+    case D::ULInt:
+    case D::Real:
+    case D::LReal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// `raw = [lo, hi]` and `eng = [lo, hi]`: both or neither, two finite numbers each, raw lo != hi.
+s7::Result<void> read_scale(const Ctx& c, const toml::table& t, const std::string& key,
+                            const s7::Address& a, TagInfo& tag) {
+  const toml::node* raw = t.get("raw");
+  const toml::node* eng = t.get("eng");
+  if (raw == nullptr && eng == nullptr) return {};
+  if (raw == nullptr || eng == nullptr)
+    return c.fail(raw ? raw : eng, key + (raw ? ".eng" : ".raw"),
+                  "missing: scaling needs both raw = [lo, hi] and eng = [lo, hi]");
+  auto pair = [&](const toml::node& n, const std::string& k) -> s7::Result<std::array<double, 2>> {
+    const auto* arr = n.as_array();
+    std::array<double, 2> out{};
+    if (arr == nullptr || arr->size() != 2) return c.fail(&n, k, "expected two numbers [lo, hi]");
+    for (std::size_t i = 0; i < 2; ++i) {
+      auto v = (*arr)[i].value<double>();
+      if (!v || !(*arr)[i].is_number() || !std::isfinite(*v))
+        return c.fail(&n, k, "expected two numbers [lo, hi]");
+      out[i] = *v;
+    }
+    return out;
+  };
+  S7LOG_TRY(r, pair(*raw, key + ".raw"));
+  S7LOG_TRY(e, pair(*eng, key + ".eng"));
+  if (r[0] == r[1]) return c.fail(raw, key + ".raw", "lo and hi must differ");
+  if (!scalable(a.type) || a.is_array)
+    return c.fail(raw, key + ".raw",
+                  "only a single integer or REAL/LREAL tag can be scaled, not " + s7::to_string(a));
+  tag.scale = LinearScale{r[0], r[1], e[0], e[1]};
+  return {};
+}
+
 s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& cfg) {
   const auto* arr = node.as_array();
   if (arr == nullptr || !arr->is_array_of_tables())
@@ -203,7 +260,8 @@ s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& 
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto& t = *(*arr)[i].as_table();
     std::string key = "tag[" + std::to_string(i + 1) + "]";
-    if (auto r = check_keys(c, t, key + ".", {"name", "address", "deadband"}); !r) return r;
+    if (auto r = check_keys(c, t, key + ".", {"name", "address", "deadband", "raw", "eng"}); !r)
+      return r;
     const auto* name_node = t.get("name");
     const auto* addr_node = t.get("address");
     if (name_node == nullptr) return c.fail(&t, key, "missing key 'name'");
@@ -219,7 +277,8 @@ s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& 
     if (!a) return c.fail(addr_node, key + ".address", a.error().what());
     if (auto r = s7::check_readable(*a); !r)
       return c.fail(addr_node, key + ".address", r.error().what());
-    cfg.tags.push_back(TagInfo{name, *a});
+    cfg.tags.push_back(TagInfo{name, *a, std::nullopt});
+    if (auto r = read_scale(c, t, key, *a, cfg.tags.back()); !r) return r;
     if (auto* d = t.get("deadband")) {
       auto v = d->value<double>();
       if (!v || !d->is_number() || *v < 0)
@@ -319,6 +378,7 @@ jitter = 0.2
 
 # The columns, in this order, after ts. Address syntax: DB1.DBD0:DINT, DB1.DBX10.0, MW10, ...
 # `deadband = 0.5` on a tag ignores smaller changes (and records on change of that tag).
+# `raw = [0, 27648]` with `eng = [0.0, 100.0]` scales a number linearly (e.g. an analog input).
 [[tag]]
 name = "counter"
 address = "DB1.DBD0:DINT"

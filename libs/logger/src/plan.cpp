@@ -200,7 +200,10 @@ s7::Result<s7::Value> decode_tag(const TagInfo& tag, const PlanItem& item, const
     return s7::Error(s7::Errc::unexpected_response, "tag '" + tag.name + "': the PLC answered " +
                                                         std::to_string(bytes.size()) + " bytes, " +
                                                         std::to_string(start + len) + " expected");
-  return s7::decode_value(a, std::span<const std::uint8_t>(bytes.data() + start, len));
+  auto v = s7::decode_value(a, std::span<const std::uint8_t>(bytes.data() + start, len));
+  if (v && tag.scale && v->elems.size() == 1)
+    return s7::Value(s7::Scalar(tag.scale->apply(s7::to_double(v->elems[0]))));
+  return v;
 }
 
 }  // namespace logger

@@ -98,6 +98,42 @@ TEST(Config, PeripheralOutputsCannotBeLogged) {
       << spec.error().what();
 }
 
+TEST(Config, TagsCanBeScaledLinearly) {
+  auto r = logger::parse_config(
+      "[[tag]]\nname = \"level\"\naddress = \"PIW256\"\nraw = [0, 27648]\neng = [0.0, 2.5]\n"
+      "[[tag]]\nname = \"plain\"\naddress = \"MW0\"\n",
+      "l.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  const auto& tags = r->config.tags;
+  ASSERT_EQ(tags.size(), 2u);
+  ASSERT_TRUE(tags[0].scale.has_value());
+  EXPECT_EQ(*tags[0].scale, (logger::LinearScale{0, 27648, 0.0, 2.5}));
+  EXPECT_DOUBLE_EQ(tags[0].scale->apply(27648), 2.5);
+  EXPECT_FALSE(tags[1].scale.has_value());
+}
+
+TEST(Config, BadScalingNamesTheTagAndWhy) {
+  auto fails = [](const std::string& body) {
+    auto r = logger::parse_config("[[tag]]\nname = \"x\"\n" + body, "l.toml");
+    EXPECT_FALSE(r.ok()) << body;
+    return r.ok() ? std::string() : r.error().what();
+  };
+  EXPECT_EQ(fails("address = \"MW0\"\nraw = [0, 100]\n"),
+            "l.toml:4: tag[1].eng: missing: scaling needs both raw = [lo, hi] and eng = [lo, hi]");
+  EXPECT_EQ(fails("address = \"MW0\"\nraw = [5, 5]\neng = [0, 1]\n"),
+            "l.toml:4: tag[1].raw: lo and hi must differ");
+  EXPECT_EQ(fails("address = \"MW0\"\nraw = [0]\neng = [0, 1]\n"),
+            "l.toml:4: tag[1].raw: expected two numbers [lo, hi]");
+  EXPECT_EQ(fails("address = \"MW0\"\nraw = [0, 1]\neng = [0, \"a\"]\n"),
+            "l.toml:5: tag[1].eng: expected two numbers [lo, hi]");
+  EXPECT_EQ(
+      fails("address = \"M0.0\"\nraw = [0, 1]\neng = [0, 1]\n"),
+      "l.toml:4: tag[1].raw: only a single integer or REAL/LREAL tag can be scaled, not M0.0");
+  EXPECT_EQ(fails("address = \"MW0:INT[2]\"\nraw = [0, 1]\neng = [0, 1]\n"),
+            "l.toml:4: tag[1].raw: only a single integer or REAL/LREAL tag can be scaled, not "
+            "MW0:INT[2]");
+}
+
 TEST(Config, UnknownKeyIsAnError) {
   auto r = logger::parse_config("[plc]\nhost = \"a\"\nprot = 102\n", "l.toml");
   ASSERT_FALSE(r.ok());

@@ -87,6 +87,23 @@ TEST(BuildPlan, LoneTagsAreNotMerged) {
   ASSERT_EQ(plan.items.size(), 3u);  // 0..5, pressure alone, 10..11
 }
 
+TEST(DecodeTag, ScaledTagsGiveEngineeringUnits) {
+  // An analog input: 0..27648 is 4..20 mA.
+  auto t = tag("current", "PIW256");
+  t.scale = logger::LinearScale{0, 27648, 4, 20};
+  auto plan = logger::build_plan({t});
+  ASSERT_EQ(plan.items.size(), 1u);
+  auto half = logger::decode_tag(t, plan.items[0], {0x36, 0x00});  // 13824
+  ASSERT_TRUE(half.ok()) << half.error().what();
+  EXPECT_EQ(s7::format_value(*half), "12");
+  auto below = logger::decode_tag(t, plan.items[0], {0xED, 0x00});  // -4864: wire break
+  ASSERT_TRUE(below.ok());
+  EXPECT_DOUBLE_EQ(s7::to_double(below->elems[0]), 4 + (-4864.0) * 16 / 27648);
+  // Without a scale the raw number stays as it is.
+  auto raw = logger::decode_tag(tag("current", "PIW256"), plan.items[0], {0x36, 0x00});
+  EXPECT_EQ(s7::format_value(*raw), "13824");
+}
+
 TEST(DecodeTag, ReadsEachTagFromTheMergedBytes) {
   auto tags = logger::course_tags();
   auto plan = logger::build_plan(tags);

@@ -43,6 +43,8 @@ std::string area_prefix(const ItemSpec& s) {
       return "C";
     case 0x1D:
       return "T";
+    case 0x80:
+      return "P";
     default:
       return "area " + hex2(s.area) + " ";
   }
@@ -218,14 +220,22 @@ Error item_error(std::string_view what, const ItemSpec& spec, std::uint8_t code)
   const std::string code_text = " (item error " + hex2(code) + ")";
   switch (code) {
     case 0x0A:
-      reason = spec.area == 0x84 ? "DB" + std::to_string(spec.db) + " does not exist on the PLC"
-                                 : "the PLC has no " + area_prefix(spec) + " area";
+      if (spec.area == 0x84)
+        reason = "DB" + std::to_string(spec.db) + " does not exist on the PLC";
+      else if (spec.area == 0x80)
+        reason = "no I/O module at this address, or the PLC does not allow direct periphery access";
+      else
+        reason = "the PLC has no " + area_prefix(spec) + " area";
       break;
     case 0x05: {
-      const std::size_t end = (spec.address >> 3) + spec_bytes(spec);
-      reason = "address out of range: " + area_prefix(spec) + " is smaller than " +
-               std::to_string(end) + " bytes, or the bit address is invalid";
-      if (spec.transport == 0x1C || spec.transport == 0x1D) reason = "address out of range";
+      const std::size_t end_byte = (spec.address >> 3) + spec_bytes(spec);
+      if (spec.area == 0x80)
+        reason = "address out of range: no I/O module answers at these addresses";
+      else if (spec.transport == 0x1C || spec.transport == 0x1D)
+        reason = "address out of range";
+      else
+        reason = "address out of range: " + area_prefix(spec) + " is smaller than " +
+                 std::to_string(end_byte) + " bytes, or the bit address is invalid";
       break;
     }
     case 0x03:

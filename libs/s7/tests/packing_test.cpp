@@ -202,6 +202,22 @@ TEST(ItemError, SaysWhichDbIsMissing) {
   EXPECT_NE(denied.what().find("access denied"), std::string::npos);
 }
 
+TEST(ItemError, PeripheryErrorsPointAtTheModules) {
+  ItemSpec p = bytes_item(0, 256, 2);
+  p.area = 0x80;
+  EXPECT_EQ(s7::describe_item(p), "PW256");
+  auto missing = s7::item_error("PIW256", p, 0x0A);
+  EXPECT_TRUE(missing.is(s7::Errc::item_not_found));
+  EXPECT_EQ(missing.what(),
+            "PIW256: no I/O module at this address, or the PLC does not allow direct periphery "
+            "access (item error 0x0A)");
+  auto range = s7::item_error("PIW256", p, 0x05);
+  EXPECT_TRUE(range.is(s7::Errc::item_out_of_range));
+  EXPECT_EQ(range.what(),
+            "PIW256: address out of range: no I/O module answers at these addresses (item error "
+            "0x05)");
+}
+
 TEST(ClientOptions, DescribeNamesHostPortRackAndSlot) {
   s7::ClientOptions o;
   o.host = "10.0.0.5";

@@ -17,10 +17,21 @@ namespace logger {
 enum class Quality : std::uint8_t { ok, comm_error, item_error };
 std::string_view to_string(Quality q);
 
+// Linear scaling of a numeric tag into engineering units: raw_lo..raw_hi maps onto
+// eng_lo..eng_hi, and values outside that range follow the same line (no clamping).
+struct LinearScale {
+  double raw_lo = 0, raw_hi = 1, eng_lo = 0, eng_hi = 1;
+  double apply(double raw) const {
+    return eng_lo + (raw - raw_lo) * (eng_hi - eng_lo) / (raw_hi - raw_lo);
+  }
+  friend bool operator==(const LinearScale&, const LinearScale&) = default;
+};
+
 // A named tag: a CSV column.
 struct TagInfo {
   std::string name;
   s7::Address address;
+  std::optional<LinearScale> scale{};  // numeric scalars only; the column holds the scaled value
 };
 
 struct TagValue {

@@ -18,7 +18,8 @@ namespace s7 {
 //   uint64; REAL -> float; LREAL -> double; CHAR WCHAR STRING WSTRING -> std::string (UTF-8); TIME
 //   -> int64 milliseconds; LTIME -> int64 nanoseconds; S5TIME -> int64 milliseconds; DATE -> string
 //   "YYYY-MM-DD"; TIME_OF_DAY -> string "HH:MM:SS.mmm"; DATE_AND_TIME -> string
-//   "YYYY-MM-DDTHH:MM:SS.mmm"; DTL -> string "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn"; COUNTER -> uint64
+//   "YYYY-MM-DDTHH:MM:SS.mmm"; DTL and LDT -> string "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn"; LTOD ->
+//   string "HH:MM:SS.nnnnnnnnn"; COUNTER -> uint64
 //   (BCD decoded, 0..999); TIMER -> int64 milliseconds (S5TIME coding).
 using Scalar = std::variant<bool, std::int64_t, std::uint64_t, float, double, std::string>;
 
