@@ -45,7 +45,8 @@ std::string describe_plan(const std::vector<TagInfo>& tags, const ReadPlan& plan
     o << ": ";
     for (std::size_t k = 0; k < it.tags.size(); ++k) {
       const auto& t = tags[it.tags[k]];
-      o << (k ? ", " : "") << t.name << " (" << s7::to_string(t.address) << ")";
+      o << (k ? ", " : "") << t.name << " (" << s7::to_string(t.address)
+        << (t.scale ? ", scaled" : "") << ")";
     }
     o << "\n";
   }

@@ -175,7 +175,9 @@ TEST(Config, MissingFileIsAnError) {
 TEST(Config, ExampleFileParses) {
   auto r = logger::load_config(std::string(S7LOG_EXAMPLES_DIR) + "/logger.toml");
   ASSERT_TRUE(r.ok()) << r.error().what();
-  EXPECT_EQ(r->config.tags.size(), 6u);
+  ASSERT_EQ(r->config.tags.size(), 7u);
   EXPECT_EQ(r->config.rotate, logger::Rotation::daily);
   EXPECT_EQ(r->config.deadband.at("pressure"), 0.5);
+  ASSERT_TRUE(r->config.tags[6].scale.has_value());
+  EXPECT_DOUBLE_EQ(r->config.tags[6].scale->apply(25), 77.0);
 }

@@ -99,6 +99,7 @@ TEST(DecodeTag, ScaledTagsGiveEngineeringUnits) {
   auto below = logger::decode_tag(t, plan.items[0], {0xED, 0x00});  // -4864: wire break
   ASSERT_TRUE(below.ok());
   EXPECT_DOUBLE_EQ(s7::to_double(below->elems[0]), 4 + (-4864.0) * 16 / 27648);
+  EXPECT_NE(logger::describe_plan({t}, plan).find("current (PIW256, scaled)"), std::string::npos);
   // Without a scale the raw number stays as it is.
   auto raw = logger::decode_tag(tag("current", "PIW256"), plan.items[0], {0x36, 0x00});
   EXPECT_EQ(s7::format_value(*raw), "13824");
