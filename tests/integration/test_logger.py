@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import subprocess
 import tempfile
 import time
 import unittest
@@ -218,6 +219,28 @@ class LoggerTest(unittest.TestCase):
         rows = read_rows(os.path.join(self.dir, "log.csv"))
         self.assertEqual(rows[0], "ts,raw,scaled")
         self.assertRegex(rows[1], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,25,0\.625$")
+
+    def test_out_dash_writes_the_csv_to_stdout_and_everything_else_to_stderr(self):
+        port = self.plc()
+        # Bytes, not text: the rows end in CRLF exactly as in a file.
+        r = subprocess.run([harness.S7LOG, "run", "--port", str(port), "--out", "-", "--count",
+                            "3", "--interval", "0.1s"], cwd=self.dir, capture_output=True,
+                           timeout=30)
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 0, err)
+        self.assertTrue(r.stdout.endswith(b"\r\n"))
+        rows = r.stdout.decode()[:-2].split("\r\n")
+        self.assertEqual(rows[0], HEADER)
+        self.assertEqual(len(rows), 4, r.stdout)
+        for row in rows[1:]:
+            self.assertRegex(row, ROW_MS)
+        self.assertEqual(err.count("LOG: "), 3)
+        self.assertIn("to standard output", err)
+        self.assertIn("stopped: 3 rows", err)
+        self.assertEqual(os.listdir(self.dir), [])  # no file written
+        r = run(["run", "--port", str(port), "--out", "-", "--rotate", "daily"], cwd=self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("standard output cannot rotate", r.stderr)
 
     def test_config_error_names_file_line_and_key_and_nothing_starts(self):
         cfg = os.path.join(self.dir, "bad.toml")

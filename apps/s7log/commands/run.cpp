@@ -112,6 +112,8 @@ s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effect
     if (!r) return bad("--rotate: expected none, hourly or daily");
     cfg.rotate = *r;
   }
+  if (cfg.out == "-" && cfg.rotate != logger::Rotation::none)
+    return bad("--out -: standard output cannot rotate; drop --rotate (or write to a file)");
   if (a.dialect) {
     auto d = logger::parse_dialect(*a.dialect);
     if (!d) return bad("--csv-dialect: expected course or excel-da");
@@ -217,7 +219,10 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   so.buffer_rows = cfg.buffer_rows;
   so.fsync = cfg.fsync;
   logger::CsvSink csv(so, &stats, notify);
-  logger::ConsoleSink console(so.format);
+  // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
+  const bool csv_on_stdout = cfg.out == "-";
+  std::FILE* text_out = csv_on_stdout ? stderr : stdout;
+  logger::ConsoleSink console(so.format, text_out);
   logger::Sinks sinks{{&csv, &console}, {}};
   if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
 
@@ -239,7 +244,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
 
   std::fprintf(stderr, "s7log run: logging %zu tags from %s every %s to %s (Ctrl+C stops)\n",
                tags.size(), cfg.plc.describe().c_str(), util::format_duration(cfg.interval).c_str(),
-               so.pattern.c_str());
+               csv_on_stdout ? "standard output" : so.pattern.c_str());
   std::fflush(stderr);
   auto r = lg.run(g_stop);
   detach_extensions(ext);
@@ -251,8 +256,8 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (stats.dropped_rows.load() > 0)
     summary += ", " + std::to_string(stats.dropped_rows.load()) + " rows dropped";
   if (csv.buffered() > 0) summary += ", " + std::to_string(csv.buffered()) + " rows not written";
-  std::printf("%s\n", summary.c_str());
-  std::fflush(stdout);
+  std::fprintf(text_out, "%s\n", summary.c_str());
+  std::fflush(text_out);
   if (!a.stats_json.empty() && !write_stats_json(a.stats_json, stats)) {
     std::fprintf(stderr, "s7log run: cannot write --stats-json file %s\n", a.stats_json.c_str());
     return 1;
@@ -272,7 +277,8 @@ void register_run(CLI::App& app, Runner& selected) {
                 "Print the course's setup as a commented logger.toml and exit");
   add_connection_options(*cmd, a->conn);
   cmd->add_option("--interval", a->interval, "Sample interval: 500ms, 1s (default), 2min");
-  cmd->add_option("--out", a->out, "Output file or strftime pattern (default log.csv)");
+  cmd->add_option("--out", a->out,
+                  "Output file or strftime pattern (default log.csv); - for standard output");
   cmd->add_option("--rotate", a->rotate, "none (default), hourly or daily");
   cmd->add_option("--on-change", a->on_change,
                   "Comma list of tags: write a row only when one changed (first row always)");

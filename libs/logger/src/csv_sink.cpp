@@ -89,6 +89,23 @@ void CsvSink::close_file() {
 s7::Result<void> CsvSink::open_file(const std::string& path) {
   close_file();
   std::string want = std::string(options_.format.bom()) + header_;
+  if (path == "-") {
+    // Standard output: the header once per process, whatever stdout is (a pipe, a terminal, a
+    // file the shell opened); a copy of fd 1, so closing it leaves stdout open.
+    int fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return sys_error("cannot use", "standard output", errno);
+    if (!stdout_header_written_) {
+      if (auto r = write_whole(fd, "standard output", want); !r) {
+        ::close(fd);
+        return r.error();
+      }
+      stdout_header_written_ = true;
+    }
+    fd_ = fd;
+    open_path_ = path;
+    open_actual_ = "standard output";
+    return {};
+  }
   struct stat dev {};
   if (::stat(path.c_str(), &dev) == 0 && !S_ISREG(dev.st_mode) && !S_ISDIR(dev.st_mode)) {
     // A device or pipe (/dev/stdout, a FIFO): no header check, no numbered neighbours.

@@ -16,7 +16,8 @@
 namespace logger {
 
 struct CsvSinkOptions {
-  std::string pattern = "log.csv";  // file name, may hold strftime fields (see rotation.hpp)
+  std::string pattern = "log.csv";  // file name, may hold strftime fields (see rotation.hpp);
+                                    // "-" is standard output (header once, no rotation)
   CsvFormat format;
   std::size_t buffer_rows = 100'000;  // rows kept in memory while the file cannot be written
   bool fsync = false;                 // fsync after each row (power-loss safety, slower)
@@ -69,6 +70,7 @@ class CsvSink : public Sink {
   std::string open_path_;    // pattern expansion the open fd belongs to
   std::string open_actual_;  // the real file name (may be log.1.csv)
   bool failing_ = false;
+  bool stdout_header_written_ = false;  // pattern "-": the header goes out once
   bool told_dropping_ = false;
   std::uint64_t dropped_ = 0;
   std::uint64_t dropped_in_episode_ = 0;
