@@ -1,8 +1,13 @@
 // Interop: the third-party nodes7 client (pure JS) reads the course telemetry from `s7log fakeplc`
-// and writes setpoints; the fake PLC must print the matching WRITE line. Exits non-zero on any mismatch.
+// and writes setpoints; the fake PLC must print the matching WRITE line. Then, against a fake PLC
+// with I and Q bytes, nodes7 reads a peripheral input (PIW, area 0x80) and writes a peripheral
+// output (PQW), which must land in the Q bytes. Exits non-zero on any mismatch.
 'use strict';
 const { spawn } = require('child_process');
+const fs = require('fs');
 const net = require('net');
+const os = require('os');
+const path = require('path');
 const nodes7 = require('nodes7');
 
 const binary = process.argv[2];
@@ -51,8 +56,10 @@ function freePort() {
   });
 }
 
-function startPlc(port) {
-  plc = spawn(binary, ['fakeplc', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startPlc(port, extra = []) {
+  output = [];
+  plc = spawn(binary, ['fakeplc', '--port', String(port), ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
   let buffer = '';
   const onData = (chunk) => {
     buffer += chunk.toString();
@@ -137,17 +144,50 @@ async function main() {
   if (back.setpoint_int !== 321 || back.setpoint_real !== 4.5 || back.cmd_start !== true) {
     fail('setpoints read back as ' + JSON.stringify(back));
   }
-  conn.dropConnection(() => {
-    plc.once('exit', (code) => {
-      if (code !== 0) {
-        console.error('FAIL: fake PLC exited with ' + code);
-        process.exit(1);
-      }
-      console.log('OK: nodes7 read the course telemetry and its write produced the WRITE line');
-      process.exit(0);
+  await stopPlc(conn);
+  console.log('OK: nodes7 read the course telemetry and its write produced the WRITE line');
+
+  await periphery();
+  console.log('OK: nodes7 read PIW and wrote PQW (area 0x80) on the fake PLC');
+  process.exit(0);
+}
+
+// Drops nodes7's connection, stops the fake PLC and checks it exited cleanly.
+function stopPlc(conn) {
+  return new Promise((resolve, reject) => {
+    conn.dropConnection(() => {
+      plc.once('exit', (code) => (code === 0 ? resolve()
+        : reject(new Error('fake PLC exited with ' + code))));
+      plc.kill('SIGTERM');
     });
-    plc.kill('SIGTERM');
   });
+}
+
+async function periphery() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's7log-interop-'));
+  const config = path.join(dir, 'io.toml');
+  fs.writeFileSync(config, '[[areas]]\narea = "I"\nsize = 512\n\n[[areas]]\narea = "Q"\n' +
+    'size = 512\n\n[fields.flow]\naddress = "PIW256"\ngenerator = "constant"\nvalue = 1234\n');
+  try {
+    const port = await freePort();
+    startPlc(port, ['--config', config]);
+    await waitLine((l) => l.includes('listening') && l.includes(String(port)), 15000, 'ready line');
+    const conn = new nodes7({ silent: true });
+    await connect(conn, port);
+    const io = { flow: 'PIW256', valve: 'PQW2', valve_image: 'QW2' };
+    conn.setTranslationCB((tag) => io[tag]);
+    conn.addItems(['flow']);
+    const v = await readAll(conn);
+    if (v.flow !== 1234) fail('PIW256 read as ' + v.flow + ', expected 1234');
+    await write(conn, ['valve'], [0xBEEF]);
+    conn.removeItems(['flow']);
+    conn.addItems(['valve_image']);
+    const q = await readAll(conn);
+    if (q.valve_image !== 0xBEEF) fail('QW2 after writing PQW2 reads ' + q.valve_image);
+    await stopPlc(conn);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const guard = setTimeout(() => fail('test took longer than 60 s'), 60000);
