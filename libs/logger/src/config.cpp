@@ -197,30 +197,6 @@ s7::Result<void> parse_reconnect(const Ctx& c, const toml::table& t, BackoffPoli
   return {};
 }
 
-// Types a linear scale can apply to: the integer kinds and REAL/LREAL.
-bool scalable(s7::DataType t) {
-  using D = s7::DataType;
-  switch (t) {
-    case D::Byte:
-    case D::Word:
-    case D::DWord:
-    case D::LWord:
-    case D::SInt:
-    case D::USInt:
-    case D::Int:
-    case D::UInt:
-    case D::DInt:
-    case D::UDInt:
-    case D::LInt:
-    case D::ULInt:
-    case D::Real:
-    case D::LReal:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // `raw = [lo, hi]` and `eng = [lo, hi]`: both or neither, two finite numbers each, raw lo != hi.
 s7::Result<void> read_scale(const Ctx& c, const toml::table& t, const std::string& key,
                             const s7::Address& a, TagInfo& tag) {
@@ -245,7 +221,7 @@ s7::Result<void> read_scale(const Ctx& c, const toml::table& t, const std::strin
   S7LOG_TRY(r, pair(*raw, key + ".raw"));
   S7LOG_TRY(e, pair(*eng, key + ".eng"));
   if (r[0] == r[1]) return c.fail(raw, key + ".raw", "lo and hi must differ");
-  if (!scalable(a.type) || a.is_array)
+  if (!s7::is_number_type(a.type) || a.is_array)
     return c.fail(raw, key + ".raw",
                   "only a single integer or REAL/LREAL tag can be scaled, not " + s7::to_string(a));
   tag.scale = LinearScale{r[0], r[1], e[0], e[1]};

@@ -472,6 +472,28 @@ std::string to_string(const Address& a) {
   return s;
 }
 
+bool is_number_type(DataType t) {
+  switch (t) {
+    case DataType::Byte:
+    case DataType::Word:
+    case DataType::DWord:
+    case DataType::LWord:
+    case DataType::SInt:
+    case DataType::USInt:
+    case DataType::Int:
+    case DataType::UInt:
+    case DataType::DInt:
+    case DataType::UDInt:
+    case DataType::LInt:
+    case DataType::ULInt:
+    case DataType::Real:
+    case DataType::LReal:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::size_t element_size(DataType t, std::uint16_t string_length) {
   switch (t) {
     case DataType::Bool:

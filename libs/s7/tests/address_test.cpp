@@ -405,6 +405,17 @@ TEST(AddressToString, RoundTripsEveryForm) {
   }
 }
 
+TEST(IsNumberType, IntegersAndRealsOnly) {
+  for (const char* text :
+       {"MB0", "MW0:WORD", "MD0:DWORD", "MB0:LWORD", "MB0:SINT", "MB0:USINT", "MW0", "MW0:UINT",
+        "MD0", "MD0:UDINT", "MB0:LINT", "MB0:ULINT", "MD0:REAL", "MB0:LREAL"})
+    EXPECT_TRUE(s7::is_number_type(parse_ok(text).type)) << text;
+  for (const char* text :
+       {"M0.0", "MB0:CHAR", "MW0:WCHAR", "MB0:STRING[4]", "MD0:TIME", "MB0:LTIME", "MW0:S5TIME",
+        "MW0:DATE", "MD0:TOD", "MB0:DT", "MB0:DTL", "MB0:LTOD", "MB0:LDT", "T1", "C1"})
+    EXPECT_FALSE(s7::is_number_type(parse_ok(text).type)) << text;
+}
+
 TEST(ElementSize, MatchesTheFactSheet) {
   EXPECT_EQ(s7::element_size(DataType::Bool), 1u);
   EXPECT_EQ(s7::element_size(DataType::Byte), 1u);

@@ -779,27 +779,7 @@ std::uint32_t store_offset(const s7::Address& a) {
 }
 
 bool numeric_type(s7::DataType t) {
-  using D = s7::DataType;
-  switch (t) {
-    case D::Bool:
-    case D::Byte:
-    case D::Word:
-    case D::DWord:
-    case D::LWord:
-    case D::SInt:
-    case D::USInt:
-    case D::Int:
-    case D::UInt:
-    case D::DInt:
-    case D::UDInt:
-    case D::LInt:
-    case D::ULInt:
-    case D::Real:
-    case D::LReal:
-      return true;
-    default:
-      return false;
-  }
+  return t == s7::DataType::Bool || s7::is_number_type(t);
 }
 
 PlcConfig course_config() {

@@ -106,6 +106,10 @@ std::string to_string(const Address& a);
 std::string_view to_string(DataType t);
 std::string_view to_string(Area a);
 
+// The plain number types: the integer kinds (BYTE..LWORD, SINT..ULINT) and REAL/LREAL. Not
+// BOOL, text, times, dates, TIMER or COUNTER.
+bool is_number_type(DataType t);
+
 // Size in bytes of one element of `t` (BOOL: 1, STRING: string_length + 2, WSTRING: 2n + 4).
 std::size_t element_size(DataType t, std::uint16_t string_length = 0);
 // Total bytes the address spans starting at `offset`. BOOL arrays: bits are consecutive from
