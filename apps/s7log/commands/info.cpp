@@ -21,6 +21,23 @@ void line(const char* label, const std::string& value) {
   if (!value.empty()) std::printf("%-14s %s\n", label, value.c_str());
 }
 
+// The identity fields, in print order: JSON key, text label, where the CPU's answer holds it.
+struct IdentityField {
+  const char* key;
+  const char* label;
+  std::string s7::CpuInfoResult::*member;
+};
+constexpr IdentityField kIdentity[] = {
+    {"order_code", "Order code:", &s7::CpuInfoResult::order_code},
+    {"module", "Module:", &s7::CpuInfoResult::module_name},
+    {"module_type", "Module type:", &s7::CpuInfoResult::module_type},
+    {"firmware", "Firmware:", &s7::CpuInfoResult::firmware},
+    {"as_name", "AS name:", &s7::CpuInfoResult::as_name},
+    {"plant_id", "Plant id:", &s7::CpuInfoResult::plant_id},
+    {"serial", "Serial:", &s7::CpuInfoResult::serial_number},
+    {"copyright", "Copyright:", &s7::CpuInfoResult::copyright},
+};
+
 const char* state_text(s7::PlcRunState s) {
   return s == s7::PlcRunState::run ? "RUN" : s == s7::PlcRunState::stop ? "STOP" : "unknown";
 }
@@ -40,42 +57,18 @@ int run_info(const InfoArgs& args) {
     j["plc"] = client.options().describe();
     j["pdu_length"] = client.pdu_length();
     j["parallel_jobs"] = client.max_parallel();
-    const std::pair<const char*, const std::string*> fields[] = {
-        {"order_code", info ? &info->order_code : nullptr},
-        {"module", info ? &info->module_name : nullptr},
-        {"module_type", info ? &info->module_type : nullptr},
-        {"firmware", info ? &info->firmware : nullptr},
-        {"as_name", info ? &info->as_name : nullptr},
-        {"plant_id", info ? &info->plant_id : nullptr},
-        {"serial", info ? &info->serial_number : nullptr},
-        {"copyright", info ? &info->copyright : nullptr}};
-    for (const auto& [key, value] : fields) {
-      if (value && !value->empty()) {
-        j[key] = *value;
-      } else {
-        j[key] = nullptr;
-      }
+    for (const auto& f : kIdentity) {
+      const std::string* value = info ? &((*info).*f.member) : nullptr;
+      j[f.key] = value && !value->empty() ? nlohmann::ordered_json(*value) : nullptr;
     }
-    if (state) {
-      j["state"] = state_text(*state);
-    } else {
-      j["state"] = nullptr;
-    }
+    j["state"] = state ? nlohmann::ordered_json(state_text(*state)) : nullptr;
     std::printf("%s\n", j.dump().c_str());
   } else {
     line("PLC:", client.options().describe());
     line("PDU length:", std::to_string(client.pdu_length()) + " bytes, " +
                             std::to_string(client.max_parallel()) + " parallel jobs");
-    if (info) {
-      line("Order code:", info->order_code);
-      line("Module:", info->module_name);
-      line("Module type:", info->module_type);
-      line("Firmware:", info->firmware);
-      line("AS name:", info->as_name);
-      line("Plant id:", info->plant_id);
-      line("Serial:", info->serial_number);
-      line("Copyright:", info->copyright);
-    }
+    if (info)
+      for (const auto& f : kIdentity) line(f.label, (*info).*f.member);
     line("State:", state ? state_text(*state) : "unknown");
   }
   client.disconnect();
