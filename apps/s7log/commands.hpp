@@ -22,5 +22,8 @@ void register_plan(CLI::App& app, Runner& selected);     // commands/plan.cpp
 void register_plot(CLI::App& app, Runner& selected);     // commands/plot.cpp
 void register_demo(CLI::App& app, Runner& selected);     // commands/demo.cpp
 void register_bench(CLI::App& app, Runner& selected);    // commands/bench.cpp
+// Hidden (group ""): used by the build to generate the man pages and the bash completion.
+void register_manpage(CLI::App& app, Runner& selected);     // commands/manpage.cpp
+void register_completion(CLI::App& app, Runner& selected);  // commands/completion.cpp
 
 }  // namespace app

@@ -86,7 +86,14 @@ class LoggerTest(unittest.TestCase):
     def test_plc_down_at_start_then_up(self):
         port = free_port()
         p = self.logger(port, "--interval", "0.1s")
-        p.wait_line("cannot reach the PLC at 127.0.0.1:%d" % port, timeout=10)
+        said = p.wait_line("cannot reach the PLC", timeout=10)
+        # A refused TCP connection: nothing listens on the port, so say that and name the port;
+        # PUT/GET (a PLC setting) cannot be the cause yet; no doubled punctuation.
+        self.assertIn("127.0.0.1:%d (rack 0, slot 1)" % port, said)
+        self.assertIn("nothing listens on port %d at 127.0.0.1" % port, said)
+        self.assertIn("a real PLC listens on 102, the course's fake PLC on 1102", said)
+        self.assertNotIn("PUT/GET", said)
+        self.assertNotRegex(said, r"[.?!,;:]\s*[.?!,;:]")
         time.sleep(1.0)
         self.plc(port=port)
         p.wait_line("connected again", timeout=40)
@@ -175,11 +182,32 @@ class LoggerTest(unittest.TestCase):
         with open(os.path.join(self.dir, "blocker"), "w") as f:
             f.write("a file, so blocker/log.csv cannot be created")
         p = self.logger(port, "--interval", "0.1s", "--out", "blocker/log.csv")
-        p.wait_line("cannot create blocker/log.csv: Not a directory")
+        p.wait_line("cannot create the folder blocker (for blocker/log.csv)")
         self.wait_rows(p, 3)
-        self.assertEqual(p.stop(), 0)
+        # Rows that never reached the file are lost: the run says which file and why, and its
+        # exit code says so too (3, never 0).
+        self.assertEqual(p.stop(), 3)
         summary = [l for l in p.out if l.startswith("stopped: ")][0]
         self.assertIn("rows not written", summary)
+        lost = p.wait_line("and are lost")
+        self.assertRegex(lost, r"\d+ rows could not be written to blocker/log.csv and are lost "
+                               r"\(cannot create the folder blocker \(for blocker/log.csv\): ")
+
+    def test_folders_named_by_the_out_pattern_are_created(self):
+        # The docs' own pattern: data/%Y/log_%Y%m%d.csv, with folders that do not exist yet.
+        port = self.plc()
+        r = harness.run(["run", "--port", str(port), "--interval", "0.1s", "--count", "3",
+                         "--out", "data/%Y/log_%Y%m%d.csv"], cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("cannot", r.stderr)
+        found = []
+        for root, _, files in os.walk(os.path.join(self.dir, "data")):
+            found += [os.path.join(root, f) for f in files]
+        self.assertEqual(len(found), 1, found)
+        self.assertRegex(os.path.relpath(found[0], self.dir), r"^data/\d{4}/log_\d{8}\.csv$")
+        rows = read_rows(found[0])
+        self.assertEqual(rows[0], HEADER)
+        self.assertEqual(len(rows), 4)
 
     def test_extra_tag_and_excel_dialect(self):
         port = self.plc()

@@ -91,6 +91,25 @@ class ToolsAgainstFakePlc(unittest.TestCase):
             self.assertIn("--timeout", r.stdout)
 
 
+class InfoOfAConfiguredCpu(unittest.TestCase):
+    """A fake PLC configured as another CPU reports that CPU in every identity record."""
+
+    def test_module_type_follows_the_configured_module(self):
+        with tempfile.TemporaryDirectory() as d:
+            config = os.path.join(d, "s71200.toml")
+            with open(config, "w") as f:
+                f.write('[plc.identity]\norder_code = "6ES7 214-1AG40-0XB0"\n'
+                        'module_name = "CPU 1214C DC/DC/DC"\n')
+            plc, port = harness.start_fakeplc(["--config", config])
+            try:
+                r = harness.run(["info", "--port", str(port)])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertRegex(r.stdout, r"Module type:\s+CPU 1214C DC/DC/DC")
+                self.assertNotIn("315", r.stdout)
+            finally:
+                plc.stop()
+
+
 class PeripheryAgainstFakePlc(unittest.TestCase):
     """PIW/PQW (area 0x80): the fake PLC reads its I bytes and writes its Q bytes."""
 
@@ -167,7 +186,7 @@ class ToolsWithoutPlc(unittest.TestCase):
     def test_command_line_parse_errors_exit_2(self):
         for args, says in ((["read", "--rack", "x", "DB1.DBW0"], "--rack"),
                            (["read", "--no-such-option", "DB1.DBW0"], "--no-such-option"),
-                           ([], "subcommand is required"),
+                           ([], "a command is required"),
                            (["nosuch"], "unknown command 'nosuch'")):
             with self.subTest(args=args):
                 r = harness.run(args)
@@ -175,6 +194,60 @@ class ToolsWithoutPlc(unittest.TestCase):
                 self.assertIn(says, r.stderr)
         self.assertEqual(harness.run(["--help"]).returncode, 0)
         self.assertEqual(harness.run(["--version"]).returncode, 0)
+
+    def test_unknown_options_and_commands_are_named_with_a_suggestion(self):
+        for args, says in (
+                (["run", "--intervall", "1s"],
+                 "s7log run: unknown option --intervall (did you mean --interval?)"),
+                (["run", "--intervall=1s"],
+                 "s7log run: unknown option --intervall (did you mean --interval?)"),
+                (["read", "--portt", "1102", "DB1.DBW0"],
+                 "s7log read: unknown option --portt (did you mean --port?)"),
+                (["run", "--zzzzzz"], "s7log run: unknown option --zzzzzz\n"),
+                (["run", "stray"], "s7log run: unexpected argument 'stray'"),
+                (["--verison"], "s7log: unknown option --verison (did you mean --version?)"),
+                (["rnu"], "s7log: unknown command 'rnu' (did you mean run?)"),
+                (["fakeplcc"], "s7log: unknown command 'fakeplcc' (did you mean fakeplc?)")):
+            with self.subTest(args=args):
+                r = harness.run(args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(says, r.stderr)
+                self.assertNotIn("not expected", r.stderr)  # CLI11's wording
+
+    def test_numeric_options_are_range_checked_in_our_words(self):
+        for args, says in (
+                (["read", "--port", "abc", "DB1.DBW0"],
+                 "s7log read: --port: 'abc' is not a whole number (expected 1..65535)"),
+                (["read", "--port", "70000", "DB1.DBW0"],
+                 "s7log read: --port: 70000 is out of range (expected 1..65535)"),
+                (["run", "--count", "-1"],
+                 "s7log run: --count: -1 is out of range (expected at least 1)"),
+                (["run", "--count", "0"],
+                 "s7log run: --count: 0 is out of range (expected at least 1)"),
+                (["run", "--buffer-rows", "1e3"],
+                 "s7log run: --buffer-rows: '1e3' is not a whole number (expected at least 1)"),
+                (["info", "--rack", "9"], "s7log info: --rack: 9 is out of range (expected 0..7)"),
+                (["fakeplc", "--port", "-5"],
+                 "s7log fakeplc: --port: -5 is out of range (expected 0..65535)"),
+                (["fakeplc", "--max-connections", "0"],
+                 "s7log fakeplc: --max-connections: 0 is out of range (expected 1..100000)"),
+                (["demo", "--plc-port", "x"],
+                 "s7log demo: --plc-port: 'x' is not a whole number (expected 0..65535)"),
+                (["bench", "--connections", "99999"],
+                 "s7log bench: --connections: 99999 is out of range (expected 1..4096)"),
+                (["bench", "--pdu", "100"],
+                 "s7log bench: --pdu: 100 is out of range (expected 240..65535)")):
+            with self.subTest(args=args):
+                r = harness.run(args, timeout=10)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(says, r.stderr)
+                self.assertNotIn("Could not convert", r.stderr)
+
+    def test_write_value_error_names_the_address_once(self):
+        r = harness.run(["write", "--port", "1", "C1=1000"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.count("C1"), 1, r.stderr)
+        self.assertIn("C1: '1000' is out of range", r.stderr)
 
 
 if __name__ == "__main__":

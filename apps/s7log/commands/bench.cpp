@@ -395,18 +395,6 @@ int run_bench(const BenchArgs& a) {
     print_error("--duration " + a.duration + ": expected a positive duration (\"5\", \"500ms\")");
     return kExitUsage;
   }
-  if (a.size < 1 || a.size > 65536) {
-    print_error("--size " + std::to_string(a.size) + ": expected 1..65536");
-    return kExitUsage;
-  }
-  if (a.connections < 1 || a.connections > 4096) {
-    print_error("--connections " + std::to_string(a.connections) + ": expected 1..4096");
-    return kExitUsage;
-  }
-  if (a.pdu < 240 || a.pdu > 65535 || a.parallel < 1 || a.parallel > 65535) {
-    print_error("--pdu must be 240..65535 and --parallel 1..65535");
-    return kExitUsage;
-  }
   auto options = make_client_options(a.conn);
   if (!options) {
     print_error(options.error().what());
@@ -498,14 +486,19 @@ void register_bench(CLI::App& app, Runner& selected) {
   cmd->add_option("--duration", args->duration, "How long to measure (\"5\", \"500ms\", \"1min\")")
       ->capture_default_str();
   cmd->add_option("--size", args->size, "Bytes per read for --test large (1..65536)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, 65536));
   cmd->add_option("--connections", args->connections,
-                  "Client connections, one thread each (totals and percentiles over all)")
-      ->capture_default_str();
-  cmd->add_option("--pdu", args->pdu, "PDU length to ask for in setup communication")
-      ->capture_default_str();
-  cmd->add_option("--parallel", args->parallel, "Parallel jobs (AmQ) to ask for")
-      ->capture_default_str();
+                  "Client connections, one thread each (totals and percentiles over all; "
+                  "1..4096)")
+      ->capture_default_str()
+      ->check(whole_number(1, 4096));
+  cmd->add_option("--pdu", args->pdu, "PDU length to ask for in setup communication (240..65535)")
+      ->capture_default_str()
+      ->check(whole_number(240, 65535));
+  cmd->add_option("--parallel", args->parallel, "Parallel jobs (AmQ) to ask for (1..65535)")
+      ->capture_default_str()
+      ->check(whole_number(1, 65535));
   cmd->add_flag("--raw", args->raw,
                 "Load generator: one thread drives all --connections with pre-encoded request "
                 "frames over epoll (measures the server, not this side's threads; seq, multi)");

@@ -11,14 +11,36 @@
 
 namespace app {
 
+CLI::Validator whole_number(std::int64_t lo, std::optional<std::int64_t> hi) {
+  const std::string range =
+      hi ? std::to_string(lo) + ".." + std::to_string(*hi) : "at least " + std::to_string(lo);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        std::int64_t v = 0;
+        const char* end = text.data() + text.size();
+        auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (ec == std::errc::result_out_of_range && ptr == end)
+          return text + " is out of range (expected " + range + ")";
+        if (text.empty() || ec != std::errc() || ptr != end)
+          return "'" + text + "' is not a whole number (expected " + range + ")";
+        if (v < lo || (hi && v > *hi)) return text + " is out of range (expected " + range + ")";
+        return {};
+      },
+      "", "");
+}
+
 void add_connection_options(CLI::App& cmd, ConnectionArgs& args) {
   cmd.add_option("--host", args.host, "PLC host name or IP address")->capture_default_str();
   cmd.add_option("--port", args.port,
                  "TCP port (default: 1102 on loopback, where the course's fake PLC listens; "
-                 "else 102)");
-  cmd.add_option("--rack", args.rack, "rack of the CPU (0..7)")->capture_default_str();
+                 "else 102)")
+      ->check(whole_number(1, 65535));
+  cmd.add_option("--rack", args.rack, "rack of the CPU (0..7)")
+      ->capture_default_str()
+      ->check(whole_number(0, 7));
   cmd.add_option("--slot", args.slot, "slot of the CPU (0..31; S7-300: 2, S7-1200/1500: 1)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(0, 31));
   cmd.add_option("--type", args.type,
                  "connection type: op (default; leaves the PG resource to the engineering "
                  "station), pg or basic")

@@ -13,15 +13,18 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace app {
 
-// Exit codes of the tools: 1 = PLC or connection error, 2 = usage error (bad address, value,
-// option), found before connecting.
+// Exit codes of the tools: 1 = PLC or connection error, 2 = usage error (bad address, value or
+// option), found before connecting; 3 = `s7log run` lost rows (dropped from a full buffer, or
+// still unwritten when it stopped).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitPlc = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRowsLost = 3;
 
 // Raw option texts as CLI11 fills them; validated by make_client_options().
 struct ConnectionArgs {
@@ -34,6 +37,11 @@ struct ConnectionArgs {
   std::string remote_tsap;     // empty = from type, rack and slot
   std::string timeout = "3s";  // connect and request timeout (util::parse_duration syntax)
 };
+
+// A CLI11 check for a numeric option: the text must be a whole number in lo..hi (hi unset: no
+// upper bound). It runs before CLI11 converts the text, so `--port abc` and `--count -1` get
+// "--port: 'abc' is not a whole number (expected 1..65535)" instead of CLI11's own wording.
+CLI::Validator whole_number(std::int64_t lo, std::optional<std::int64_t> hi = std::nullopt);
 
 // Adds the options to a (sub)command; values land in `args`.
 void add_connection_options(CLI::App& cmd, ConnectionArgs& args);

@@ -62,10 +62,6 @@ int run_demo(const DemoArgs& d) {
       return kExitUsage;
     }
   }
-  if (d.plc_port < 0 || d.plc_port > 65535) {
-    std::fprintf(stderr, "s7log demo: --plc-port %d: must be 0..65535\n", d.plc_port);
-    return kExitUsage;
-  }
   auto live = web::parse_listen_address(d.live);
   if (!live) {
     std::fprintf(stderr, "s7log demo: --live: %s\n", live.error().what().c_str());
@@ -156,7 +152,8 @@ void register_demo(CLI::App& app, Runner& selected) {
   cmd->add_option("--live", d->live,
                   "Live page address [HOST:]PORT (default 127.0.0.1:8080; a free port if taken)");
   cmd->add_option("--plc-port", d->plc_port,
-                  "Fake PLC port (default 1102, the course's; a free port if taken)");
+                  "Fake PLC port (default 1102, the course's; a free port if taken)")
+      ->check(whole_number(0, 65535));
   cmd->add_option("--interval", d->interval, "Sample interval (default 1s)");
   cmd->add_option("--out", d->out, "CSV file (default log.csv)");
   cmd->callback([d, &selected] { selected = [d] { return run_demo(*d); }; });

@@ -97,22 +97,11 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
   }
   auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
   if (a.host) c.host = *a.host;
-  if (a.port) {
-    if (*a.port < 0 || *a.port > 65535)
-      return bad(fmt::format("--port {}: must be 0..65535", *a.port));
-    c.port = static_cast<std::uint16_t>(*a.port);
-  }
-  if (a.max_connections) {
-    if (*a.max_connections < 1 || *a.max_connections > 100000)
-      return bad(fmt::format("--max-connections {}: must be 1..100000", *a.max_connections));
-    c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
-  }
-  if (a.rack) {
-    if (*a.rack < 0 || *a.rack > 7) return bad(fmt::format("--rack {}: must be 0..7", *a.rack));
-    c.rack = static_cast<std::uint8_t>(*a.rack);
-  }
+  // The numeric options' ranges are checked while parsing (whole_number in register_fakeplc).
+  if (a.port) c.port = static_cast<std::uint16_t>(*a.port);
+  if (a.max_connections) c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
+  if (a.rack) c.rack = static_cast<std::uint8_t>(*a.rack);
   if (a.slot) {
-    if (*a.slot < 0 || *a.slot > 31) return bad(fmt::format("--slot {}: must be 0..31", *a.slot));
     c.slot = static_cast<std::uint8_t>(*a.slot);
   }
   auto add = [&](s7::Result<sim::Fault> f) -> s7::Result<void> {
@@ -188,11 +177,15 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
   cmd->add_flag("--print-config", args->print_config,
                 "Print the setup as commented TOML (a starting point for --config) and exit");
   cmd->add_option("--host", args->host, "Listen address (default 127.0.0.1)");
-  cmd->add_option("--port", args->port, "TCP port (default 1102; 0 picks a free one)");
-  cmd->add_option("--rack", args->rack, "Rack the PLC answers to (default 0)");
-  cmd->add_option("--slot", args->slot, "Slot the PLC answers to (default 1)");
+  cmd->add_option("--port", args->port, "TCP port (default 1102; 0 picks a free one)")
+      ->check(whole_number(0, 65535));
+  cmd->add_option("--rack", args->rack, "Rack the PLC answers to (default 0)")
+      ->check(whole_number(0, 7));
+  cmd->add_option("--slot", args->slot, "Slot the PLC answers to (default 1)")
+      ->check(whole_number(0, 31));
   cmd->add_option("--max-connections", args->max_connections,
-                  "Clients served at once; more are refused (default 256)");
+                  "Clients served at once; more are refused (default 256)")
+      ->check(whole_number(1, 100000));
   cmd->add_flag("-v,--verbose", args->verbose, "Log each connection and request");
   cmd->add_option("--drop-every", args->drop_every,
                   "Fault: close every connection every DURATION (e.g. 10s)");

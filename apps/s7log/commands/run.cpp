@@ -27,8 +27,15 @@ namespace app {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop{false};    // ends the current Logger::run (any of the signals below)
+std::atomic<bool> g_quit{false};    // SIGINT/SIGTERM: stop for good
+std::atomic<bool> g_reload{false};  // SIGHUP: reload the configuration, then go on
 extern "C" void on_stop_signal(int) {
+  g_quit.store(true);
+  g_stop.store(true);
+}
+extern "C" void on_reload_signal(int) {
+  g_reload.store(true);
   g_stop.store(true);
 }
 
@@ -122,7 +129,6 @@ s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effect
   if (a.quality) cfg.quality = true;
   if (a.fsync) cfg.fsync = true;
   if (a.buffer_rows) {
-    if (*a.buffer_rows == 0) return bad("--buffer-rows: must be at least 1");
     cfg.buffer_rows = *a.buffer_rows;
   }
   std::vector<logger::TagInfo> tags = file_tags ? cfg.tags : logger::course_tags();
@@ -194,23 +200,9 @@ std::atomic<bool>& run_stop_flag() {
   return g_stop;
 }
 
-int run_logger(const RunArgs& a, Extensions& ext) {
-  if (a.print_config) {
-    std::fputs(logger::sample_config().c_str(), stdout);
-    return 0;
-  }
-  auto eff = effective(a);
-  if (!eff) return fail_config(eff.error().what());
-  auto& [cfg, tags] = *eff;
+namespace {
 
-  // Handlers before any output: a user (or test) may stop us as soon as a line appears.
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  logger::Stats stats;
-  auto notify = [](const std::string& m) {
-    std::fprintf(stderr, "s7log run: %s\n", m.c_str());
-    std::fflush(stderr);
-  };
+logger::CsvSinkOptions csv_options(const logger::LoggerConfig& cfg) {
   logger::CsvSinkOptions so;
   so.pattern = logger::file_pattern(cfg.out, cfg.rotate);
   so.format.dialect = cfg.dialect;
@@ -218,51 +210,122 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   so.format.millis = cfg.interval % std::chrono::seconds(1) != std::chrono::nanoseconds::zero();
   so.buffer_rows = cfg.buffer_rows;
   so.fsync = cfg.fsync;
-  logger::CsvSink csv(so, &stats, notify);
+  return so;
+}
+
+std::string describe_run(const logger::LoggerConfig& cfg, std::size_t tags) {
+  return "logging " + std::to_string(tags) + " tags from " + cfg.plc.describe() + " every " +
+         util::format_duration(cfg.interval) + " to " +
+         (cfg.out == "-" ? std::string("standard output")
+                         : logger::file_pattern(cfg.out, cfg.rotate));
+}
+
+}  // namespace
+
+int run_logger(const RunArgs& a, Extensions& ext) {
+  if (a.print_config) {
+    std::fputs(logger::sample_config().c_str(), stdout);
+    return 0;
+  }
+  auto eff = effective(a);
+  if (!eff) return fail_config(eff.error().what());
+  if (a.check_config) {
+    // For scripts and the service's ExecStartPre: everything run would check before starting.
+    std::printf("%s: ok, %s\n", a.config.empty() ? "defaults" : a.config.c_str(),
+                describe_run(eff->first, eff->second.size()).c_str());
+    return 0;
+  }
+  auto cfg = std::move(eff->first);
+  auto tags = std::move(eff->second);
+
+  // Handlers before any output: a user (or test) may stop us as soon as a line appears.
+  g_quit.store(false);
+  g_reload.store(false);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGHUP, on_reload_signal);
+  logger::Stats stats;
+  auto notify = [](const std::string& m) {
+    std::fprintf(stderr, "s7log run: %s\n", m.c_str());
+    std::fflush(stderr);
+  };
+  logger::CsvSink csv(csv_options(cfg), &stats, notify);
   // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
-  const bool csv_on_stdout = cfg.out == "-";
-  std::FILE* text_out = csv_on_stdout ? stderr : stdout;
-  logger::ConsoleSink console(so.format, text_out);
+  std::FILE* text_out = cfg.out == "-" ? stderr : stdout;
+  logger::ConsoleSink console(csv_options(cfg).format, text_out);
   logger::Sinks sinks{{&csv, &console}, {}};
   if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
 
-  logger::RunOptions ro;
-  ro.interval = cfg.interval;
-  ro.quality_rows = cfg.quality;
-  ro.on_change = cfg.on_change;
-  ro.deadband = cfg.deadband;
-  ro.backoff = cfg.backoff;
-  if (a.count) ro.max_slots = *a.count;
-  if (a.once) {
-    ro.max_slots = 1;
-    ro.align_to_wall = false;
-  }
-
-  logger::ClientReader reader(cfg.plc);
-  logger::SystemClock clock;
-  logger::Logger lg(reader, clock, tags, ro, sinks, stats, notify);
-
-  std::fprintf(stderr, "s7log run: logging %zu tags from %s every %s to %s (Ctrl+C stops)\n",
-               tags.size(), cfg.plc.describe().c_str(), util::format_duration(cfg.interval).c_str(),
-               csv_on_stdout ? "standard output" : so.pattern.c_str());
+  std::fprintf(stderr, "s7log run: %s (Ctrl+C stops)\n", describe_run(cfg, tags.size()).c_str());
   std::fflush(stderr);
-  auto r = lg.run(g_stop);
+  std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
+  int rc = kExitOk;
+  for (;;) {
+    logger::RunOptions ro;
+    ro.interval = cfg.interval;
+    ro.quality_rows = cfg.quality;
+    ro.on_change = cfg.on_change;
+    ro.deadband = cfg.deadband;
+    ro.backoff = cfg.backoff;
+    if (a.count) ro.max_slots = *a.count - slots;
+    if (a.once) {
+      ro.max_slots = 1;
+      ro.align_to_wall = false;
+    }
+    logger::ClientReader reader(cfg.plc);
+    logger::SystemClock clock;
+    logger::Logger lg(reader, clock, tags, ro, sinks, stats, notify);
+    auto r = lg.run(g_stop);
+    slots += lg.slots();
+    if (!r) {
+      rc = fail_config(r.error().what());
+      break;
+    }
+    if (g_quit.load() || !g_reload.load()) break;  // Ctrl+C, SIGTERM, --count or demo's stop
+    // SIGHUP: the same command line over the file as it is now; on error keep what runs.
+    g_reload.store(false);
+    g_stop.store(false);
+    if (g_quit.load()) break;  // a stop signal that came in meanwhile wins
+    auto next = effective(a);
+    if (!next) {
+      notify("reload failed, going on unchanged: " + next.error().what());
+      continue;
+    }
+    const bool new_columns = csv_options(next->first).format.header(next->second) !=
+                             csv_options(cfg).format.header(tags);
+    cfg = std::move(next->first);
+    tags = std::move(next->second);
+    csv.reconfigure(csv_options(cfg));
+    console.reconfigure(csv_options(cfg).format);
+    text_out = cfg.out == "-" ? stderr : stdout;
+    console.set_output(text_out);
+    notify("reloaded " + (a.config.empty() ? std::string("the defaults") : a.config) + ": " +
+           describe_run(cfg, tags.size()) +
+           (new_columns ? " (new columns: a file with another header is not appended to)" : ""));
+  }
   detach_extensions(ext);
-  if (!r) return fail_config(r.error().what());
+  if (rc != kExitOk) return rc;
+  const std::uint64_t dropped = stats.dropped_rows.load();
+  const std::size_t unwritten = csv.buffered();
   std::string summary = "stopped: " + std::to_string(stats.samples_written.load()) + " rows, " +
                         std::to_string(stats.read_errors.load()) + " read errors, " +
                         std::to_string(stats.reconnects.load()) + " reconnects, " +
                         std::to_string(stats.skipped_samples.load()) + " skipped samples";
-  if (stats.dropped_rows.load() > 0)
-    summary += ", " + std::to_string(stats.dropped_rows.load()) + " rows dropped";
-  if (csv.buffered() > 0) summary += ", " + std::to_string(csv.buffered()) + " rows not written";
+  if (dropped > 0) summary += ", " + std::to_string(dropped) + " rows dropped";
+  if (unwritten > 0) summary += ", " + std::to_string(unwritten) + " rows not written";
   std::fprintf(text_out, "%s\n", summary.c_str());
   std::fflush(text_out);
+  if (unwritten > 0)
+    notify(std::to_string(unwritten) + " rows could not be written to " + csv.waiting_for() +
+           " and are lost (" + csv.last_error() + ")");
+  if (dropped > 0)
+    notify(std::to_string(dropped) + " rows were dropped while the file could not be written " +
+           "(the buffer holds --buffer-rows " + std::to_string(cfg.buffer_rows) + ")");
   if (!a.stats_json.empty() && !write_stats_json(a.stats_json, stats)) {
     std::fprintf(stderr, "s7log run: cannot write --stats-json file %s\n", a.stats_json.c_str());
     return 1;
   }
-  return 0;
+  return dropped > 0 || unwritten > 0 ? kExitRowsLost : kExitOk;
 }
 
 void register_run(CLI::App& app, Runner& selected) {
@@ -275,6 +338,9 @@ void register_run(CLI::App& app, Runner& selected) {
   cmd->add_option("--config", a->config, "TOML config file (see --print-config)");
   cmd->add_flag("--print-config", a->print_config,
                 "Print the course's setup as a commented logger.toml and exit");
+  cmd->add_flag("--check-config", a->check_config,
+                "Check the configuration (--config and the other options) and exit: 0 when it "
+                "is valid, 2 with the error otherwise; nothing is connected or written");
   add_connection_options(*cmd, a->conn);
   cmd->add_option("--interval", a->interval, "Sample interval: 500ms, 1s (default), 2min");
   cmd->add_option("--out", a->out,
@@ -289,9 +355,11 @@ void register_run(CLI::App& app, Runner& selected) {
   cmd->add_option("--csv-dialect", a->dialect,
                   "course (default: comma) or excel-da (semicolon, decimal comma, BOM)");
   cmd->add_option("--buffer-rows", a->buffer_rows,
-                  "Rows kept in memory while the file cannot be written (default 100000)");
+                  "Rows kept in memory while the file cannot be written (default 100000)")
+      ->check(whole_number(1));
   cmd->add_flag("--fsync", a->fsync, "fsync after every row (survives power loss; slower)");
-  cmd->add_option("--count", a->count, "Stop after this many samples (taken or missed)");
+  cmd->add_option("--count", a->count, "Stop after this many samples (taken or missed)")
+      ->check(whole_number(1));
   cmd->add_flag("--once", a->once, "Take one sample at once and exit");
   cmd->add_option("--stats-json", a->stats_json,
                   "At exit, write counters and sample lateness p50/p99/max (JSON) to this file");

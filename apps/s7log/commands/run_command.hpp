@@ -24,6 +24,7 @@ namespace app {
 struct RunArgs {
   std::string config;
   bool print_config = false;
+  bool check_config = false;  // --check-config: validate and exit
   ConnectionArgs conn;
   std::set<std::string> given;  // connection options named on the command line
   std::optional<std::string> interval, out, rotate, dialect;
@@ -46,7 +47,9 @@ struct Extensions {
 };
 
 // Runs the logger until run_stop_flag() becomes true (SIGINT/SIGTERM set it) or --count is
-// reached. Returns the process exit code (0 clean stop, 2 bad configuration).
+// reached; SIGHUP reloads the configuration (--config and the same flags) without losing a row.
+// Returns the process exit code: 0 clean stop, every row written; 2 bad configuration;
+// 3 (kExitRowsLost) rows were dropped or could not be written.
 int run_logger(const RunArgs& args, Extensions& ext);
 std::atomic<bool>& run_stop_flag();
 

@@ -42,7 +42,7 @@ int run_write(const WriteArgs& args) {
     }
     auto v = s7::parse_value(*a, std::string_view(text).substr(eq + 1));
     if (!v) {
-      print_error(addr_text + ": " + v.error().what());
+      print_error(with_typed_address(v.error().what(), *a, addr_text));
       return kExitUsage;
     }
     typed.push_back(addr_text);

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "logger/rotation.hpp"
 
@@ -63,7 +64,10 @@ s7::Result<void> write_whole(int fd, const std::string& path, std::string_view t
 }  // namespace
 
 CsvSink::CsvSink(CsvSinkOptions options, Stats* stats, Notify notify)
-    : options_(std::move(options)), stats_(stats), notify_(std::move(notify)) {
+    : options_(std::move(options)),
+      stats_(stats),
+      notify_(std::move(notify)),
+      header_(std::make_shared<const std::string>()) {
   if (options_.buffer_rows == 0) options_.buffer_rows = 1;
   if (stats_ != nullptr) stats_->buffer_capacity = options_.buffer_rows;
 }
@@ -73,8 +77,16 @@ CsvSink::~CsvSink() {
 }
 
 s7::Result<void> CsvSink::open(const std::vector<TagInfo>& tags) {
-  header_ = options_.format.header(tags);
+  header_ = std::make_shared<const std::string>(std::string(options_.format.bom()) +
+                                                options_.format.header(tags));
   return {};
+}
+
+void CsvSink::reconfigure(CsvSinkOptions options) {
+  options_ = std::move(options);
+  if (options_.buffer_rows == 0) options_.buffer_rows = 1;
+  if (stats_ != nullptr) stats_->buffer_capacity = options_.buffer_rows;
+  close_file();
 }
 
 void CsvSink::close_file() {
@@ -82,24 +94,24 @@ void CsvSink::close_file() {
   fd_ = -1;
   open_path_.clear();
   open_actual_.clear();
+  open_header_.reset();
 }
 
 // Opens the file for the expanded pattern `path`: appends to a file with the same header,
 // repairs a torn tail, or starts log.N.csv beside a file with another header.
-s7::Result<void> CsvSink::open_file(const std::string& path) {
+s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& want) {
   close_file();
-  std::string want = std::string(options_.format.bom()) + header_;
   if (path == "-") {
     // Standard output: the header once per process, whatever stdout is (a pipe, a terminal, a
     // file the shell opened); a copy of fd 1, so closing it leaves stdout open.
     int fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return sys_error("cannot use", "standard output", errno);
-    if (!stdout_header_written_) {
+    if (stdout_header_ != want) {
       if (auto r = write_whole(fd, "standard output", want); !r) {
         ::close(fd);
         return r.error();
       }
-      stdout_header_written_ = true;
+      stdout_header_ = want;
     }
     fd_ = fd;
     open_path_ = path;
@@ -118,6 +130,15 @@ s7::Result<void> CsvSink::open_file(const std::string& path) {
     fd_ = fd;
     open_path_ = open_actual_ = path;
     return {};
+  }
+  // The pattern may name folders that do not exist yet (data/%Y/...; rotation moves into new
+  // ones): create them, as `mkdir -p` would.
+  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec)
+      return sys_error("cannot create the folder", parent.string() + " (for " + path + ")",
+                       ec.value());
   }
   for (int n = 0; n < 10000; ++n) {
     std::string candidate = n == 0 ? path : numbered(path, n);
@@ -206,8 +227,9 @@ s7::Result<void> CsvSink::drain() {
   std::size_t written = 0;
   while (!pending_.empty()) {
     const Pending& p = pending_.front();
-    if (fd_ < 0 || p.path != open_path_) {
-      if (auto r = open_file(p.path); !r) {
+    if (fd_ < 0 || p.path != open_path_ || p.header != open_header_) {
+      if (auto r = open_file(p.path, *p.header); !r) {
+        last_error_ = r.error().what();
         if (!failing_ && notify_)
           notify_(r.error().what() + "; keeping rows in memory (up to " +
                   std::to_string(options_.buffer_rows) + ") and retrying");
@@ -215,8 +237,10 @@ s7::Result<void> CsvSink::drain() {
         update_stats();
         return r;
       }
+      open_header_ = p.header;
     }
     if (auto r = write_whole(fd_, open_actual_, p.text); !r) {
+      last_error_ = r.error().what();
       if (!failing_ && notify_)
         notify_(r.error().what() + "; keeping rows in memory (up to " +
                 std::to_string(options_.buffer_rows) + ") and retrying");
@@ -248,7 +272,7 @@ s7::Result<void> CsvSink::drain() {
 
 s7::Result<void> CsvSink::write(const Sample& sample) {
   pending_.push_back(
-      Pending{expand_pattern(options_.pattern, sample.ts), options_.format.row(sample)});
+      Pending{expand_pattern(options_.pattern, sample.ts), options_.format.row(sample), header_});
   if (pending_.size() > options_.buffer_rows) {
     // Bound reached: drop the oldest row (the newest data is worth more to an operator).
     pending_.pop_front();
@@ -270,9 +294,6 @@ s7::Result<void> CsvSink::flush() {
 
 void CsvSink::close() {
   (void)drain();
-  if (!pending_.empty() && notify_)
-    notify_(std::to_string(pending_.size()) + " rows could not be written to " +
-            pending_.front().path + " and are lost");
   close_file();
 }
 

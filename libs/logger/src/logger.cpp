@@ -1,6 +1,8 @@
 // The sampling loop: deadline grid, overrun skips, reconnect/backoff, per-tag error isolation.
 #include "logger/logger.hpp"
 
+#include <string_view>
+
 #include "util/duration.hpp"
 
 namespace logger {
@@ -42,7 +44,8 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
   stats_.link = LinkState::connecting;
 
   std::uint64_t k = 0;
-  std::uint64_t slots = 0;
+  std::uint64_t& slots = slots_;
+  slots = 0;
   auto limit_reached = [&] { return options_.max_slots && slots >= *options_.max_slots; };
   while (!stop.load() && !limit_reached()) {
     auto deadline = start_ + k * iv;
@@ -100,10 +103,15 @@ bool Logger::ensure_connected() {
   }
   auto delay = backoff_.next();
   if (!outage_reported_ && notify_) {
-    notify_("cannot reach the PLC at " + reader_.describe() + ": " + r.error().what() +
-            ". Check that the PLC (or s7log fakeplc) is running and reachable, the host and "
-            "port, rack and slot, and that PUT/GET access is allowed. Retrying every " +
-            util::format_duration(options_.backoff.initial) + " up to " +
+    // The reader's error names what to check (the port for a refused connection, rack and slot
+    // for a refused ISO connect, PUT/GET for a refused request); say where only if it did not.
+    const std::string& why = r.error().what();
+    std::string msg = why.find(reader_.describe()) != std::string::npos
+                          ? "cannot reach the PLC: " + why
+                          : "cannot reach the PLC at " + reader_.describe() + ": " + why;
+    if (!msg.empty() && std::string_view(".?!").find(msg.back()) == std::string_view::npos)
+      msg += '.';
+    notify_(msg + " Retrying every " + util::format_duration(options_.backoff.initial) + " up to " +
             util::format_duration(options_.backoff.cap) + " (said once per outage).");
   }
   outage_reported_ = true;

@@ -111,6 +111,18 @@ TEST(CsvSink, HourlyRotationPutsEachSampleInTheFileOfItsOwnTimestamp) {
             kHeader + "2026-11-24T11:00:00,2\r\n2026-11-24T11:00:01,3\r\n");
 }
 
+TEST(CsvSink, FoldersThePatternNamesAreCreatedAlsoWhenRotationMovesOn) {
+  TempDir d;
+  Sink s(opts(d / "data/%Y/%m/log_%Y%m%d.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  // 2026-11-24 10:15:03 + 7 days: a new month folder
+  ASSERT_TRUE(s.sink.write(sample(2, std::chrono::hours(24 * 7))).ok());
+  EXPECT_EQ(s.sink.buffered(), 0u);
+  EXPECT_EQ(slurp(d / "data/2026/11/log_20261124.csv"), kHeader + "2026-11-24T10:15:03,1\r\n");
+  EXPECT_EQ(slurp(d / "data/2026/12/log_20261201.csv"), kHeader + "2026-12-01T10:15:03,2\r\n");
+  EXPECT_TRUE(s.messages.empty());
+}
+
 TEST(CsvSink, WriteFailureBuffersThenFlushesInOrder) {
   TempDir d;
   spit(d / "blocker", "a regular file, so blocker/log.csv cannot be created");
@@ -118,7 +130,8 @@ TEST(CsvSink, WriteFailureBuffersThenFlushesInOrder) {
   for (int k = 0; k < 3; ++k) ASSERT_TRUE(s.sink.write(sample(k, std::chrono::seconds(k))).ok());
   EXPECT_EQ(s.sink.buffered(), 3u);
   EXPECT_EQ(s.stats.buffered_rows.load(), 3u);
-  EXPECT_TRUE(s.said("cannot create " + (d / "blocker/log.csv") + ": Not a directory"));
+  EXPECT_TRUE(s.said("cannot create the folder " + (d / "blocker") + " (for " +
+                     (d / "blocker/log.csv") + ")"));
   EXPECT_EQ(s.messages.size(), 1u);  // said once, not per retry
   std::filesystem::remove(d / "blocker");
   std::filesystem::create_directory(d / "blocker");

@@ -444,8 +444,21 @@ Result<void> Client::Impl::connect() {
   }
   if (!tcp_ok) {
     if (last == asio::error::connection_refused) {
+      // A refused TCP connect means the host answered but nothing listens on that port; PUT/GET
+      // and rack/slot cannot be the cause yet (those show up after the ISO connect request).
+      const std::string port = std::to_string(opt.port);
+      std::string hint;
+      if (opt.port == 102)
+        hint =
+            ": is this the PLC's address? (the course's fake PLC, s7log fakeplc, listens on "
+            "port 1102)";
+      else if (opt.port == 1102)
+        hint = ": is the fake PLC (s7log fakeplc) running? (a real PLC listens on port 102)";
+      else
+        hint = ": check the port (a real PLC listens on 102, the course's fake PLC on 1102)";
       return fail(Errc::connection_refused, "connection refused by " + desc +
-                                                ": is the PLC reachable, and is PUT/GET enabled?");
+                                                ": nothing listens on port " + port + " at " +
+                                                opt.host + hint);
     }
     return fail(Errc::network_error, "cannot connect to " + desc + ": " + last.message() +
                                          ": is the PLC reachable on this network?");

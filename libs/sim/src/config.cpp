@@ -911,6 +911,7 @@ s7::ServerOptions server_options(const PlcConfig& c) {
   }
   o.identity.order_code = c.order_code;
   o.identity.module_name = c.module_name;
+  o.identity.module_type = c.module_name;  // a CPU reports the same text in both records
   o.identity.serial_number = c.serial_number;
   return o;
 }

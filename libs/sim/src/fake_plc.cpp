@@ -75,18 +75,29 @@ bool FakePlc::stop_fault_active(Nanos elapsed) const {
   return false;
 }
 
+Nanos first_tick_delay(std::chrono::system_clock::time_point wall_now, Nanos tick) {
+  if (tick <= Nanos::zero()) return Nanos::zero();
+  const Nanos phase = std::chrono::duration_cast<Nanos>(wall_now.time_since_epoch()) % tick;
+  Nanos delay = tick / 4 - phase;
+  while (delay <= Nanos::zero()) delay += tick;
+  return delay;
+}
+
 void FakePlc::run(const std::atomic<bool>& stop, const LineFn& status) {
   using Clock = std::chrono::steady_clock;
   s7::ServerControl& control = server_->control();
   const auto start = Clock::now();
-  auto next_tick = start + config_.tick;
+  // Steady clock for the schedule; the wall clock only picks the phase (first_tick_delay).
+  auto next_tick = start + first_tick_delay(std::chrono::system_clock::now(), config_.tick);
   auto next_status = start + std::chrono::seconds(1);
   Nanos last_elapsed(0);
   std::uint64_t last_requests = 0;
   bool stop_by_fault = false;
 
   while (!stop.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Wake for the tick itself (not up to 20 ms after it), and at least every 20 ms for faults.
+    std::this_thread::sleep_until(
+        std::min(next_tick, Clock::now() + std::chrono::milliseconds(20)));
     const auto now = Clock::now();
     const Nanos elapsed = std::chrono::duration_cast<Nanos>(now - start);
 

@@ -17,6 +17,9 @@ class ConsoleSink : public Sink {
   ConsoleSink(CsvFormat format, std::FILE* out = stdout) : format_(format), out_(out) {}
   s7::Result<void> open(const std::vector<TagInfo>& tags) override;
   s7::Result<void> write(const Sample& sample) override;
+  // A config reload: the format (dialect, milliseconds) and the stream of the lines to come.
+  void reconfigure(CsvFormat format) { format_ = format; }
+  void set_output(std::FILE* out) { out_ = out; }
   // The line without the trailing newline (for tests).
   std::string line(const Sample& sample) const;
 

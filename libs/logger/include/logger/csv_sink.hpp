@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ struct CsvSinkOptions {
 //   (the newest data is kept) and counted in Stats::dropped_rows.
 // - write() reports problems through `notify` (once per episode) and returns ok while the row
 //   is buffered; it never blocks beyond the file system calls.
+// - close() writes what it can and closes the file; rows that still cannot be written stay in
+//   buffered() (the owner reports them as lost, or keeps the sink for a reload).
+// - Folders that the expanded pattern names are created (as `mkdir -p`).
+// - open() may be called again with other tags and reconfigure() with other options (a config
+//   reload): buffered rows keep the header and file they were made for.
 class CsvSink : public Sink {
  public:
   using Notify = std::function<void(const std::string&)>;
@@ -46,7 +52,15 @@ class CsvSink : public Sink {
   s7::Result<void> flush() override;
   void close() override;
 
+  // New options for the rows written from now on (a config reload); closes the file, which the
+  // next row reopens under the new pattern and header rules.
+  void reconfigure(CsvSinkOptions options);
+
   std::size_t buffered() const { return pending_.size(); }
+  // The file the oldest buffered row is waiting for, and why it could not be written (the last
+  // error), for the message that reports them lost. Empty when nothing is buffered.
+  std::string waiting_for() const { return pending_.empty() ? "" : pending_.front().path; }
+  const std::string& last_error() const { return last_error_; }
   std::uint64_t dropped() const { return dropped_; }
   // Path of the file currently open (empty when none).
   const std::string& current_file() const { return open_actual_; }
@@ -55,22 +69,25 @@ class CsvSink : public Sink {
   struct Pending {
     std::string path;  // expanded pattern (before log.1.csv renaming)
     std::string text;
+    std::shared_ptr<const std::string> header;  // BOM + header line of the file it belongs in
   };
   s7::Result<void> drain();
-  s7::Result<void> open_file(const std::string& path);
+  s7::Result<void> open_file(const std::string& path, const std::string& want);
   void close_file();
   void update_stats();
 
   CsvSinkOptions options_;
   Stats* stats_;
   Notify notify_;
-  std::string header_;
+  std::shared_ptr<const std::string> header_;  // BOM + header of the rows written from now on
+  std::string last_error_;
   std::deque<Pending> pending_;
   int fd_ = -1;
-  std::string open_path_;    // pattern expansion the open fd belongs to
-  std::string open_actual_;  // the real file name (may be log.1.csv)
+  std::string open_path_;                           // pattern expansion the open fd belongs to
+  std::string open_actual_;                         // the real file name (may be log.1.csv)
+  std::shared_ptr<const std::string> open_header_;  // header of the open file's rows
   bool failing_ = false;
-  bool stdout_header_written_ = false;  // pattern "-": the header goes out once
+  std::string stdout_header_;  // pattern "-": the header last written (again only if it changes)
   bool told_dropping_ = false;
   std::uint64_t dropped_ = 0;
   std::uint64_t dropped_in_episode_ = 0;

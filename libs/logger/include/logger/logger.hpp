@@ -65,6 +65,8 @@ class Logger {
   s7::Result<void> run(const std::atomic<bool>& stop);
 
   const ReadPlan& plan() const { return plan_; }
+  // Slots of the last run(), taken or missed.
+  std::uint64_t slots() const { return slots_; }
 
  private:
   void take_sample(Clock::wall_time ts, Clock::steady_time deadline);
@@ -75,6 +77,7 @@ class Logger {
 
   Reader& reader_;
   Clock& clock_;
+  std::uint64_t slots_ = 0;
   std::vector<TagInfo> tags_;
   RunOptions options_;
   Sinks sinks_;

@@ -16,6 +16,13 @@
 
 namespace sim {
 
+// How long after `wall_now` the first tick falls. Ticks fall a quarter tick after the wall
+// clock's multiples of the tick (x.125 s and x.625 s for the course's 0.5 s), so a logger that
+// samples on whole, half or quarter seconds (s7log run aligns its samples to multiples of the
+// interval) reads between two ticks, at least an eighth of a second from either, and sees a
+// settled value instead of racing the tick. Result in (0, tick].
+Nanos first_tick_delay(std::chrono::system_clock::time_point wall_now, Nanos tick);
+
 class FakePlc {
  public:
   // Receives every line the fake PLC prints (ready, WRITE, READ-ONLY, FAULT...); any thread.
@@ -33,7 +40,8 @@ class FakePlc {
   s7::Result<void> start();
   std::uint16_t port() const;
 
-  // Runs ticks and fault edges (20 ms granularity) until `stop` is true, then stops the server.
+  // Runs ticks (on the wall-clock phase of first_tick_delay, drift-free) and fault edges (20 ms
+  // granularity) until `stop` is true, then stops the server.
   // `status` (optional) is called once a second with "N clients connected, R requests/s, ...".
   void run(const std::atomic<bool>& stop, const LineFn& status = {});
 
