@@ -209,6 +209,87 @@ class LoggerTest(unittest.TestCase):
         self.assertEqual(rows[0], HEADER)
         self.assertEqual(len(rows), 4)
 
+    def write_config(self, port, tags, interval="0.2s"):
+        path = os.path.join(self.dir, "logger.toml")
+        with open(path, "w") as f:
+            f.write(f'[plc]\nport = {port}\n\n[log]\ninterval = "{interval}"\nout = "log.csv"\n')
+            for name, address in tags:
+                f.write(f'\n[[tag]]\nname = "{name}"\naddress = "{address}"\n')
+        return path
+
+    def test_sighup_reloads_the_config_without_losing_a_row(self):
+        port = self.plc()
+        course = [("counter", "DB1.DBD0:DINT"), ("temperature", "DB1.DBW4:INT")]
+        config = self.write_config(port, course)
+        p = Proc(["run", "--config", config], cwd=self.dir)
+        self.procs.append(p)
+        self.wait_rows(p, 3)
+        # A broken file: said, and the running configuration goes on.
+        with open(config, "a") as f:
+            f.write('\n[[tag]]\nname = "bad"\naddress = "DB1.DBQ4"\n')
+        p.p.send_signal(signal.SIGHUP)
+        said = p.wait_line("reload failed")
+        self.assertIn("logger.toml:", said)
+        self.assertIn("DB1.DBQ4", said)
+        n = count_lines(p, "LOG: ")
+        self.wait_rows(p, n + 2)
+        # Unchanged columns: the same file goes on.
+        self.write_config(port, course)
+        p.p.send_signal(signal.SIGHUP)
+        p.wait_line("reloaded")
+        n = count_lines(p, "LOG: ")
+        self.wait_rows(p, n + 2)
+        # A changed tag list: a new file beside the old one, as a header change does at start.
+        self.write_config(port, course + [("mode_ro", "DB1.DBB11:BYTE")])
+        p.p.send_signal(signal.SIGHUP)
+        self.assertIn("new columns", p.wait_line(lambda l: "reloaded" in l and "3 tags" in l))
+        p.wait_line("writing to log.1.csv")
+        n = count_lines(p, "LOG: ")
+        self.wait_rows(p, n + 3)
+        self.assertEqual(p.stop(), 0)
+        old = read_rows(os.path.join(self.dir, "log.csv"))
+        new = read_rows(os.path.join(self.dir, "log.1.csv"))
+        self.assertEqual(old[0], "ts,counter,temperature")
+        self.assertEqual(new[0], "ts,counter,temperature,mode_ro")
+        self.assertTrue(all(r.endswith(",7") for r in new[1:]), new)
+        # Every row logged (a LOG line) is in one of the files, and the sample grid has no hole
+        # at the reloads: one row in each 200 ms slot.
+        logged = count_lines(p, "LOG: ")
+        self.assertEqual(len(old) - 1 + len(new) - 1, logged)
+        stamps = [r.split(",")[0] for r in old[1:] + new[1:]]
+        times = [time.mktime(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) + int(t[20:23]) / 1000
+                 for t in stamps]
+        slots = [round(t / 0.2) for t in times]  # ts is the read time: a few ms after the slot
+        self.assertEqual(slots, list(range(slots[0], slots[0] + len(slots))), stamps)
+
+    def test_check_config_validates_and_exits(self):
+        port = free_port()
+        config = self.write_config(port, [("counter", "DB1.DBD0:DINT")])
+        r = run(["run", "--check-config", "--config", config], cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("logger.toml: ok, logging 1 tags from 127.0.0.1:%d" % port, r.stdout)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "log.csv")))  # nothing written
+        with open(config, "a") as f:
+            f.write('\n[[tag]]\nname = "bad"\naddress = "DB1.DBQ4"\n')
+        r = run(["run", "--check-config", "--config", config], cwd=self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"logger\.toml:\d+: .*DB1\.DBQ4")
+
+    def test_course_alarm_exercise_shows_edges(self):
+        # The README's exercise: the fake PLC ticks every 0.5 s, so a sample every 0.75 s sees
+        # the counter go up by 1 and 2 in turn, and alarm (counter even) changes every other
+        # sample. --on-change alarm writes just those rows.
+        port = self.plc()
+        p = self.logger(port, "--interval", "0.75s", "--on-change", "alarm", "--count", "9")
+        self.assertEqual(p.p.wait(timeout=30), 0)
+        p.stop()
+        rows = read_rows(os.path.join(self.dir, "log.csv"))[1:]
+        alarms = [r.split(",")[4] for r in rows]
+        self.assertGreaterEqual(len(rows), 4, rows)  # the first row, then an edge every 1.5 s
+        self.assertLess(len(rows), 9, rows)  # rows without a change were left out
+        for a, b in zip(alarms, alarms[1:]):
+            self.assertNotEqual(a, b, rows)
+
     def test_extra_tag_and_excel_dialect(self):
         port = self.plc()
         p = self.logger(port, "--interval", "0.1s", "--tag", "setpoint_int=DB1.DBW20:INT",

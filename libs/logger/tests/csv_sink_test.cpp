@@ -144,6 +144,32 @@ TEST(CsvSink, WriteFailureBuffersThenFlushesInOrder) {
   EXPECT_TRUE(s.said("writable again: wrote 4 buffered rows"));
 }
 
+TEST(CsvSink, AReloadKeepsBufferedRowsWithTheHeaderTheyWereMadeFor) {
+  TempDir d;
+  spit(d / "blocker", "x");
+  Sink s(opts(d / "blocker/log.csv"));
+  ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  ASSERT_TRUE(s.sink.write(sample(2, std::chrono::seconds(1))).ok());
+  ASSERT_EQ(s.sink.buffered(), 2u);
+  s.sink.close();  // the run stops for the reload: nothing is written, nothing is lost
+  EXPECT_EQ(s.sink.buffered(), 2u);
+  EXPECT_EQ(s.sink.waiting_for(), d / "blocker/log.csv");
+  EXPECT_NE(s.sink.last_error().find("cannot create the folder"), std::string::npos);
+  // New columns after the reload.
+  auto o = opts(d / "blocker/log.csv");
+  o.format.quality = true;
+  s.sink.reconfigure(o);
+  ASSERT_TRUE(s.sink.open(one_tag()).ok());
+  auto third = sample(3, std::chrono::seconds(2));
+  ASSERT_TRUE(s.sink.write(third).ok());
+  EXPECT_EQ(s.sink.buffered(), 3u);
+  std::filesystem::remove(d / "blocker");
+  ASSERT_TRUE(s.sink.flush().ok());
+  EXPECT_EQ(slurp(d / "blocker/log.csv"),
+            kHeader + "2026-11-24T10:15:03,1\r\n2026-11-24T10:15:04,2\r\n");
+  EXPECT_EQ(slurp(d / "blocker/log.1.csv"), "ts,counter,quality\r\n2026-11-24T10:15:05,3,ok\r\n");
+}
+
 TEST(CsvSink, PastTheBoundTheOldestRowsAreDroppedAndCounted) {
   TempDir d;
   spit(d / "blocker", "x");
