@@ -262,6 +262,41 @@ class LoggerTest(unittest.TestCase):
         slots = [round(t / 0.2) for t in times]  # ts is the read time: a few ms after the slot
         self.assertEqual(slots, list(range(slots[0], slots[0] + len(slots))), stamps)
 
+    def test_closing_the_terminal_stops_the_logger_instead_of_reloading(self):
+        # The kernel's SIGHUP when the terminal goes away is not a reload request: the logger
+        # stops cleanly (before SIGHUP meant reload, a closed window left it running unseen).
+        import pty
+        port = self.plc()
+        pid, master = pty.fork()
+        if pid == 0:  # child: session leader with the pty as its controlling terminal
+            os.chdir(self.dir)
+            os.execv(harness.S7LOG, [harness.S7LOG, "run", "--port", str(port), "--interval",
+                                     "0.1s"])
+        out = b""
+        deadline = time.monotonic() + 15
+        while out.count(b"LOG: ") < 3 and time.monotonic() < deadline:
+            try:
+                out += os.read(master, 4096)
+            except OSError:
+                break
+        self.assertGreaterEqual(out.count(b"LOG: "), 3, out)
+        os.close(master)  # hang up: the kernel sends SIGHUP to the terminal's processes
+        deadline = time.monotonic() + 10
+        status = None
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            self.fail("s7log run kept running after its terminal was closed")
+        self.assertTrue(os.WIFEXITED(status), status)
+        self.assertEqual(os.WEXITSTATUS(status), 0)
+        rows = read_rows(os.path.join(self.dir, "log.csv"))
+        self.assertGreaterEqual(len(rows), 4)
+
     def test_check_config_validates_and_exits(self):
         port = free_port()
         config = self.write_config(port, [("counter", "DB1.DBD0:DINT")])

@@ -1,5 +1,7 @@
 // `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
+#include <signal.h>
 #include <CLI/CLI.hpp>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -34,8 +36,14 @@ extern "C" void on_stop_signal(int) {
   g_quit.store(true);
   g_stop.store(true);
 }
-extern "C" void on_reload_signal(int) {
-  g_reload.store(true);
+// SIGHUP from kill(1)/systemctl reload asks for a reload. The kernel also sends SIGHUP when the
+// terminal the logger runs in goes away (its window was closed): then stop cleanly, as before,
+// instead of logging on unseen.
+extern "C" void on_hup_signal(int, siginfo_t* info, void*) {
+  if (info != nullptr && info->si_code == SI_KERNEL)
+    g_quit.store(true);
+  else
+    g_reload.store(true);
   g_stop.store(true);
 }
 
@@ -243,7 +251,11 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   g_reload.store(false);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGHUP, on_reload_signal);
+  struct sigaction hup {};
+  hup.sa_sigaction = on_hup_signal;
+  hup.sa_flags = SA_SIGINFO;
+  sigemptyset(&hup.sa_mask);
+  ::sigaction(SIGHUP, &hup, nullptr);
   logger::Stats stats;
   auto notify = [](const std::string& m) {
     std::fprintf(stderr, "s7log run: %s\n", m.c_str());
