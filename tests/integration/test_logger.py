@@ -310,12 +310,16 @@ class LoggerTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"logger\.toml:\d+: .*DB1\.DBQ4")
 
-    def test_course_alarm_exercise_shows_edges(self):
-        # The README's exercise: the fake PLC ticks every 0.5 s, so a sample every 0.75 s sees
-        # the counter go up by 1 and 2 in turn, and alarm (counter even) changes every other
-        # sample. --on-change alarm writes just those rows.
+    def test_course_alarm_exercise_in_the_readme_shows_edges(self):
+        # The README's alarm exercise, as written there. The fake PLC ticks every 0.5 s: sampled
+        # every second alarm (counter even) never changes; every 0.75 s the counter goes up by
+        # 1 and 2 in turn and alarm changes every other sample.
+        readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+        with open(readme) as f:
+            line = next(l for l in f if "s7log run " in l and "--on-change alarm" in l)
+        args = line.split("s7log run ", 1)[1].split("#", 1)[0].split()
         port = self.plc()
-        p = self.logger(port, "--interval", "0.75s", "--on-change", "alarm", "--count", "9")
+        p = self.logger(port, *args, "--count", "9")
         self.assertEqual(p.p.wait(timeout=30), 0)
         p.stop()
         rows = read_rows(os.path.join(self.dir, "log.csv"))[1:]
