@@ -27,9 +27,9 @@
 
   function showLast() {
     if (st.lastSampleMs === null) return;
-    var d = new Date(st.lastSampleMs);
     var ago = Math.max(0, Math.round((Date.now() - st.lastSampleMs) / 1000));
-    last.textContent = 'last sample ' + d.toLocaleTimeString() + (ago >= 3 ? ' (' + ago + ' s ago)' : '');
+    last.textContent = 'last sample ' + S7Time.clock(st.lastSampleMs / 1000) +
+      (ago >= 3 ? ' (' + ago + ' s ago)' : '');
   }
 
   function draw() {

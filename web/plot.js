@@ -4,9 +4,9 @@
   var d = JSON.parse(document.getElementById('data').textContent);
   document.getElementById('title').textContent = d.title;
   var n = d.t.length;
-  function fmt(t) { return new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' '); }
   document.getElementById('info').textContent = n
-    ? n + ' rows, ' + fmt(d.t[0]) + ' to ' + fmt(d.t[n - 1]) + ' from ' + d.files.join(', ')
+    ? n + ' rows, ' + S7Time.stamp(d.t[0], true) + ' to ' + S7Time.stamp(d.t[n - 1], true) +
+      ' from ' + d.files.join(', ')
     : 'no rows in ' + d.files.join(', ');
   var charts = new S7Charts(document.getElementById('charts'), d.columns, { utc: true });
   var bad = d.quality ? d.quality.map(function (q) { return q !== '' && q !== 'ok'; }) : null;

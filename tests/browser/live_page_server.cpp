@@ -1,10 +1,14 @@
 // Test program for the browser tests: serves the live page and feeds synthetic samples every
 // 200 ms (no PLC). Prints "live page at URL" once listening; SIGTERM/SIGINT stop it cleanly.
+// Options: --interval-ms N (the sample interval), --history N (N samples already held, one
+// interval apart up to now, as after a logger has run for a while).
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "web/live_feed.hpp"
@@ -24,9 +28,39 @@ logger::TagInfo tag(const char* name, s7::DataType type) {
   return t;
 }
 
+logger::Sample make_sample(std::int64_t i, std::chrono::system_clock::time_point ts) {
+  logger::Sample s;
+  s.ts = ts;
+  bool outage = i % 40 == 12;  // one missed sample now and then: a gap and a band
+  auto val = [&](s7::Scalar x) {
+    return outage ? logger::TagValue{std::nullopt, logger::Quality::comm_error}
+                  : logger::TagValue{s7::Value(std::move(x)), logger::Quality::ok};
+  };
+  s.values = {val(std::int64_t{i}),
+              val(static_cast<float>(25.0 + 3.0 * std::sin(static_cast<double>(i) / 8.0))),
+              val((i / 5) % 2 == 0), val(std::uint64_t{7}), val(std::string("demo"))};
+  s.quality = outage ? logger::Quality::comm_error : logger::Quality::ok;
+  s.missed = outage;
+  return s;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  long interval_ms = 200;
+  long history = 0;
+  for (int a = 1; a < argc; a += 2) {
+    long value = a + 1 < argc ? std::strtol(argv[a + 1], nullptr, 10) : -1;
+    if (std::strcmp(argv[a], "--interval-ms") == 0 && value > 0) {
+      interval_ms = value;
+    } else if (std::strcmp(argv[a], "--history") == 0 && value >= 0 && value <= 600) {
+      history = value;
+    } else {
+      std::fprintf(stderr, "usage: live_page_server [--interval-ms N] [--history 0..600]\n");
+      return 2;
+    }
+  }
+  const auto interval = std::chrono::milliseconds(interval_ms);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
   web::LiveFeed feed(600);
@@ -45,28 +79,24 @@ int main() {
   std::printf("live page at http://127.0.0.1:%u/\n", static_cast<unsigned>(*port));
   std::fflush(stdout);
   stats.link = logger::LinkState::connected;
+  // Sample i is taken at base + i * interval. A held history ends on a whole interval, as the
+  // logger's drift-free clock takes them.
+  auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto base =
+      history == 0 ? now : now - now.time_since_epoch() % interval - (history - 1) * interval;
+  for (std::int64_t i = 0; i < history; ++i) (void)feed.write(make_sample(i, base + i * interval));
   // At most two minutes, so a crashed test runner never leaves it behind.
   auto end = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  for (std::int64_t i = 0; !g_stop && std::chrono::steady_clock::now() < end; ++i) {
-    logger::Sample s;
-    s.ts = std::chrono::system_clock::now();
-    bool outage = i % 40 == 12;  // one missed sample now and then: a gap and a band
-    auto val = [&](s7::Scalar x) {
-      return outage ? logger::TagValue{std::nullopt, logger::Quality::comm_error}
-                    : logger::TagValue{s7::Value(std::move(x)), logger::Quality::ok};
-    };
-    s.values = {val(std::int64_t{i}),
-                val(static_cast<float>(25.0 + 3.0 * std::sin(static_cast<double>(i) / 8.0))),
-                val((i / 5) % 2 == 0), val(std::uint64_t{7}), val(std::string("demo"))};
-    s.quality = outage ? logger::Quality::comm_error : logger::Quality::ok;
-    s.missed = outage;
-    (void)feed.write(s);
+  for (std::int64_t i = history; !g_stop && std::chrono::steady_clock::now() < end; ++i) {
+    auto ts = base + i * interval;
+    while (!g_stop && std::chrono::system_clock::now() < ts)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    (void)feed.write(make_sample(i, ts));
     stats.samples_written.fetch_add(1);
     stats.observe_latency(std::chrono::microseconds(800 + (i % 7) * 300));
     stats.last_sample_unix_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(s.ts.time_since_epoch()).count();
-    for (int k = 0; k < 20 && !g_stop; ++k)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::chrono::duration_cast<std::chrono::milliseconds>(ts.time_since_epoch()).count();
   }
   server.stop();
   std::printf("live_page_server: stopped\n");

@@ -1,8 +1,12 @@
-// LiveServer: cpp-httplib routes for the live page, SSE stream, JSON API and Prometheus metrics.
+// LiveServer: cpp-httplib routes for the live page, SSE stream, JSON API (with its index at /api)
+// and Prometheus metrics.
 #include "web/server.hpp"
 
 #include <charconv>
 #include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -95,131 +99,169 @@ void LiveServer::stop() {
 }
 
 void LiveServer::install_routes() {
-  auto& s = *http_;
-  auto asset = [&s](const char* path, std::string_view body, const char* type) {
-    s.Get(path, [body, type](const httplib::Request&, httplib::Response& res) {
+  // Every route is a row of this table: the rows are registered below and GET /api lists them,
+  // so the index cannot miss an endpoint.
+  struct Route {
+    const char* path;
+    const char* description;
+    httplib::Server::Handler handler;
+  };
+  std::vector<Route> routes;
+  auto get = [&routes](const char* path, const char* description,
+                       httplib::Server::Handler handler) {
+    routes.push_back({path, description, std::move(handler)});
+  };
+  auto asset = [&get](const char* path, const char* description, std::string_view body,
+                      const char* type) {
+    get(path, description, [body, type](const httplib::Request&, httplib::Response& res) {
       res.set_content(body.data(), body.size(), type);
       res.set_header("Cache-Control", "no-cache");
     });
   };
-  asset("/", assets::live_html, "text/html; charset=utf-8");
-  asset("/live.js", assets::live_js, "text/javascript; charset=utf-8");
-  asset("/chart.js", assets::chart_js, "text/javascript; charset=utf-8");
-  asset("/page.css", assets::page_css, "text/css; charset=utf-8");
-  asset("/uplot.js", assets::uplot_js, "text/javascript; charset=utf-8");
-  asset("/uplot.css", assets::uplot_css, "text/css; charset=utf-8");
-  asset("/favicon.ico", assets::favicon_ico(), "image/x-icon");
+  asset("/", "the live page", assets::live_html, "text/html; charset=utf-8");
 
-  s.Get("/api/latest", [this](const httplib::Request&, httplib::Response& res) {
-    auto snap = feed_.recent(1);
-    nlohmann::json body;
-    if (snap.entries.empty()) {
-      body = {{"ts", nullptr},
-              {"values", nlohmann::json::object()},
-              {"quality", nlohmann::json::object()}};
-    } else {
-      body = sample_json(snap.tags, snap.entries.back().sample);
-      body["seq"] = snap.entries.back().seq;
-    }
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(body.dump(), "application/json");
-  });
+  // Filled once the table is complete (the index lists itself too).
+  auto index = std::make_shared<std::string>();
+  httplib::Server::Handler serve_index = [index](const httplib::Request&, httplib::Response& res) {
+    res.set_content(*index, "application/json");
+  };
+  get("/api", "this index of the endpoints (also at /api/)", serve_index);
 
-  s.Get("/api/history", [this](const httplib::Request& req, httplib::Response& res) {
-    std::uint64_t last = kDefaultHistory;
-    if (req.has_param("last")) {
-      auto text = req.get_param_value("last");
-      if (!parse_u64(text, last) || last == 0 || last > feed_.capacity()) {
-        res.status = 400;
-        res.set_content(nlohmann::json{{"error", fmt::format("last must be a whole number from 1 "
-                                                             "to {}, got '{}'",
-                                                             feed_.capacity(), text)}}
-                            .dump(),
-                        "application/json");
-        return;
-      }
-    }
-    auto snap = feed_.recent(static_cast<std::size_t>(last));
-    auto samples = nlohmann::json::array();
-    for (const auto& e : snap.entries) samples.push_back(sample_json(snap.tags, e.sample));
-    nlohmann::json body = {{"columns", columns_json(snap.tags)},
-                           {"capacity", feed_.capacity()},
-                           {"samples", std::move(samples)}};
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(body.dump(), "application/json");
-  });
+  get("/api/latest", "the newest sample: ts, values, quality per tag (ts null before the first)",
+      [this](const httplib::Request&, httplib::Response& res) {
+        auto snap = feed_.recent(1);
+        nlohmann::json body;
+        if (snap.entries.empty()) {
+          body = {{"ts", nullptr},
+                  {"values", nlohmann::json::object()},
+                  {"quality", nlohmann::json::object()}};
+        } else {
+          body = sample_json(snap.tags, snap.entries.back().sample);
+          body["seq"] = snap.entries.back().seq;
+        }
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(body.dump(), "application/json");
+      });
 
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    WebGauges g;
-    g.live_clients = static_cast<std::size_t>(streams_.load());
-    g.live_buffered = feed_.size();
-    g.live_capacity = feed_.capacity();
-    res.set_content(render_metrics(stats_, g), "text/plain; version=0.0.4; charset=utf-8");
-  });
-
-  s.Get("/events", [this](const httplib::Request&, httplib::Response& res) {
-    if (streams_.fetch_add(1) >= kMaxStreams) {
-      streams_.fetch_sub(1);
-      res.status = 503;
-      res.set_header("Retry-After", "5");
-      res.set_content("too many live clients\n", "text/plain");
-      return;
-    }
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("X-Accel-Buffering", "no");
-    auto state = std::make_shared<StreamState>();
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [this, state](std::size_t, httplib::DataSink& sink) {
-          if (stopping_) {
-            sink.done();
-            return true;
+  get("/api/history",
+      "the newest N samples, oldest first, with the columns: ?last=N, 1..capacity, default 60",
+      [this](const httplib::Request& req, httplib::Response& res) {
+        std::uint64_t last = kDefaultHistory;
+        if (req.has_param("last")) {
+          auto text = req.get_param_value("last");
+          if (!parse_u64(text, last) || last == 0 || last > feed_.capacity()) {
+            res.status = 400;
+            res.set_content(
+                nlohmann::json{{"error", fmt::format("last must be a whole number from 1 "
+                                                     "to {}, got '{}'",
+                                                     feed_.capacity(), text)}}
+                    .dump(),
+                "application/json");
+            return;
           }
-          std::string out;
-          auto now = std::chrono::steady_clock::now();
-          if (!state->hello_sent) {
-            // A new or reconnecting browser first gets the recent history.
-            auto snap = feed_.recent(feed_.capacity());
-            auto history = nlohmann::json::array();
-            for (const auto& e : snap.entries)
-              history.push_back(sample_compact_json(e.seq, e.sample));
-            out += "retry: 1000\n\n";
-            out += sse_event("hello",
-                             {{"columns", columns_json(snap.tags)},
-                              {"capacity", feed_.capacity()},
-                              {"history", std::move(history)}},
-                             snap.last_seq);
-            state->hello_sent = true;
-            state->last_seq = snap.last_seq;
-            state->tags_version = snap.tags_version;
-          } else {
-            feed_.wait_newer(state->last_seq, kStreamPoll, stopping_);
-            if (stopping_) {
-              sink.done();
-              return true;
-            }
-            auto snap = feed_.since(state->last_seq);
-            if (snap.tags_version != state->tags_version) {
-              state->hello_sent = false;  // tags changed (logger reopened): start over
-              return true;
-            }
-            for (const auto& e : snap.entries) {
-              out += sse_event("sample", sample_compact_json(e.seq, e.sample), e.seq);
-              state->last_seq = e.seq;
-            }
-          }
-          if (now - state->last_status >= kStatusEvery) {
-            state->last_status = now;
-            out += sse_event("status", {{"link", logger::to_string(stats_.link.load())},
-                                        {"samples_written", stats_.samples_written.load()},
-                                        {"read_errors", stats_.read_errors.load()},
-                                        {"reconnects", stats_.reconnects.load()}});
-          }
-          if (out.empty()) return true;
-          return sink.write(out.data(), out.size());
-        },
-        [this](bool) { streams_.fetch_sub(1); });
-  });
+        }
+        auto snap = feed_.recent(static_cast<std::size_t>(last));
+        auto samples = nlohmann::json::array();
+        for (const auto& e : snap.entries) samples.push_back(sample_json(snap.tags, e.sample));
+        nlohmann::json body = {{"columns", columns_json(snap.tags)},
+                               {"capacity", feed_.capacity()},
+                               {"samples", std::move(samples)}};
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(body.dump(), "application/json");
+      });
+
+  get("/metrics", "Prometheus metrics (text format)",
+      [this](const httplib::Request&, httplib::Response& res) {
+        WebGauges g;
+        g.live_clients = static_cast<std::size_t>(streams_.load());
+        g.live_buffered = feed_.size();
+        g.live_capacity = feed_.capacity();
+        res.set_content(render_metrics(stats_, g), "text/plain; version=0.0.4; charset=utf-8");
+      });
+
+  get("/events",
+      "Server-Sent Events: hello with the history, then each sample, and a status every 2 s",
+      [this](const httplib::Request&, httplib::Response& res) {
+        if (streams_.fetch_add(1) >= kMaxStreams) {
+          streams_.fetch_sub(1);
+          res.status = 503;
+          res.set_header("Retry-After", "5");
+          res.set_content("too many live clients\n", "text/plain");
+          return;
+        }
+        res.set_header("Cache-Control", "no-cache");
+        res.set_header("X-Accel-Buffering", "no");
+        auto state = std::make_shared<StreamState>();
+        res.set_chunked_content_provider(
+            "text/event-stream",
+            [this, state](std::size_t, httplib::DataSink& sink) {
+              if (stopping_) {
+                sink.done();
+                return true;
+              }
+              std::string out;
+              auto now = std::chrono::steady_clock::now();
+              if (!state->hello_sent) {
+                // A new or reconnecting browser first gets the recent history.
+                auto snap = feed_.recent(feed_.capacity());
+                auto history = nlohmann::json::array();
+                for (const auto& e : snap.entries)
+                  history.push_back(sample_compact_json(e.seq, e.sample));
+                out += "retry: 1000\n\n";
+                out += sse_event("hello",
+                                 {{"columns", columns_json(snap.tags)},
+                                  {"capacity", feed_.capacity()},
+                                  {"history", std::move(history)}},
+                                 snap.last_seq);
+                state->hello_sent = true;
+                state->last_seq = snap.last_seq;
+                state->tags_version = snap.tags_version;
+              } else {
+                feed_.wait_newer(state->last_seq, kStreamPoll, stopping_);
+                if (stopping_) {
+                  sink.done();
+                  return true;
+                }
+                auto snap = feed_.since(state->last_seq);
+                if (snap.tags_version != state->tags_version) {
+                  state->hello_sent = false;  // tags changed (logger reopened): start over
+                  return true;
+                }
+                for (const auto& e : snap.entries) {
+                  out += sse_event("sample", sample_compact_json(e.seq, e.sample), e.seq);
+                  state->last_seq = e.seq;
+                }
+              }
+              if (now - state->last_status >= kStatusEvery) {
+                state->last_status = now;
+                out += sse_event("status", {{"link", logger::to_string(stats_.link.load())},
+                                            {"samples_written", stats_.samples_written.load()},
+                                            {"read_errors", stats_.read_errors.load()},
+                                            {"reconnects", stats_.reconnects.load()}});
+              }
+              if (out.empty()) return true;
+              return sink.write(out.data(), out.size());
+            },
+            [this](bool) { streams_.fetch_sub(1); });
+      });
+
+  asset("/live.js", "the live page's script", assets::live_js, "text/javascript; charset=utf-8");
+  asset("/chart.js", "the charts and time formats of the live page", assets::chart_js,
+        "text/javascript; charset=utf-8");
+  asset("/page.css", "the live page's styles", assets::page_css, "text/css; charset=utf-8");
+  asset("/uplot.js", "uPlot, the chart library", assets::uplot_js,
+        "text/javascript; charset=utf-8");
+  asset("/uplot.css", "uPlot's styles", assets::uplot_css, "text/css; charset=utf-8");
+  asset("/favicon.ico", "a 16x16 icon", assets::favicon_ico(), "image/x-icon");
+
+  auto endpoints = nlohmann::ordered_json::array();
+  for (const auto& r : routes) {
+    endpoints.push_back({{"path", r.path}, {"method", "GET"}, {"description", r.description}});
+  }
+  *index = nlohmann::ordered_json{{"endpoints", std::move(endpoints)}}.dump(2);
+  auto& s = *http_;
+  for (auto& r : routes) s.Get(r.path, std::move(r.handler));
+  s.Get("/api/", serve_index);
 
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.body.empty()) {

@@ -1,6 +1,9 @@
 // Tests of every LiveServer endpoint with httplib::Client on loopback (port picked at run time).
 #include "web/server.hpp"
 
+#include <set>
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -158,9 +161,54 @@ TEST_F(LiveServerTest, ServesPageAssetsAndFavicon) {
   EXPECT_THAT(c.Get("/")->body, HasSubstr("<script src=\"/live.js\">"));
 }
 
+namespace {
+
+// Answers the status of GET path, reading no body (so /events, a stream, returns at once).
+int status_of(httplib::Client& c, const std::string& path) {
+  int status = 0;
+  auto res = c.Get(
+      path,
+      [&](const httplib::Response& r) {
+        status = r.status;
+        return false;
+      },
+      [](const char*, std::size_t) { return false; });
+  (void)res;  // canceled on purpose after the status line
+  return status;
+}
+
+}  // namespace
+
+TEST_F(LiveServerTest, ApiIndexListsEveryEndpointAndEachAnswers) {
+  feed_samples(2);
+  auto c = client();
+  for (const char* path : {"/api", "/api/"}) {
+    auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    ASSERT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << path;
+  }
+  auto index = nlohmann::json::parse(c.Get("/api")->body);
+  ASSERT_TRUE(index["endpoints"].is_array());
+  std::set<std::string> listed;
+  for (const auto& e : index["endpoints"]) {
+    auto path = e.at("path").get<std::string>();
+    EXPECT_TRUE(listed.insert(path).second) << path << " is listed twice";
+    EXPECT_EQ(e.at("method"), "GET") << path;
+    EXPECT_FALSE(e.at("description").get<std::string>().empty()) << path;
+    int status = status_of(c, path);
+    EXPECT_NE(status, 404) << path;
+    EXPECT_EQ(status, 200) << path;
+  }
+  // The endpoints docs/live.md describes, all of them and nothing else.
+  EXPECT_EQ(listed, (std::set<std::string>{"/", "/api", "/api/latest", "/api/history", "/events",
+                                           "/metrics", "/favicon.ico", "/live.js", "/chart.js",
+                                           "/page.css", "/uplot.js", "/uplot.css"}));
+}
+
 TEST_F(LiveServerTest, UnknownPathsAre404) {
   auto c = client();
-  for (const char* path : {"/nope", "/api", "/api/latest/x", "/metrics/x"}) {
+  for (const char* path : {"/nope", "/api/nope", "/api/latest/x", "/metrics/x", "/apix"}) {
     auto res = c.Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 404) << path;

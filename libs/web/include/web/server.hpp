@@ -1,4 +1,5 @@
-// LiveServer: HTTP server of the live page, /events (SSE), /api/latest, /api/history, /metrics.
+// LiveServer: HTTP server of the live page, /events (SSE), /api/latest, /api/history, /metrics
+// and the index of them all at /api.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,7 @@ namespace web {
 //                         400 for a bad N
 //   GET /metrics          Prometheus text format
 //   GET /favicon.ico, /uplot.js, /uplot.css, /live.js, /chart.js, /page.css
+//   GET /api, /api/       {"endpoints": [{"path", "method", "description"}]}: every route above
 // Anything else: 404.
 // Thread-safety: start()/stop() from one thread; the feed and stats may change meanwhile.
 class LiveServer {
