@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "../commands.hpp"
+#include "platform/line_writer.hpp"
 #include "run_command.hpp"
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
@@ -68,12 +69,10 @@ int run_demo(const DemoArgs& d) {
     return kExitUsage;
   }
 
-  std::mutex out_mu;
-  auto print = [&out_mu](const std::string& line) {
-    std::lock_guard lock(out_mu);
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
-  };
+  // The fake PLC's lines come from its network thread: a writer thread keeps a blocked stdout
+  // from stalling it.
+  platform::LineWriter out(STDOUT_FILENO);
+  auto print = [&out](const std::string& line) { out.write(line + "\n"); };
 
   // The course's fake PLC; when its port is taken (another fake PLC?), pick a free one.
   sim::PlcConfig plc_config = sim::course_config();

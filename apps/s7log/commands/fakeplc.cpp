@@ -17,6 +17,7 @@
 
 #include "../commands.hpp"
 #include "connection_options.hpp"
+#include "platform/line_writer.hpp"
 #include "s7/server.hpp"
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
@@ -49,38 +50,43 @@ struct FakePlcArgs {
 
 volatile std::sig_atomic_t g_signal = 0;
 
-// All output goes through here: one line at a time, flushed (tests read through a pipe), and the
-// in-place status line (terminals only) is cleared before a normal line.
+// All output goes through here: one line at a time (tests read through a pipe), and the in-place
+// status line (terminals only) is cleared before a normal line. A LineWriter thread does the
+// writing, so a blocked stdout never stalls the network thread that reports a READ-ONLY write
+// (lines past its bound are dropped and counted, see stop()).
 class Console {
  public:
-  explicit Console(bool status) : status_enabled_(status) {}
+  explicit Console(bool status) : status_enabled_(status), out_(STDOUT_FILENO) {}
   void line(const std::string& text) {
     std::lock_guard lock(mu_);
-    clear_status();
-    std::fputs(text.c_str(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
+    out_.write(clear_status() + text + "\n");
   }
   void status(const std::string& text) {
     if (!status_enabled_) return;
     std::lock_guard lock(mu_);
-    std::fprintf(stdout, "\r\033[K%s", text.c_str());
-    std::fflush(stdout);
+    out_.write("\r\033[K" + text);
     status_shown_ = true;
   }
   void end_status() {
     std::lock_guard lock(mu_);
-    clear_status();
+    if (status_shown_) out_.write(clear_status());
+  }
+  // Writes what is queued (giving a blocked reader up to 0.8 s) and returns the lines dropped.
+  std::uint64_t stop() {
+    out_.close(std::chrono::milliseconds(800));
+    return out_.dropped_lines();
   }
 
  private:
-  void clear_status() {
-    if (status_shown_) std::fputs("\r\033[K", stdout);
+  std::string clear_status() {
+    const bool shown = status_shown_;
     status_shown_ = false;
+    return shown ? "\r\033[K" : "";
   }
   std::mutex mu_;
   bool status_enabled_;
   bool status_shown_ = false;
+  platform::LineWriter out_;
 };
 
 void print_config_error(const std::string& message) {
@@ -160,6 +166,9 @@ int run_fakeplc(const FakePlcArgs& args) {
   const char* name = g_signal == SIGINT ? "Ctrl+C" : "SIGTERM";
   console.line(fmt::format("{}: stopping the fake PLC", name));
   console.line("fake PLC stopped");
+  if (const auto dropped = console.stop(); dropped > 0)
+    std::fprintf(stderr, "s7log fakeplc: %llu output lines dropped (stdout was blocked)\n",
+                 static_cast<unsigned long long>(dropped));
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   return kExitOk;

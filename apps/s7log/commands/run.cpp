@@ -1,5 +1,6 @@
 // `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
 #include <signal.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -19,6 +20,7 @@
 #include "logger/csv_sink.hpp"
 #include "logger/logger.hpp"
 #include "logger/tag.hpp"
+#include "platform/line_writer.hpp"
 #include "run_command.hpp"
 #include "util/duration.hpp"
 #include "web/listen_address.hpp"
@@ -179,6 +181,8 @@ bool write_stats_json(const std::string& path, const logger::Stats& st) {
   j["skipped_samples"] = st.skipped_samples.load();
   j["read_errors"] = st.read_errors.load();
   j["reconnects"] = st.reconnects.load();
+  j["rows_dropped"] = st.dropped_rows.load();
+  j["console_lines_dropped"] = st.console_lines_dropped.load();
   const auto n = st.lateness_count.load();
   j["lateness_count"] = n;
   j["lateness_p50_ms"] = st.lateness_quantile(0.50) * 1e3;
@@ -257,19 +261,28 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   sigemptyset(&hup.sa_mask);
   ::sigaction(SIGHUP, &hup, nullptr);
   logger::Stats stats;
-  auto notify = [](const std::string& m) {
-    std::fprintf(stderr, "s7log run: %s\n", m.c_str());
-    std::fflush(stderr);
+  // Console output is written by its own threads: a blocked terminal or pipe never stalls
+  // sampling (lines past the bound are dropped and counted), and a stop never waits for it.
+  platform::LineWriter out_lines(STDOUT_FILENO), err_lines(STDERR_FILENO);
+  auto count_drops = [&] {
+    stats.console_lines_dropped.store(out_lines.dropped_lines() + err_lines.dropped_lines());
+  };
+  auto notify = [&](const std::string& m) {
+    err_lines.write("s7log run: " + m + "\n");
+    count_drops();
   };
   logger::CsvSink csv(csv_options(cfg), &stats, notify);
   // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
-  std::FILE* text_out = cfg.out == "-" ? stderr : stdout;
-  logger::ConsoleSink console(csv_options(cfg).format, text_out);
+  platform::LineWriter* text_out = cfg.out == "-" ? &err_lines : &out_lines;
+  auto text_line = [&](std::string line) {
+    text_out->write(std::move(line));
+    count_drops();
+  };
+  logger::ConsoleSink console(csv_options(cfg).format, text_line);
   logger::Sinks sinks{{&csv, &console}, {}};
   if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
 
-  std::fprintf(stderr, "s7log run: %s (Ctrl+C stops)\n", describe_run(cfg, tags.size()).c_str());
-  std::fflush(stderr);
+  notify(describe_run(cfg, tags.size()) + " (Ctrl+C stops)");
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
   for (;;) {
@@ -309,8 +322,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     tags = std::move(next->second);
     csv.reconfigure(csv_options(cfg));
     console.reconfigure(csv_options(cfg).format);
-    text_out = cfg.out == "-" ? stderr : stdout;
-    console.set_output(text_out);
+    text_out = cfg.out == "-" ? &err_lines : &out_lines;
     notify("reloaded " + (a.config.empty() ? std::string("the defaults") : a.config) + ": " +
            describe_run(cfg, tags.size()) +
            (new_columns ? " (new columns: a file with another header is not appended to)" : ""));
@@ -325,14 +337,19 @@ int run_logger(const RunArgs& a, Extensions& ext) {
                         std::to_string(stats.skipped_samples.load()) + " skipped samples";
   if (dropped > 0) summary += ", " + std::to_string(dropped) + " rows dropped";
   if (unwritten > 0) summary += ", " + std::to_string(unwritten) + " rows not written";
-  std::fprintf(text_out, "%s\n", summary.c_str());
-  std::fflush(text_out);
+  if (const auto lines = stats.console_lines_dropped.load(); lines > 0)
+    summary += ", " + std::to_string(lines) + " console lines dropped (output blocked)";
+  text_line(summary + "\n");
   if (unwritten > 0)
     notify(std::to_string(unwritten) + " rows could not be written to " + csv.waiting_for() +
            " and are lost (" + csv.last_error() + ")");
   if (dropped > 0)
     notify(std::to_string(dropped) + " rows were dropped while the file could not be written " +
            "(the buffer holds --buffer-rows " + std::to_string(cfg.buffer_rows) + ")");
+  // Ctrl+C and SIGTERM stop within a second even when nobody reads our output.
+  out_lines.close(std::chrono::milliseconds(400));
+  err_lines.close(std::chrono::milliseconds(400));
+  count_drops();
   if (!a.stats_json.empty() && !write_stats_json(a.stats_json, stats)) {
     std::fprintf(stderr, "s7log run: cannot write --stats-json file %s\n", a.stats_json.c_str());
     return 1;

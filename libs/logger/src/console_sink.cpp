@@ -50,8 +50,12 @@ std::string ConsoleSink::line(const Sample& sample) const {
 
 s7::Result<void> ConsoleSink::write(const Sample& sample) {
   std::string l = line(sample) + "\n";
-  std::fwrite(l.data(), 1, l.size(), out_);
-  std::fflush(out_);
+  if (out_) {
+    out_(std::move(l));
+  } else {
+    std::fwrite(l.data(), 1, l.size(), stdout);
+    std::fflush(stdout);
+  }
   return {};
 }
 

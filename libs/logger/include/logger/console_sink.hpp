@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,22 +11,26 @@
 
 namespace logger {
 
-// Prints `LOG: {'ts': '2026-11-24T10:15:03', 'counter': 1, ..., 'alarm': True, ...}` and flushes
-// (the course prints Python's dict). Missing values print as None.
+// Prints `LOG: {'ts': '2026-11-24T10:15:03', 'counter': 1, ..., 'alarm': True, ...}` (the course
+// prints Python's dict). Missing values print as None. Each line (with its '\n') goes to `out`;
+// `s7log run` hands it to a platform::LineWriter so a blocked terminal or pipe never stalls the
+// sampling thread. Without `out` the line is written to stdout and flushed.
 class ConsoleSink : public Sink {
  public:
-  ConsoleSink(CsvFormat format, std::FILE* out = stdout) : format_(format), out_(out) {}
+  using LineOut = std::function<void(std::string)>;
+  explicit ConsoleSink(CsvFormat format, LineOut out = {})
+      : format_(format), out_(std::move(out)) {}
   s7::Result<void> open(const std::vector<TagInfo>& tags) override;
   s7::Result<void> write(const Sample& sample) override;
   // A config reload: the format (dialect, milliseconds) and the stream of the lines to come.
   void reconfigure(CsvFormat format) { format_ = format; }
-  void set_output(std::FILE* out) { out_ = out; }
+  void set_output(LineOut out) { out_ = std::move(out); }
   // The line without the trailing newline (for tests).
   std::string line(const Sample& sample) const;
 
  private:
   CsvFormat format_;
-  std::FILE* out_;
+  LineOut out_;
   std::vector<std::string> names_;
 };
 

@@ -32,7 +32,9 @@ struct Stats {
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> skipped_samples{0};  // slots missed by overrun or outage
   std::atomic<std::uint64_t> dropped_rows{0};     // rows lost past the buffer bound
-  std::atomic<std::uint64_t> buffered_rows{0};    // rows waiting for the file (buffer fill)
+  // Console lines (LOG:, messages) dropped because stdout/stderr was blocked (platform::LineWriter)
+  std::atomic<std::uint64_t> console_lines_dropped{0};
+  std::atomic<std::uint64_t> buffered_rows{0};  // rows waiting for the file (buffer fill)
   std::atomic<std::uint64_t> buffer_capacity{0};
   std::atomic<LinkState> link{LinkState::connecting};
   std::atomic<std::int64_t> last_sample_unix_ms{0};
