@@ -46,6 +46,7 @@ struct FakePlcArgs {
   std::vector<std::string> item_errors;
   std::string stop_at;
   std::string stop_for;
+  std::string handshake_timeout;
 };
 
 volatile std::sig_atomic_t g_signal = 0;
@@ -107,8 +108,13 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
   if (a.port) c.port = static_cast<std::uint16_t>(*a.port);
   if (a.max_connections) c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
   if (a.rack) c.rack = static_cast<std::uint8_t>(*a.rack);
-  if (a.slot) {
-    c.slot = static_cast<std::uint8_t>(*a.slot);
+  if (a.slot) c.slot = static_cast<std::uint8_t>(*a.slot);
+  if (!a.handshake_timeout.empty()) {
+    auto d = util::parse_duration(a.handshake_timeout);
+    if (!d || *d < sim::Nanos::zero())
+      return bad("--handshake-timeout " + a.handshake_timeout +
+                 ": expected a duration like 5s or 500ms (0 = none)");
+    c.handshake_timeout = *d;
   }
   auto add = [&](s7::Result<sim::Fault> f) -> s7::Result<void> {
     if (!f) return f.error();
@@ -196,6 +202,9 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
                   "Clients served at once; more are refused (default 256)")
       ->check(whole_number(1, 100000));
   cmd->add_flag("-v,--verbose", args->verbose, "Log each connection and request");
+  cmd->add_option("--handshake-timeout", args->handshake_timeout,
+                  "Close a connection that has not finished the COTP connect and S7 setup in "
+                  "this time (default 5s; 0 = never)");
   cmd->add_option("--drop-every", args->drop_every,
                   "Fault: close every connection every DURATION (e.g. 10s)");
   cmd->add_option("--refuse", args->refuse,

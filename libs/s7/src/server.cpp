@@ -60,6 +60,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
       : server_(server),
         socket_(std::move(socket)),
         idle_(socket_.get_executor()),
+        handshake_(socket_.get_executor()),
         delay_(socket_.get_executor()),
         session_(server.memory, server.options, server.control, server.hooks, std::move(peer)) {}
 
@@ -69,6 +70,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     socket_.non_blocking(true, ec);               // for the direct write in write()
     last_activity_ = asio::steady_timer::clock_type::now();
     arm_idle();
+    arm_handshake();
     read();
   }
 
@@ -78,6 +80,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     closed_ = true;
     asio::error_code ec;
     idle_.cancel();
+    handshake_.cancel();
     delay_.cancel();
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -103,6 +106,18 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
         return;
       }
       self->server_.log(self->session_.peer() + " idle timeout");
+      self->close();
+    });
+  }
+
+  void arm_handshake() {
+    const auto timeout = server_.options.handshake_timeout;
+    if (timeout.count() <= 0) return;
+    handshake_.expires_after(timeout);
+    handshake_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+      if (ec || self->closed_ || self->session_.set_up()) return;
+      self->server_.log(self->session_.peer() + " did not finish the handshake (COTP connect " +
+                        "and setup) in time: closed");
       self->close();
     });
   }
@@ -186,6 +201,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   Impl& server_;
   tcp::socket socket_;
   asio::steady_timer idle_;
+  asio::steady_timer handshake_;
   asio::steady_timer delay_;
   ServerSession session_;
   std::array<std::uint8_t, 2048> buffer_{};

@@ -309,6 +309,7 @@ void ServerSession::handle_setup(std::uint16_t ref, ByteView param, Bytes& out) 
   const auto own_pdu = std::clamp<std::uint16_t>(options_.max_pdu, kMinPdu, kMaxPdu);
   pdu_ = std::max(kMinPdu, std::min(req_pdu, own_pdu));
   amq_ = std::min(amq_calling, amq_called);
+  set_up_ = true;
   begin(static_cast<std::uint8_t>(Rosctr::ack_data), ref, true);
   scratch_.insert(scratch_.end(), {0xF0, 0x00});
   put16(scratch_, amq_calling);
@@ -522,6 +523,7 @@ void ServerSession::handle_plc_control(std::uint16_t ref, ByteView param, Bytes&
   // services (compress, copy RAM to ROM) are acknowledged without a state change. The answer is
   // Ack_Data with a 1-byte parameter, the function code.
   const std::uint8_t function = param[0];
+  const CpuState before = control_.cpu_state.load();
   if (function == static_cast<std::uint8_t>(Function::plc_stop)) {
     control_.cpu_state.store(CpuState::stop);
   } else {
@@ -535,6 +537,8 @@ void ServerSession::handle_plc_control(std::uint16_t ref, ByteView param, Bytes&
   scratch_.push_back(function);
   finish(1, out);
   log(peer_ + (function == 0x29 ? " PLC stop" : " PLC start/control"));
+  if (const CpuState now = control_.cpu_state.load(); now != before && hooks_.on_state_change)
+    hooks_.on_state_change(peer_, now);
 }
 
 bool ServerSession::handle_userdata(std::uint16_t ref, ByteView param, ByteView data, Bytes& out) {

@@ -265,6 +265,68 @@ TEST_F(TcpServer, IdleConnectionIsClosedAfterTimeout) {
   EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
 }
 
+TEST_F(TcpServer, ConnectionsThatNeverFinishTheHandshakeAreClosed) {
+  options_.handshake_timeout = 300ms;  // the idle timeout (10 min) would never fire here
+  options_.max_connections = 3;
+  start();
+  Client silent(port());  // TCP only
+  Client no_setup(port());
+  ASSERT_TRUE(no_setup.connect_iso());  // COTP, but no setup communication
+  Client healthy(port());
+  ASSERT_TRUE(healthy.connect_iso());
+  healthy.send(kSetup);
+  ASSERT_TRUE(healthy.frame());
+  EXPECT_TRUE(silent.closed(10s));
+  EXPECT_TRUE(no_setup.closed(10s));
+  // The slots are free again, and the client that finished its handshake is still served.
+  EXPECT_TRUE(eventually([&] { return server_->connection_count() == 1; }));
+  healthy.send(kRead12);
+  auto answer = healthy.frame();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->size(), 37u);
+}
+
+TEST_F(TcpServer, AByteAtATimeHandshakeIsClosedToo) {
+  options_.handshake_timeout = 300ms;
+  start();
+  Client slow(port());
+  // The deadline is for the whole handshake: traffic does not extend it.
+  const Bytes cr = h(kCr);
+  bool closed = false;
+  for (std::size_t i = 0; i < cr.size() && !closed; ++i) {
+    slow.send(Bytes{cr[i]});
+    closed = slow.closed(100ms);
+  }
+  EXPECT_TRUE(closed || slow.closed(10s));
+  EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+}
+
+TEST_F(TcpServer, StateChangeHookNamesTheClientThatStoppedTheCpu) {
+  std::mutex mu;
+  std::vector<std::pair<std::string, s7::CpuState>> changes;
+  hooks_.on_state_change = [&](const std::string& peer, s7::CpuState st) {
+    std::lock_guard lock(mu);
+    changes.emplace_back(peer, st);
+  };
+  start();
+  Client c(port());
+  ASSERT_TRUE(c.connect_iso());
+  c.send(kSetup);
+  ASSERT_TRUE(c.frame());
+  c.send(
+      "03 00 00 21 02 F0 80 32 01 00 00 00 0B 00 10 00 00 29 00 00 00 00 00 09 50 5F 50 52 4F 47 "
+      "52 41 4D");
+  ASSERT_TRUE(c.frame());
+  c.send(
+      "03 00 00 21 02 F0 80 32 01 00 00 00 0B 00 10 00 00 29 00 00 00 00 00 09 50 5F 50 52 4F 47 "
+      "52 41 4D");  // stop again: no change, no second call
+  ASSERT_TRUE(c.frame());
+  std::lock_guard lock(mu);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].first.rfind("127.0.0.1:", 0), 0u);
+  EXPECT_EQ(changes[0].second, s7::CpuState::stop);
+}
+
 TEST_F(TcpServer, WriteHookSeesPeerAndStoredValue) {
   std::mutex mu;
   std::vector<s7::WriteEvent> events;

@@ -274,9 +274,10 @@ class Reader {
   }
 
   s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
-    if (auto r = check_keys(t, "plc",
-                            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
-                             "max_parallel", "max_connections", "tick", "state", "identity"});
+    if (auto r = check_keys(
+            t, "plc",
+            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu", "max_parallel",
+             "max_connections", "tick", "handshake_timeout", "idle_timeout", "state", "identity"});
         !r)
       return r;
     for (const auto& [k, v] : t) {
@@ -317,6 +318,14 @@ class Reader {
         auto d = duration(v, key);
         if (!d) return d.error();
         c.tick = *d;
+      } else if (k == "handshake_timeout") {
+        auto d = duration(v, key);
+        if (!d) return d.error();
+        c.handshake_timeout = *d;
+      } else if (k == "idle_timeout") {
+        auto d = duration(v, key);
+        if (!d) return d.error();
+        c.idle_timeout = *d;
       } else if (k == "state") {
         auto s = string(v, key);
         if (!s) return s.error();
@@ -854,6 +863,11 @@ std::string format_config(const PlcConfig& c) {
   o += fmt::format("max_connections = {}          # clients at once; more are refused\n",
                    c.max_connections);
   o += fmt::format("tick = {}                # generators step once per tick\n", dur(c.tick));
+  o += fmt::format(
+      "handshake_timeout = {}     # COTP connect + setup must finish in this; 0 = none\n",
+      dur(c.handshake_timeout));
+  o += fmt::format("idle_timeout = {}       # a silent connection is closed; 0 = none\n",
+                   dur(c.idle_timeout));
   o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
                    quoted(c.run ? "run" : "stop"));
   o += "[plc.identity]                  # served through SZL 0x0011 / 0x001C\n";
@@ -903,6 +917,8 @@ s7::ServerOptions server_options(const PlcConfig& c) {
   o.max_pdu = c.max_pdu;
   o.max_parallel = c.max_parallel;
   o.max_connections = c.max_connections;
+  o.handshake_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.handshake_timeout);
+  o.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.idle_timeout);
   if (const char* t = std::getenv("S7LOG_TMP_THREADS"))
     o.threads = static_cast<unsigned>(std::atoi(t));
   if (c.enforce_rack_slot) {

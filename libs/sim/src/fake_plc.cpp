@@ -22,6 +22,12 @@ FakePlc::FakePlc(PlcConfig config, LineFn line, bool verbose)
     if (e.result == 0x03) line_(describe_refused_write(e));
   };
   if (verbose) hooks.on_log = [this](const std::string& text) { line_(text); };
+  // Always said, -v or not: a client stopping the CPU changes what every other client reads.
+  hooks.on_state_change = [this](const std::string& peer, s7::CpuState state) {
+    line_(state == s7::CpuState::stop
+              ? "STOP: " + peer + " put the CPU into STOP (PLC stop request); generators frozen"
+              : "RUN: " + peer + " put the CPU into RUN (PLC start request)");
+  };
   server_ = std::make_unique<s7::Server>(simulation_.memory(), server_options(config_), hooks);
   server_->control().cpu_state.store(config_.run ? s7::CpuState::run : s7::CpuState::stop);
   apply_faults(Nanos(0));  // windows starting at 0 s are active from the first connection

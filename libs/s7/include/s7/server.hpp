@@ -40,6 +40,10 @@ struct ServerOptions {
   std::size_t max_connections = 256;
   std::size_t max_frame_bytes = 8192;  // a bigger TPKT closes that connection
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // 0 = none
+  // A connection that has not finished the COTP connect and the S7 setup communication within
+  // this time is closed, so clients that never finish the handshake cannot hold the
+  // max_connections slots. 0 = none.
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(5)};
   // When set, a CR whose called TSAP's rack/slot differ is refused the way a real PLC does:
   // the TCP connection is closed without a CC.
   std::optional<std::uint8_t> enforce_rack;
@@ -86,6 +90,9 @@ struct ServerHooks {
   std::function<void(const WriteEvent&)> on_write;
   // Optional one-line log of connections and requests (for --verbose); any thread.
   std::function<void(const std::string&)> on_log;
+  // A client's PLC control request changed the CPU state (stop -> STOP, start -> RUN): the
+  // client's address and the new state; any thread.
+  std::function<void(const std::string& peer, CpuState state)> on_state_change;
 };
 
 // One client connection's protocol state, without sockets: feed it bytes, collect the answers.
@@ -111,6 +118,8 @@ class ServerSession {
   std::uint16_t negotiated_pdu() const { return pdu_; }
   std::uint16_t negotiated_parallel() const { return amq_; }
   bool connected() const { return connected_; }
+  // True once the setup communication was answered (the handshake is over).
+  bool set_up() const { return set_up_; }
   // S7 Jobs and Userdata requests answered so far.
   std::uint64_t answered() const { return answered_; }
   const std::string& peer() const { return peer_; }
@@ -155,6 +164,7 @@ class ServerSession {
   std::string peer_;
   FrameReader reader_;
   bool connected_ = false;
+  bool set_up_ = false;
   bool closed_ = false;
   std::uint16_t pdu_ = 240;
   std::uint16_t amq_ = 1;

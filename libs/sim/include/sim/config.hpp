@@ -47,6 +47,10 @@ struct PlcConfig {
   std::uint16_t max_parallel = 8;
   std::uint32_t max_connections = 256;  // clients served at once; more are refused (1..100000)
   Nanos tick{std::chrono::milliseconds(500)};
+  // Limits of each connection (see s7::ServerOptions): the COTP connect and setup must finish
+  // within handshake_timeout; a connection silent for idle_timeout is closed. 0 = none.
+  Nanos handshake_timeout{std::chrono::seconds(5)};
+  Nanos idle_timeout{std::chrono::minutes(10)};
   bool run = true;  // false: the CPU starts in STOP
   std::string order_code = "6ES7 315-2EH14-0AB0";
   std::string module_name = "CPU 315-2 PN/DP";
