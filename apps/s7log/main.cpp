@@ -89,7 +89,7 @@ std::string in_our_words(const CLI::ParseError& e) {
 }
 
 int usage_error(const std::string& who, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\n", who.c_str(), message.c_str());
+  app::print_error(who, message);
   return app::kExitUsage;
 }
 
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
   try {
     return selected ? selected() : 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "s7log: %s\n", e.what());
+    app::print_error(e.what());
     return 1;
   }
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "util/duration.hpp"
+#include "util/text.hpp"
 
 namespace app {
 
@@ -172,7 +173,15 @@ std::optional<s7::Client> connect_or_report(const ConnectionArgs& args, int& exi
 }
 
 void print_error(std::string_view message) {
-  std::fprintf(stderr, "s7log: %.*s\n", static_cast<int>(message.size()), message.data());
+  print_error("s7log", message);
+}
+
+void print_error(std::string_view who, std::string_view message) {
+  // Messages quote what the user gave (names, addresses, file text): never echo a control
+  // character raw (a terminal escape, or a NUL that would cut the line).
+  const std::string line = std::string(who) + ": " + util::escape_control(message) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
 }
 
 }  // namespace app

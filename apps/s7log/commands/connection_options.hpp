@@ -66,7 +66,8 @@ std::string with_typed_address(const std::string& message, const s7::Address& a,
 // kExitUsage for bad options (nothing was sent), kExitPlc when the PLC cannot be reached.
 std::optional<s7::Client> connect_or_report(const ConnectionArgs& args, int& exit_code);
 
-// Prints "s7log: <message>" on stderr.
+// Prints "s7log: <message>" / "<who>: <message>" on stderr, control characters escaped (\x1b).
 void print_error(std::string_view message);
+void print_error(std::string_view who, std::string_view message);
 
 }  // namespace app

@@ -58,14 +58,14 @@ int run_demo(const DemoArgs& d) {
   if (!d.duration.empty()) {
     duration = util::parse_duration(d.duration);
     if (!duration) {
-      std::fprintf(stderr, "s7log demo: --duration %s: expected a duration like 30s or 2min\n",
-                   d.duration.c_str());
+      print_error("s7log demo",
+                  "--duration " + d.duration + ": expected a duration like 30s or 2min");
       return kExitUsage;
     }
   }
   auto live = web::parse_listen_address(d.live);
   if (!live) {
-    std::fprintf(stderr, "s7log demo: --live: %s\n", live.error().what().c_str());
+    print_error("s7log demo", "--live: " + live.error().what());
     return kExitUsage;
   }
 
@@ -87,7 +87,7 @@ int run_demo(const DemoArgs& d) {
   std::signal(SIGTERM, on_demo_signal);
   sim::FakePlc plc(plc_config, print);
   if (auto r = plc.start(); !r) {
-    std::fprintf(stderr, "s7log demo: %s\n", r.error().what().c_str());
+    print_error("s7log demo", r.error().what());
     return kExitPlc;
   }
   std::atomic<bool> plc_stop{false};

@@ -91,7 +91,7 @@ class Console {
 };
 
 void print_config_error(const std::string& message) {
-  std::fprintf(stderr, "s7log fakeplc: %s\n", message.c_str());
+  print_error("s7log fakeplc", message);
 }
 
 // Config from --config (or the course's), then the command-line overrides and faults.
@@ -164,7 +164,7 @@ int run_fakeplc(const FakePlcArgs& args) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   if (auto started = plc.start(); !started) {
-    std::fprintf(stderr, "s7log fakeplc: %s\n", started.error().what().c_str());
+    print_error("s7log fakeplc", started.error().what());
     return kExitRuntime;
   }
   plc.run(g_stop, [&console](const std::string& text) { console.status(text); });

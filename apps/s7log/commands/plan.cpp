@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../commands.hpp"
+#include "connection_options.hpp"
 #include "logger/config.hpp"
 #include "logger/plan.hpp"
 #include "logger/tag.hpp"
@@ -23,7 +24,7 @@ int run_plan(const PlanArgs& a) {
   if (!a.config.empty()) {
     auto loaded = logger::load_config(a.config);
     if (!loaded) {
-      std::fprintf(stderr, "s7log plan: %s\n", loaded.error().what().c_str());
+      print_error("s7log plan", loaded.error().what());
       return 2;
     }
     tags = loaded->has_tags ? loaded->config.tags : logger::course_tags();
@@ -33,13 +34,13 @@ int run_plan(const PlanArgs& a) {
   for (const auto& spec : a.tags) {
     auto t = logger::parse_tag_spec(spec);
     if (!t) {
-      std::fprintf(stderr, "s7log plan: --tag: %s\n", t.error().what().c_str());
+      print_error("s7log plan", "--tag: " + t.error().what());
       return 2;
     }
     tags.push_back(*t);
   }
   if (auto r = logger::validate_tags(tags); !r) {
-    std::fprintf(stderr, "s7log plan: %s\n", r.error().what().c_str());
+    print_error("s7log plan", r.error().what());
     return 2;
   }
   auto plan = logger::build_plan(tags);

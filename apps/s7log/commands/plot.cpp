@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../commands.hpp"
+#include "connection_options.hpp"
 #include "web/report.hpp"
 
 namespace app {
@@ -21,7 +22,7 @@ struct PlotArgs {
 
 int run_plot(const PlotArgs& a) {
   auto fail = [](const std::string& msg) {
-    std::fprintf(stderr, "s7log plot: %s\n", msg.c_str());
+    print_error("s7log plot", msg);
     return 1;
   };
   auto files = web::expand_inputs(a.inputs);

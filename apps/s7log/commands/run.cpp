@@ -19,10 +19,12 @@
 #include "logger/console_sink.hpp"
 #include "logger/csv_sink.hpp"
 #include "logger/logger.hpp"
+#include "logger/rotation.hpp"
 #include "logger/tag.hpp"
 #include "platform/line_writer.hpp"
 #include "run_command.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
 #include "web/live_service.hpp"
@@ -75,7 +77,7 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
   std::string host = addr->host == "0.0.0.0" || addr->host == "::" ? "127.0.0.1" : addr->host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   ext.url = "http://" + host + ":" + std::to_string(*port) + "/";
-  std::fprintf(stderr, "s7log run: live chart at %s\n", ext.url.c_str());
+  print_error("s7log run", "live chart at " + ext.url);
   if (ext.on_live) ext.on_live(ext.url);
   sinks.samples.push_back(ext.feed.get());
   return {};
@@ -87,7 +89,7 @@ void detach_extensions(Extensions& ext) {
 // ---------------------------------------------------------------------------------------------
 
 int fail_config(const std::string& msg) {
-  std::fprintf(stderr, "s7log run: %s\n", msg.c_str());
+  print_error("s7log run", msg);
   return 2;
 }
 
@@ -128,6 +130,14 @@ s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effect
     auto r = logger::parse_rotation(*a.rotate);
     if (!r) return bad("--rotate: expected none, hourly or daily");
     cfg.rotate = *r;
+  }
+  if (cfg.out != "-") {
+    if (auto r = logger::check_pattern(cfg.out); !r)
+      return bad("--out " + cfg.out + ": " + r.error().what());
+    // A FIFO, a device or a folder where the file should be: say so now, before connecting.
+    const auto first = logger::expand_pattern(logger::file_pattern(cfg.out, cfg.rotate),
+                                              std::chrono::system_clock::now());
+    if (auto r = logger::CsvSink::check_target(first); !r) return r.error();
   }
   if (cfg.out == "-" && cfg.rotate != logger::Rotation::none)
     return bad("--out -: standard output cannot rotate; drop --rotate (or write to a file)");
@@ -268,7 +278,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     stats.console_lines_dropped.store(out_lines.dropped_lines() + err_lines.dropped_lines());
   };
   auto notify = [&](const std::string& m) {
-    err_lines.write("s7log run: " + m + "\n");
+    err_lines.write("s7log run: " + util::escape_control(m) + "\n");
     count_drops();
   };
   logger::CsvSink csv(csv_options(cfg), &stats, notify);
@@ -351,7 +361,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   err_lines.close(std::chrono::milliseconds(400));
   count_drops();
   if (!a.stats_json.empty() && !write_stats_json(a.stats_json, stats)) {
-    std::fprintf(stderr, "s7log run: cannot write --stats-json file %s\n", a.stats_json.c_str());
+    print_error("s7log run", "cannot write --stats-json file " + a.stats_json);
     return 1;
   }
   return dropped > 0 || unwritten > 0 ? kExitRowsLost : kExitOk;

@@ -8,8 +8,11 @@
 #include <set>
 #include <sstream>
 
+#include "logger/rotation.hpp"
 #include "logger/tag.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
+#include "util/toml_limits.hpp"
 
 namespace logger {
 
@@ -138,6 +141,8 @@ s7::Result<void> parse_log(const Ctx& c, const toml::table& t, LoggerConfig& cfg
   if (auto* n = t.get("out")) {
     S7LOG_TRY(v, get_string(c, *n, "log.out"));
     if (v.empty()) return c.fail(n, "log.out", "must not be empty");
+    if (v != "-")
+      if (auto r = check_pattern(v); !r) return c.fail(n, "log.out", r.error().what());
     cfg.out = v;
   }
   if (auto* n = t.get("rotate")) {
@@ -245,10 +250,11 @@ s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& 
     S7LOG_TRY(name, get_string(c, *name_node, key + ".name"));
     S7LOG_TRY(text, get_string(c, *addr_node, key + ".address"));
     if (name.empty()) return c.fail(name_node, key + ".name", "must not be empty");
-    if (name == "ts" || name == "quality")
-      return c.fail(name_node, key + ".name", "'" + name + "' is a built-in column");
+    if (auto r = check_tag_name(name); !r)
+      return c.fail(name_node, key + ".name", r.error().what());
     if (!seen.insert(name).second)
-      return c.fail(name_node, key + ".name", "tag '" + name + "' is defined twice");
+      return c.fail(name_node, key + ".name",
+                    "tag '" + util::escape_control(name) + "' is defined twice");
     auto a = s7::parse_address(text);
     if (!a) return c.fail(addr_node, key + ".address", a.error().what());
     if (auto r = s7::check_readable(*a); !r)
@@ -269,6 +275,9 @@ s7::Result<void> parse_tags(const Ctx& c, const toml::node& node, LoggerConfig& 
 
 s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source) {
   Ctx c{std::string(source)};
+  if (auto too_big = util::check_toml_limits(text))
+    return s7::Error(s7::Errc::invalid_argument,
+                     c.source + ":" + std::to_string(too_big->line) + ": " + too_big->what);
   toml::table root;
   try {
     root = toml::parse(text, source);

@@ -31,8 +31,13 @@ std::string numbered(const std::string& path, int n) {
 
 // Reads up to `n` bytes from the start of an existing file.
 s7::Result<std::string> read_head(const std::string& path, std::size_t n) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO: no wait
   if (fd < 0) return sys_error("cannot read", path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return CsvSink::check_target(path).error();
+  }
   std::string buf(n, '\0');
   ssize_t got = ::read(fd, buf.data(), n);
   int err = errno;
@@ -62,6 +67,19 @@ s7::Result<void> write_whole(int fd, const std::string& path, std::string_view t
 }
 
 }  // namespace
+
+s7::Result<void> CsvSink::check_target(const std::string& path) {
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+  const char* what = S_ISDIR(st.st_mode)                          ? "a folder"
+                     : S_ISFIFO(st.st_mode)                       ? "a FIFO (named pipe)"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                     : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                  : "not a regular file";
+  return s7::Error(std::make_error_code(std::errc::invalid_argument),
+                   "cannot write CSV rows to " + path + ": it is " + what +
+                       "; s7log writes regular files (or standard output with --out -)");
+}
 
 CsvSink::CsvSink(CsvSinkOptions options, Stats* stats, Notify notify)
     : options_(std::move(options)),
@@ -118,19 +136,7 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
     open_actual_ = "standard output";
     return {};
   }
-  struct stat dev {};
-  if (::stat(path.c_str(), &dev) == 0 && !S_ISREG(dev.st_mode) && !S_ISDIR(dev.st_mode)) {
-    // A device or pipe (/dev/stdout, a FIFO): no header check, no numbered neighbours.
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0) return sys_error("cannot open", path, errno);
-    if (auto r = write_whole(fd, path, want); !r) {
-      ::close(fd);
-      return r.error();
-    }
-    fd_ = fd;
-    open_path_ = open_actual_ = path;
-    return {};
-  }
+  if (auto r = check_target(path); !r) return r.error();
   // The pattern may name folders that do not exist yet (data/%Y/...; rotation moves into new
   // ones): create them, as `mkdir -p` would.
   if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
@@ -165,13 +171,19 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
     bool empty = head->empty();
     bool same = head->size() >= want.size() && head->compare(0, want.size(), want) == 0;
     if (!empty && !same) continue;
-    int fd = ::open(candidate.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+    // O_NONBLOCK: should a FIFO have taken the file's place since the check, open() fails
+    // at once instead of waiting for a reader (no effect on regular files).
+    int fd = ::open(candidate.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return sys_error("cannot open", candidate, errno);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
       int err = errno;
       ::close(fd);
       return sys_error("cannot open", candidate, err);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return check_target(candidate).error();
     }
     if (empty) {
       if (auto r = write_whole(fd, candidate, want); !r) {

@@ -36,6 +36,28 @@ std::string file_pattern(std::string_view out, Rotation rotation) {
   return std::string(out.substr(0, dot)) + std::string(fields) + std::string(out.substr(dot));
 }
 
+s7::Result<void> check_pattern(std::string_view pattern) {
+  auto bad = [](const std::string& why) { return s7::Error(s7::Errc::invalid_argument, why); };
+  for (char c : pattern)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      return bad("control characters are not allowed in file names");
+  static constexpr std::string_view kAllowed = "YyCGgmdjHIMSpuwUWVbBhaAF%";
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%') continue;
+    if (i + 1 >= pattern.size()) return bad("a lone % at the end (write %% for a percent sign)");
+    const char f = pattern[++i];
+    if (kAllowed.find(f) != std::string_view::npos) continue;
+    std::string why = "%" + std::string(1, f) + " is not allowed in a file name";
+    if (f == 'n') why += " (it expands to a newline)";
+    if (f == 'e') why += " (it pads with a space; use %d)";
+    if (f == 't') why += " (it expands to a tab)";
+    if (f == 'D' || f == 'x' || f == 'c') why += " (it expands to text with '/', ':' or spaces)";
+    if (f == 'T' || f == 'R' || f == 'r' || f == 'X') why += " (it expands to text with ':')";
+    return bad(why + "; use %Y %m %d %H %M %S, %F or %j");
+  }
+  return {};
+}
+
 std::tm local_tm(std::chrono::system_clock::time_point ts) {
   std::time_t t = std::chrono::system_clock::to_time_t(ts);
   std::tm tm{};

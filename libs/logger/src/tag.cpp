@@ -4,6 +4,8 @@
 #include <charconv>
 #include <set>
 
+#include "util/text.hpp"
+
 namespace logger {
 
 namespace {
@@ -28,14 +30,15 @@ std::vector<TagInfo> course_tags() {
 s7::Result<TagInfo> parse_tag_spec(std::string_view spec) {
   auto eq = spec.find('=');
   if (eq == std::string_view::npos)
-    return s7::Error(
-        s7::Errc::invalid_argument,
-        "tag '" + std::string(spec) + "': expected name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT");
+    return s7::Error(s7::Errc::invalid_argument,
+                     "tag '" + util::escape_control(spec) +
+                         "': expected name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT");
   auto name = trim(spec.substr(0, eq));
   auto address = trim(spec.substr(eq + 1));
   if (name.empty())
     return s7::Error(s7::Errc::invalid_argument,
-                     "tag '" + std::string(spec) + "': the name before '=' is empty");
+                     "tag '" + util::escape_control(spec) + "': the name before '=' is empty");
+  if (auto r = check_tag_name(name); !r) return r.error();
   auto a = s7::parse_address(address);
   if (!a)
     return s7::Error(s7::Errc::address_syntax,
@@ -46,19 +49,31 @@ s7::Result<TagInfo> parse_tag_spec(std::string_view spec) {
   return TagInfo{std::string(name), *a};
 }
 
+s7::Result<void> check_tag_name(std::string_view name) {
+  auto bad = [&](const std::string& why) {
+    const std::string shown =
+        name.size() > 40 ? std::string(name.substr(0, 40)) + "..." : std::string(name);
+    return s7::Error(s7::Errc::invalid_argument,
+                     "tag '" + util::escape_control(shown) + "': " + why);
+  };
+  if (name.empty()) return s7::Error(s7::Errc::invalid_argument, "a tag has an empty name");
+  if (name.size() > kMaxTagName)
+    return bad("the name is " + std::to_string(name.size()) + " bytes long; at most " +
+               std::to_string(kMaxTagName) + " are allowed");
+  if (name == "ts" || name == "quality") return bad("the name is taken by a built-in column");
+  for (char c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      return bad("control characters are not allowed in names");
+  return {};
+}
+
 s7::Result<void> validate_tags(const std::vector<TagInfo>& tags) {
   std::set<std::string> seen;
   for (const auto& t : tags) {
-    if (t.name.empty()) return s7::Error(s7::Errc::invalid_argument, "a tag has an empty name");
-    if (t.name == "ts" || t.name == "quality")
-      return s7::Error(s7::Errc::invalid_argument,
-                       "tag '" + t.name + "': the name is taken by a built-in column");
-    for (char c : t.name)
-      if (static_cast<unsigned char>(c) < 0x20)
-        return s7::Error(s7::Errc::invalid_argument,
-                         "tag '" + t.name + "': control characters are not allowed in names");
+    if (auto r = check_tag_name(t.name); !r) return r.error();
     if (!seen.insert(t.name).second)
-      return s7::Error(s7::Errc::invalid_argument, "tag '" + t.name + "' is defined twice");
+      return s7::Error(s7::Errc::invalid_argument,
+                       "tag '" + util::escape_control(t.name) + "' is defined twice");
   }
   return {};
 }

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <ctime>
 
@@ -188,12 +192,44 @@ TEST(CsvSink, PastTheBoundTheOldestRowsAreDroppedAndCounted) {
   EXPECT_TRUE(s.said("3 older rows were dropped"));
 }
 
-TEST(CsvSink, DiskFullIsReportedAndRowsStayBuffered) {
-  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
-  Sink s(opts("/dev/full"));
+TEST(CsvSink, AFailingWriteIsReportedAndRowsStayBuffered) {
+  // The file-size limit makes write(2) fail with EFBIG as a full disk fails with ENOSPC: the
+  // same path (the row is cut back, kept in memory, retried).
+  TempDir d;
+  Sink s(opts(d / "log.csv"));
   ASSERT_TRUE(s.sink.write(sample(1)).ok());
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* previous = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(std::filesystem::file_size(d / "log.csv"));
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tight), 0);
+  ASSERT_TRUE(s.sink.write(sample(2, std::chrono::seconds(1))).ok());
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+  ::signal(SIGXFSZ, previous);
   EXPECT_EQ(s.sink.buffered(), 1u);
-  EXPECT_TRUE(s.said("No space left on device"));
+  EXPECT_TRUE(s.said("cannot write " + (d / "log.csv") + ": File too large"));
+  ASSERT_TRUE(s.sink.flush().ok());
+  EXPECT_EQ(slurp(d / "log.csv"), kHeader + "2026-11-24T10:15:03,1\r\n2026-11-24T10:15:04,2\r\n");
+}
+
+TEST(CsvSink, OnlyRegularFilesAreWritten) {
+  TempDir d;
+  ASSERT_EQ(::mkfifo((d / "fifo.csv").c_str(), 0600), 0);
+  Sink fifo(opts(d / "fifo.csv"));
+  ASSERT_TRUE(fifo.sink.write(sample(1)).ok());  // returns at once: no wait for a reader
+  EXPECT_EQ(fifo.sink.buffered(), 1u);
+  EXPECT_TRUE(fifo.said("cannot write CSV rows to " + (d / "fifo.csv") +
+                        ": it is a FIFO (named pipe); s7log writes regular files"));
+  if (std::filesystem::exists("/dev/full")) {
+    Sink dev(opts("/dev/full"));
+    ASSERT_TRUE(dev.sink.write(sample(1)).ok());
+    EXPECT_TRUE(dev.said("cannot write CSV rows to /dev/full: it is a device"));
+  }
+  std::filesystem::create_directory(d / "dir.csv");
+  EXPECT_FALSE(logger::CsvSink::check_target(d / "dir.csv").ok());
+  EXPECT_TRUE(logger::CsvSink::check_target(d / "new.csv").ok());
+  EXPECT_TRUE(logger::CsvSink::check_target("-").ok());
 }
 
 TEST(CsvSink, ExcelDaFileStartsWithBomAndAppendsBehindIt) {

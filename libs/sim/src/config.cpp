@@ -17,6 +17,7 @@
 
 #include "s7/value.hpp"
 #include "util/duration.hpp"
+#include "util/toml_limits.hpp"
 
 namespace sim {
 
@@ -813,6 +814,9 @@ PlcConfig course_config() {
 
 s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
   Lines lines;
+  if (auto too_big = util::check_toml_limits(toml_text))
+    return s7::Error(s7::Errc::invalid_argument,
+                     fmt::format("{}:{}: {}", filename, too_big->line, too_big->what));
   toml::table root;
   try {
     root = toml::parse(toml_text, filename);

@@ -57,6 +57,9 @@ class CsvSink : public Sink {
   void reconfigure(CsvSinkOptions options);
 
   std::size_t buffered() const { return pending_.size(); }
+  // Ok when `path` does not exist, is a regular file, or is "-"; otherwise (a folder, a FIFO, a
+  // device, a socket) an error naming what it is. open_file() refuses those too.
+  static s7::Result<void> check_target(const std::string& path);
   // The file the oldest buffered row is waiting for, and why it could not be written (the last
   // error), for the message that reports them lost. Empty when nothing is buffered.
   std::string waiting_for() const { return pending_.empty() ? "" : pending_.front().path; }

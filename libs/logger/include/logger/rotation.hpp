@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "s7/error.hpp"
+
 namespace logger {
 
 enum class Rotation { none, hourly, daily };
@@ -19,6 +21,13 @@ std::string file_pattern(std::string_view out, Rotation rotation);
 
 // Expands strftime fields of `pattern` with the local time of `ts` (TZ is honoured).
 std::string expand_pattern(std::string_view pattern, std::chrono::system_clock::time_point ts);
+
+// Checks an --out pattern: no control characters, and only the strftime fields that make file
+// and folder names (%Y %y %C %G %g %m %d %j %H %I %M %S %p %u %w %U %W %V %b %B %h %a %A %F
+// and %%). Fields that expand to separators, spaces or line breaks (%n %t %D %c %x %X %r %R %T
+// %z %Z %s ...) are refused. The error says why and names the field ("%n is not allowed in a file
+// name (it expands to a newline); ..."); the caller puts the option or key in front.
+s7::Result<void> check_pattern(std::string_view pattern);
 
 // Local broken-down time (thread-safe wrapper of localtime_r / localtime_s).
 std::tm local_tm(std::chrono::system_clock::time_point ts);

@@ -17,7 +17,14 @@ std::vector<TagInfo> course_tags();
 // Parses "name=ADDRESS" (e.g. setpoint_int=DB1.DBW20:INT). Errors name what is wrong.
 s7::Result<TagInfo> parse_tag_spec(std::string_view spec);
 
-// Names must be non-empty, unique, not "ts" or "quality", and free of control characters.
+// The longest tag name (a CSV column and a JSON key).
+inline constexpr std::size_t kMaxTagName = 128;
+
+// One name: non-empty, at most kMaxTagName bytes, not "ts" or "quality", no control characters.
+// The message quotes the name with control characters escaped (\x1b), never raw.
+s7::Result<void> check_tag_name(std::string_view name);
+
+// Every name passes check_tag_name, and no name is used twice.
 s7::Result<void> validate_tags(const std::vector<TagInfo>& tags);
 
 // Parses "name=number" (for --deadband).
