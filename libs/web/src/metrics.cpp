@@ -57,6 +57,9 @@ std::string render_metrics(const logger::Stats& st, const WebGauges& g) {
          d(load(st.skipped_samples)));
   simple(out, "s7log_dropped_rows_total", "counter", "Rows lost past the write buffer bound.",
          d(load(st.dropped_rows)));
+  simple(out, "s7log_console_lines_dropped_total", "counter",
+         "LOG lines and messages dropped because stdout/stderr was blocked.",
+         d(load(st.console_lines_dropped)));
   simple(out, "s7log_buffer_rows", "gauge", "Rows waiting to be written to the file.",
          d(load(st.buffered_rows)));
   simple(out, "s7log_buffer_capacity_rows", "gauge", "Capacity of the write buffer in rows.",

@@ -55,6 +55,7 @@ TEST(RenderMetrics, CountersCarryTheStatsValues) {
   st.skipped_samples = 3;
   st.buffered_rows = 5;
   st.buffer_capacity = 10;
+  st.console_lines_dropped = 4;
   st.link = logger::LinkState::connected;
   auto text = render_metrics(st, WebGauges{2, 7, 100});
   auto m = parse(text);
@@ -62,6 +63,7 @@ TEST(RenderMetrics, CountersCarryTheStatsValues) {
   EXPECT_EQ(m["s7log_read_errors_total"], 2);
   EXPECT_EQ(m["s7log_reconnects_total"], 1);
   EXPECT_EQ(m["s7log_skipped_samples_total"], 3);
+  EXPECT_EQ(m["s7log_console_lines_dropped_total"], 4);
   EXPECT_EQ(m["s7log_buffer_fill_ratio"], 0.5);
   EXPECT_EQ(m["s7log_link_state{state=\"connected\"}"], 1);
   EXPECT_EQ(m["s7log_link_state{state=\"reconnecting\"}"], 0);
