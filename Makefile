@@ -2,7 +2,7 @@
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo asan release fuzz bench format format-check clean
+.PHONY: deps build test demo asan release package fuzz bench format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,13 @@ asan:
 
 release:
 	@$(MAKE) build PRESET=release
+
+# The Debian package build/release/s7log_<version>_<arch>.deb (docs/service.md): only what it
+# installs is built (program, live module, man pages, completion, example config), not the tests.
+package: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target s7log s7log_docs s7log_example_config
+	@cd build/release && cpack -G DEB
 
 demo: deps
 	@cmake --preset release >/dev/null
