@@ -30,3 +30,20 @@ function(s7log_add_fuzzer name src)
     target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address)
   endif()
 endfunction()
+
+# s7log_add_python_tests(<label> <dir> [PYTHONPATH <dirs...>]): one ctest per <dir>/test_*.py,
+# named <label>_<file>, run with the s7log binary as its argument (tests/integration/harness.py
+# reads it) from the build folder.
+function(s7log_add_python_tests label dir)
+  cmake_parse_arguments(ARG "" "" "PYTHONPATH" ${ARGN})
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  list(JOIN ARG_PYTHONPATH ";" path)
+  file(GLOB py_tests CONFIGURE_DEPENDS ${dir}/test_*.py)
+  foreach(t ${py_tests})
+    get_filename_component(name ${t} NAME_WE)
+    add_test(NAME ${label}_${name} COMMAND ${Python3_EXECUTABLE} ${t} $<TARGET_FILE:s7log>
+             WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set_tests_properties(${label}_${name} PROPERTIES LABELS ${label} TIMEOUT 300
+                         ENVIRONMENT "PYTHONPATH=${path};PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endfunction()
