@@ -7,7 +7,9 @@ namespace {
 
 class Service final : public web::LiveService {
  public:
-  Service(web::LiveFeed& feed, const logger::Stats& stats) : server_(feed, stats) {}
+  // The Host names beyond the built-in ones come from $S7LOG_LIVE_ALLOWED_HOSTS (docs/live.md).
+  Service(web::LiveFeed& feed, const logger::Stats& stats)
+      : server_(feed, stats, web::http_limits_from_env()) {}
   s7::Result<std::uint16_t> start(const std::string& host, std::uint16_t port) override {
     return server_.start(host, port);
   }

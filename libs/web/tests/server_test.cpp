@@ -1,6 +1,17 @@
-// Tests of every LiveServer endpoint with httplib::Client on loopback (port picked at run time).
+// Tests of every LiveServer endpoint with httplib::Client on loopback (port picked at run time),
+// and of its limits (body size, head deadline, Host, workers) with raw sockets where needed.
 #include "web/server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <limits>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -319,5 +330,464 @@ TEST(ParseListenAddress, RejectsBadPorts) {
   for (const char* bad : {"127.0.0.1:70000", "127.0.0.1:x", "host:", "[::1"}) {
     auto a = parse_listen_address(bad);
     EXPECT_FALSE(a.ok()) << bad;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits and security (docs/live.md "Limits and security").
+
+namespace {
+
+// A plain TCP client for what httplib::Client cannot send (huge bodies, slow heads).
+class RawClient {
+ public:
+  explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+
+  bool connected() const { return connected_; }
+  bool send(std::string_view data) {
+    while (!data.empty()) {
+      auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  // Reads what arrives within `wait` (less if the server closes); sets closed_by_server on EOF
+  // or reset.
+  std::string read(std::chrono::milliseconds wait) {
+    std::string out;
+    auto until = std::chrono::steady_clock::now() + wait;
+    while (!closed_by_server) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char buf[4096];
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_by_server = true;
+        break;
+      }
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+  // Reads until the server closes the connection, for at most `limit` (a generous bound, so a
+  // server that never closes fails the test instead of hanging it).
+  std::string read_to_close(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    return read(limit);
+  }
+
+  bool closed_by_server = false;
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+// A LiveServer with the given limits on a free loopback port, with a few samples.
+struct Running {
+  LiveFeed feed{100};
+  logger::Stats stats;
+  std::unique_ptr<LiveServer> server;
+  std::uint16_t port = 0;
+
+  explicit Running(HttpLimits limits = {}) {
+    EXPECT_TRUE(feed.open(demo_tags()).ok());
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(feed.write(demo_sample(i)).ok());
+    server = std::make_unique<LiveServer>(feed, stats, std::move(limits));
+    auto p = server->start("127.0.0.1", 0);
+    EXPECT_TRUE(p.ok()) << p.error().what();
+    port = p.ok() ? *p : 0;
+  }
+  ~Running() { server->stop(); }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+};
+
+// SSE readers on threads of their own; the destructor stops the server (which ends the streams)
+// and joins them, also when an assertion ends the test early.
+struct StreamReaders {
+  Running& running;
+  std::atomic<bool> quit{false};
+  std::vector<std::thread> threads;
+
+  explicit StreamReaders(Running& r) : running(r) {}
+  ~StreamReaders() {
+    quit = true;
+    running.server->stop();
+    for (auto& t : threads) t.join();
+  }
+  void open() {
+    threads.emplace_back([this] {
+      httplib::Client c("127.0.0.1", running.port);
+      c.set_read_timeout(60, 0);
+      c.Get("/events", [this](const char*, std::size_t) { return !quit.load(); });
+    });
+  }
+};
+
+// Polls `done` until it holds or 10 s pass (a bound so that a broken server fails the test
+// instead of hanging it).
+template <class F>
+bool eventually(F done) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+std::string status_line(const std::string& answer) {
+  return answer.substr(0, answer.find("\r\n"));
+}
+
+}  // namespace
+
+TEST(LiveServerLimits, BodyAboveTheLimitIs413AndTheConnectionClosesWithoutReadingIt) {
+  Running r;
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  // 1 GiB announced, a few bytes sent: the answer must not wait for the rest.
+  ASSERT_TRUE(
+      c.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1073741824\r\n\r\nabc"));
+  auto answer = c.read_to_close();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 413 Payload Too Large") << answer;
+  EXPECT_THAT(answer, HasSubstr("Connection: close\r\n"));
+  EXPECT_THAT(answer, HasSubstr("at most 1024 bytes"));
+  EXPECT_TRUE(c.closed_by_server);
+}
+
+TEST(LiveServerLimits, ChunkedBodyIs413AndTheConnectionCloses) {
+  Running r;
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(
+      c.send("POST /api/latest HTTP/1.1\r\nHost: localhost\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n40000000\r\nxyz"));
+  auto answer = c.read_to_close();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 413 Payload Too Large") << answer;
+  EXPECT_TRUE(c.closed_by_server);
+}
+
+TEST(LiveServerLimits, SmallBodiesAreReadAndTheRequestAnswered) {
+  Running r;
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(
+      c.send("GET /api/latest HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n"
+             "hello"
+             "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  auto answer = c.read_to_close();
+  // Both requests of the (pipelined) connection are answered, the body is not taken as a request.
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+  EXPECT_THAT(answer, HasSubstr("\"seq\":3"));
+  EXPECT_THAT(answer, HasSubstr("# TYPE s7log_samples_written_total counter"));
+  EXPECT_TRUE(c.closed_by_server);
+}
+
+TEST(LiveServerLimits, SlowHeadIsCutOffAtTheHeadDeadline) {
+  HttpLimits limits;
+  limits.head_timeout = std::chrono::milliseconds(300);
+  Running r(limits);
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  // A byte every 20 ms: each byte arrives well within any per-read timeout, so only a deadline
+  // for the whole head ends it. 500 bytes would take 10 s; the server must close long before.
+  std::string head = "GET /api/latest HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+  head.resize(500, 'a');
+  std::string answer;
+  std::size_t sent = 0;
+  for (; sent < head.size() && !c.closed_by_server; ++sent) {
+    if (!c.send(head.substr(sent, 1))) break;
+    answer += c.read(std::chrono::milliseconds(20));
+  }
+  answer += c.read(std::chrono::milliseconds(100));
+  EXPECT_LT(sent, head.size()) << "the whole slow head was accepted";
+  EXPECT_TRUE(c.closed_by_server);
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 408 Request Timeout") << answer;
+}
+
+TEST(LiveServerLimits, SilentConnectionIsClosedAtTheHeadDeadline) {
+  HttpLimits limits;
+  limits.head_timeout = std::chrono::milliseconds(200);
+  Running r(limits);
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  auto answer = c.read_to_close();
+  EXPECT_TRUE(c.closed_by_server);
+  EXPECT_EQ(answer, "");  // nothing was asked, nothing is answered
+}
+
+TEST(LiveServerLimits, HeadLargerThanTheCapIs431) {
+  HttpLimits limits;
+  limits.max_head_bytes = 2048;
+  Running r(limits);
+  RawClient c(r.port);
+  ASSERT_TRUE(c.connected());
+  std::string head = "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(4096, 'b');
+  c.send(head);  // may fail part-way once the server has refused and closed
+  auto answer = c.read_to_close();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 431 Request Header Fields Too Large") << answer;
+  EXPECT_TRUE(c.closed_by_server);
+}
+
+TEST(LiveServerLimits, HostCheckAcceptsLoopbackBoundAndConfiguredNames) {
+  HttpLimits limits;
+  limits.allowed_hosts = parse_host_list("Logger.Plant.Local, scada:8080");
+  Running r(limits);
+  auto c = r.client();
+  for (const std::string& host : std::vector<std::string>{
+           "localhost", "localhost:" + std::to_string(r.port), "LOCALHOST:1", "127.0.0.1",
+           "127.0.0.1:" + std::to_string(r.port), "[::1]", "[::1]:8080", "192.0.2.7:8080",
+           "logger.plant.local", "logger.plant.local:443", "SCADA", "localhost."}) {
+    auto res = c.Get("/api/latest", {{"Host", host}});
+    ASSERT_TRUE(res) << host;
+    EXPECT_EQ(res->status, 200) << host;
+  }
+}
+
+TEST(LiveServerLimits, HostCheckRefusesOtherNames) {
+  Running r;
+  auto c = r.client();
+  for (const std::string& host : std::vector<std::string>{
+           "evil.example", "evil.example:" + std::to_string(r.port), "localhost.evil.example",
+           "127.0.0.1.nip.io", "", "[::1", "a:b:c"}) {
+    for (const char* path : {"/api/latest", "/metrics", "/", "/events"}) {
+      auto res = c.Get(path, {{"Host", host}});
+      ASSERT_TRUE(res) << host << " " << path;
+      EXPECT_EQ(res->status, 421) << host << " " << path;
+      EXPECT_THAT(res->body, HasSubstr("unknown host")) << host;
+    }
+  }
+  EXPECT_EQ(r.server->stream_count(), 0u);
+}
+
+TEST(LiveServerLimits, BoundNameIsAccepted) {
+  LiveFeed feed;
+  logger::Stats stats;
+  LiveServer server(feed, stats);
+  auto port = server.start("localhost", 0);  // a name, as in --live localhost:8080
+  ASSERT_TRUE(port.ok());
+  httplib::Client c("127.0.0.1", *port);
+  c.set_read_timeout(10, 0);
+  auto res = c.Get("/api/latest", {{"Host", "localhost:" + std::to_string(*port)}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  server.stop();
+}
+
+TEST(LiveServerLimits, EveryAnswerHasNosniffAndNoCorsHeaders) {
+  Running r;
+  auto c = r.client();
+  httplib::Headers cross_site = {{"Origin", "http://evil.example"}};
+  std::vector<httplib::Result> answers;
+  answers.push_back(c.Get("/", cross_site));
+  answers.push_back(c.Get("/api/latest", cross_site));
+  answers.push_back(c.Get("/metrics", cross_site));
+  answers.push_back(c.Get("/nope", cross_site));
+  answers.push_back(c.Get("/api/history?last=0", cross_site));
+  answers.push_back(c.Get("/api/latest", {{"Host", "evil.example"}}));
+  answers.push_back(c.Options("/api/latest", {{"Origin", "http://evil.example"},
+                                              {"Access-Control-Request-Method", "GET"}}));
+  std::set<int> statuses;
+  for (auto& res : answers) {
+    ASSERT_TRUE(res);
+    statuses.insert(res->status);
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << res->status;
+    for (const auto& [name, value] : res->headers) {
+      std::string lower = name;
+      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      EXPECT_NE(lower.rfind("access-control-", 0), 0u)
+          << res->status << ": " << name << ": " << value;
+    }
+  }
+  EXPECT_EQ(statuses, (std::set<int>{200, 400, 404, 421}));
+  // The refusals the gate writes itself carry it too.
+  RawClient raw(r.port);
+  raw.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999\r\n\r\n");
+  auto refusal = raw.read_to_close();
+  EXPECT_THAT(refusal, HasSubstr("\r\nX-Content-Type-Options: nosniff\r\n"));
+  EXPECT_EQ(refusal.find("Access-Control-"), std::string::npos);
+}
+
+TEST(LiveServerLimits, PlainGetsFindAWorkerWhileStreamsAndSlowClientsHoldTheirs) {
+  HttpLimits limits;
+  limits.max_streams = 4;
+  limits.plain_workers = 2;
+  limits.head_timeout = std::chrono::seconds(60);  // the slow clients stay for the whole test
+  Running r(limits);
+  StreamReaders readers(r);
+  for (std::size_t i = 0; i < limits.max_streams; ++i) readers.open();
+  ASSERT_TRUE(eventually([&] { return r.server->stream_count() == limits.max_streams; }))
+      << r.server->stream_count() << " streams";
+  // 40 clients that started a request and send nothing more: more than every worker there is.
+  std::vector<std::unique_ptr<RawClient>> slow;
+  for (int i = 0; i < 40; ++i) {
+    slow.push_back(std::make_unique<RawClient>(r.port));
+    ASSERT_TRUE(slow.back()->send("GET /api/latest HTTP/1.1\r\nHost: local"));
+  }
+  auto c = r.client();
+  for (int i = 0; i < 10; ++i) {
+    for (const char* path : {"/api/latest", "/metrics", "/api/history?last=2"}) {
+      auto res = c.Get(path);
+      ASSERT_TRUE(res) << path << " " << i;
+      EXPECT_EQ(res->status, 200) << path;
+    }
+  }
+  auto extra = c.Get("/events");  // one stream too many: refused at once, not queued
+  ASSERT_TRUE(extra);
+  EXPECT_EQ(extra->status, 503);
+  EXPECT_EQ(extra->get_header_value("Retry-After"), "5");
+  // The slow clients were only waited for, never answered.
+  for (auto& s : slow) EXPECT_EQ(s->read(std::chrono::milliseconds(0)), "");
+}
+
+TEST(LiveServerLimits, TooManyConnectionsCloseTheOldestWaitingOnes) {
+  HttpLimits limits;
+  limits.max_connections = 8;
+  limits.head_timeout = std::chrono::seconds(60);
+  Running r(limits);
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(std::make_unique<RawClient>(r.port));
+    ASSERT_TRUE(idle.back()->connected());
+  }
+  auto res = r.client().Get("/api/latest");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  idle.front()->read_to_close();
+  EXPECT_TRUE(idle.front()->closed_by_server);
+}
+
+TEST(LiveServerLimits, IdleKeptAliveConnectionsHoldNoWorker) {
+  HttpLimits limits;
+  limits.plain_workers = 2;
+  limits.keep_alive_timeout = std::chrono::seconds(60);
+  Running r(limits);
+  std::vector<std::unique_ptr<httplib::Client>> kept;
+  for (int i = 0; i < 10; ++i) {
+    kept.push_back(std::make_unique<httplib::Client>("127.0.0.1", r.port));
+    kept.back()->set_keep_alive(true);
+    kept.back()->set_read_timeout(10, 0);
+    auto res = kept.back()->Get("/api/latest");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
+  for (auto& k : kept) {  // each reuses its connection
+    auto res = k->Get("/metrics");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
+  r.server->stop();
+}
+
+TEST(ParseRequestHead, ReadsMethodTargetHostAndBodyLength) {
+  HttpRefusal why;
+  auto h = parse_request_head(
+      "GET /api/history?last=5 HTTP/1.1\r\nhost: a.example:80\r\ncontent-length:  12 \r\n"
+      "Content-Length: 12\r\nX-Other: \"q\"\t\r\n\r\n",
+      why);
+  ASSERT_TRUE(h) << why.text;
+  EXPECT_EQ(h->method, "GET");
+  EXPECT_EQ(h->target, "/api/history?last=5");
+  EXPECT_EQ(h->path, "/api/history");
+  EXPECT_EQ(h->version, "HTTP/1.1");
+  EXPECT_EQ(h->host, "a.example:80");
+  EXPECT_EQ(h->content_length, 12u);
+  EXPECT_FALSE(h->transfer_encoding);
+  h = parse_request_head("POST / HTTP/1.0\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", why);
+  ASSERT_TRUE(h) << why.text;
+  EXPECT_FALSE(h->host);
+  EXPECT_TRUE(h->transfer_encoding);
+  h = parse_request_head("GET / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", why);
+  ASSERT_TRUE(h) << why.text;
+  EXPECT_EQ(h->content_length, std::numeric_limits<std::uint64_t>::max());
+}
+
+TEST(ParseRequestHead, RejectsMalformedHeads) {
+  static constexpr char kNul[] = "GET / HTTP/1.1\r\nX: a\0b\r\n\r\n";
+  for (const std::string& bad : std::vector<std::string>{
+           "GET /\r\n\r\n",
+           "GET  / HTTP/1.1\r\n\r\n",
+           "GET / HTTP/2\r\n\r\n",
+           "G(T / HTTP/1.1\r\n\r\n",
+           "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+           "GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+           "GET / HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+           "GET / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\n",
+           "GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\n",
+           "GET / HTTP/1.1\r\nX: a\nContent-Length: 5000\r\n\r\n",
+           "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",
+           "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+           std::string(kNul, sizeof kNul - 1),
+           "",
+       }) {
+    HttpRefusal why;
+    EXPECT_FALSE(parse_request_head(bad, why)) << bad;
+    EXPECT_EQ(why.status, 400) << bad;
+  }
+}
+
+TEST(RefuseRequest, BodiesAndHosts) {
+  HttpLimits limits;
+  HttpRefusal why;
+  auto head = [&](const std::string& text) { return *parse_request_head(text, why); };
+  EXPECT_FALSE(refuse_request(head("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"), limits, ""));
+  EXPECT_FALSE(refuse_request(head("GET / HTTP/1.0\r\n\r\n"), limits, ""));
+  EXPECT_FALSE(refuse_request(
+      head("GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1024\r\n\r\n"), limits, ""));
+  EXPECT_EQ(
+      refuse_request(head("GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1025\r\n\r\n"),
+                     limits, "")
+          ->status,
+      413);
+  EXPECT_EQ(refuse_request(
+                head("GET / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"),
+                limits, "")
+                ->status,
+            413);
+  EXPECT_EQ(refuse_request(head("GET / HTTP/1.1\r\n\r\n"), limits, "")->status, 400);
+  EXPECT_EQ(
+      refuse_request(head("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"), limits, "")->status,
+      421);
+}
+
+TEST(HttpLimitsFromEnv, ReadsTheAllowedHosts) {
+  ::setenv(kAllowedHostsEnv, "Logger.Example:8080, scada", 1);
+  auto limits = http_limits_from_env();
+  ::unsetenv(kAllowedHostsEnv);
+  EXPECT_EQ(limits.allowed_hosts, (std::vector<std::string>{"logger.example", "scada"}));
+  EXPECT_EQ(limits.max_body_bytes, 1024u);
+  EXPECT_TRUE(http_limits_from_env().allowed_hosts.empty());
+}
+
+TEST(HostAllowed, LoopbackIpLiteralsBoundAndExtraNames) {
+  std::vector<std::string> extra = parse_host_list("Logger.example,  scada:9000 [fe80::1]");
+  EXPECT_EQ(extra, (std::vector<std::string>{"logger.example", "scada", "[fe80::1]"}));
+  for (const char* ok : {"localhost", "localhost:8080", "127.0.0.1", "127.0.0.1:80", "[::1]",
+                         "[::1]:8080", "10.1.2.3", "[2001:db8::5]:80", "logger.example", "scada:1",
+                         "plc-box", "plc-box:8080", "Logger.Example."}) {
+    EXPECT_TRUE(host_allowed(ok, "plc-box", extra)) << ok;
+  }
+  EXPECT_TRUE(host_allowed("[fe80::2]:80", "fe80::2", {}));
+  for (const char* bad : {"evil.example", "evil.example:8080", "localhost.evil.example",
+                          "127.0.0.1.evil.example", "", ":8080", "::1", "[::1", "[::1]x",
+                          "localhost:80x", "localhost:123456", "0x7f.1", "2130706433"}) {
+    EXPECT_FALSE(host_allowed(bad, "plc-box", extra)) << bad;
   }
 }

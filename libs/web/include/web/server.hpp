@@ -11,6 +11,7 @@
 
 #include "logger/stats.hpp"
 #include "s7/error.hpp"
+#include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
 
@@ -19,6 +20,8 @@ class Server;
 }
 
 namespace web {
+
+class ConnectionGate;
 
 // Routes:
 //   GET /                 the live page (HTML; uPlot and scripts from the binary)
@@ -32,13 +35,19 @@ namespace web {
 //   GET /favicon.ico, /uplot.js, /uplot.css, /live.js, /chart.js, /page.css
 //   GET /api, /api/       {"endpoints": [{"path", "method", "description"}]}: every route above
 // Anything else: 404.
+// Every request is read completely (under the deadlines and caps of HttpLimits) before a worker
+// answers it; streams and plain requests have separate workers (src/connection_gate.hpp).
+// Refused: a body over limits.max_body_bytes or any Transfer-Encoding (413, the body is not
+// read), a head over max_head_bytes (431), a head or body not complete in time (408), an unknown
+// Host (421, see host_allowed()). Every answer carries X-Content-Type-Options: nosniff and none
+// carries CORS (Access-Control-*) headers.
 // Thread-safety: start()/stop() from one thread; the feed and stats may change meanwhile.
 class LiveServer {
  public:
-  // At most this many SSE streams at once (more get 503), so plain GETs always find a worker.
+  // At most this many SSE streams at once by default (HttpLimits::max_streams; more get 503).
   static constexpr int kMaxStreams = 16;
 
-  LiveServer(LiveFeed& feed, const logger::Stats& stats);
+  LiveServer(LiveFeed& feed, const logger::Stats& stats, HttpLimits limits = {});
   ~LiveServer();  // stops
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;
@@ -51,13 +60,16 @@ class LiveServer {
 
   std::uint16_t port() const { return port_; }
   std::size_t stream_count() const { return streams_.load(); }
+  const HttpLimits& limits() const { return limits_; }
 
  private:
   void install_routes();
 
   LiveFeed& feed_;
   const logger::Stats& stats_;
+  HttpLimits limits_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<ConnectionGate> gate_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> streams_{0};
