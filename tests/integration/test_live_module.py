@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 import unittest
+import urllib.error
 import urllib.request
 
 import harness
@@ -67,6 +68,24 @@ class LiveModuleTest(unittest.TestCase):
         latest = self.get_latest(url)
         self.assertEqual(latest["values"]["temperature"], 25)
         self.assertEqual(latest["values"]["mode_ro"], 7)
+
+    def test_live_host_names_are_answered_and_others_refused(self):
+        p = self.logger("--out", "hosts.csv", "--live", "127.0.0.1:0", "--live-host",
+                        "logger.plant.local", "--live-host", "Logger")
+        url = re.search(r"http://\S+/", p.wait_line("live chart at")).group(0)
+        p.wait_line("LOG: ")
+
+        def status(host):
+            req = urllib.request.Request(url + "api/latest", headers={"Host": host})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        self.assertEqual(status("logger.plant.local:8080"), 200)
+        self.assertEqual(status("logger"), 200)
+        self.assertEqual(status("evil.example"), 421)
 
     def test_binary_without_module_says_where_it_looked_and_logs_without_live(self):
         exe = self.lonely_binary()

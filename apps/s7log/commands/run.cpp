@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,6 +26,7 @@
 #include "run_command.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
+#include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
 #include "web/live_service.hpp"
@@ -61,6 +63,9 @@ void add_extension_options(CLI::App& cmd, Extensions& ext) {
                                 "Serve a live chart, /api and /metrics on [HOST:]PORT (default "
                                 "127.0.0.1:8080; port 0 picks a free one); see docs/live.md")
                      ->expected(0, 1);
+  cmd.add_option("--live-host", ext.live_hosts,
+                 "Another host name browsers may use for the live page (repeatable; localhost and "
+                 "IP addresses always work); adds to $S7LOG_LIVE_ALLOWED_HOSTS, see docs/live.md");
 }
 s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::TagInfo>& /*tags*/,
                                    logger::Stats& stats, logger::Sinks& sinks) {
@@ -68,6 +73,13 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
   if (!ext.live) return {};
   auto addr = web::parse_listen_address(ext.live->empty() ? "127.0.0.1:8080" : *ext.live);
   if (!addr) return s7::Error(addr.error().code, "--live: " + addr.error().what());
+  if (!ext.live_hosts.empty()) {
+    // The module reads the allowed names from the environment (web::http_limits_from_env).
+    std::string names;
+    if (const char* env = std::getenv(web::kAllowedHostsEnv)) names = env;
+    for (const auto& h : ext.live_hosts) names += (names.empty() ? "" : ",") + h;
+    ::setenv(web::kAllowedHostsEnv, names.c_str(), 1);
+  }
   ext.feed = std::make_unique<web::LiveFeed>();
   auto server = web::load_live_service(*ext.feed, stats);
   if (!server) return s7::Error(server.error().code, "--live: " + server.error().what());

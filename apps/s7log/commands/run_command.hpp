@@ -39,7 +39,8 @@ struct RunArgs {
 struct Extensions {
   CLI::Option* live_opt = nullptr;  // --live [ADDR] as parsed by CLI11
   std::string live_addr;
-  std::optional<std::string> live;  // set: serve the live page on this address ("" = default)
+  std::vector<std::string> live_hosts;  // --live-host NAME: more Host names the page answers to
+  std::optional<std::string> live;      // set: serve the live page on this address ("" = default)
   std::function<void(const std::string& url)> on_live;  // called once the page is served
   std::string url;
   std::unique_ptr<web::LiveFeed> feed;
