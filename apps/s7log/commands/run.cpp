@@ -415,6 +415,13 @@ void register_run(CLI::App& app, Runner& selected) {
   cmd->add_option("--stats-json", a->stats_json,
                   "At exit, write counters and sample lateness p50/p99/max (JSON) to this file");
   add_extension_options(*cmd, *ext);
+  cmd->footer(
+      "Signals: Ctrl+C (SIGINT) and SIGTERM stop cleanly; SIGHUP reloads --config without losing "
+      "a row.\n"
+      "Exit codes: 0 stopped, every row written; 1 the --stats-json file could not be written; "
+      "2 bad option or configuration (nothing started); 3 rows were lost (dropped from the full "
+      "buffer, or unwritten at the stop).\n"
+      "Docs: docs/logger.md (options, config file, CSV format), docs/live.md (--live).");
   cmd->callback([cmd, a, ext, &selected] {
     for (const char* name : {"--host", "--port", "--rack", "--slot", "--type", "--timeout",
                              "--local-tsap", "--remote-tsap"})
