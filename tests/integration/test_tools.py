@@ -91,6 +91,34 @@ class ToolsAgainstFakePlc(unittest.TestCase):
             self.assertIn("--timeout", r.stdout)
 
 
+class AgainstAServerThatConfirmsOneItemPerWrite(unittest.TestCase):
+    """The course's python-snap7 server executes only the first item of a multi-item write; the
+    fake PLC imitates it with --first-item-writes."""
+
+    def test_multi_item_write_goes_through_one_item_at_a_time(self):
+        plc, port = harness.start_fakeplc(["--first-item-writes"])
+        try:
+            w = harness.run(["write", "--port", str(port), "DB1.DBW20:INT=123",
+                             "DB1.DBD22:REAL=2.5", "DB1.DBX26.0:BOOL=true", "DB1.DBB27=3"])
+            self.assertEqual(w.returncode, 0, w.stderr)
+            self.assertEqual(w.stderr.count("confirms only one item per write request"), 1,
+                             w.stderr)
+            self.assertEqual(len(w.stdout.splitlines()), 4, w.stdout)
+            r = harness.run(["read", "--port", str(port), "--json", "DB1.DBW20:INT",
+                             "DB1.DBD22:REAL", "DB1.DBX26.0", "DB1.DBB27"])
+            self.assertEqual(json.loads(r.stdout), {"DB1.DBW20:INT": 123, "DB1.DBD22:REAL": 2.5,
+                                                    "DB1.DBX26.0": True, "DB1.DBB27": 3})
+            # A refused item is reported, not repeated, and the others still go through.
+            w = harness.run(["write", "--port", str(port), "DB1.DBB11=5", "DB1.DBW20:INT=7"])
+            self.assertEqual(w.returncode, 1, w.stderr)
+            self.assertIn("DB1.DBB11", w.stderr)
+            self.assertIn("DB1.DBW20:INT = 7 written", w.stdout)
+            plc.wait_line("READ-ONLY")
+            self.assertEqual(sum(1 for l in plc.out if "READ-ONLY" in l), 1)
+        finally:
+            plc.stop()
+
+
 class InfoOfAConfiguredCpu(unittest.TestCase):
     """A fake PLC configured as another CPU reports that CPU in every identity record."""
 

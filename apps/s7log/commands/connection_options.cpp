@@ -143,6 +143,7 @@ s7::Result<s7::ClientOptions> make_client_options(const ConnectionArgs& args) {
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout);
   o.connect_timeout = ms;
   o.request_timeout = ms;
+  o.on_note = [](const std::string& note) { print_error("s7log", "note: " + note); };
   return o;
 }
 

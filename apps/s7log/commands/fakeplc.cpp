@@ -47,6 +47,7 @@ struct FakePlcArgs {
   std::string stop_at;
   std::string stop_for;
   std::string handshake_timeout;
+  bool first_item_writes = false;
 };
 
 volatile std::sig_atomic_t g_signal = 0;
@@ -109,6 +110,7 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
   if (a.max_connections) c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
   if (a.rack) c.rack = static_cast<std::uint8_t>(*a.rack);
   if (a.slot) c.slot = static_cast<std::uint8_t>(*a.slot);
+  if (a.first_item_writes) c.first_item_writes = true;
   if (!a.handshake_timeout.empty()) {
     auto d = util::parse_duration(a.handshake_timeout);
     if (!d || *d < sim::Nanos::zero())
@@ -205,6 +207,9 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
   cmd->add_option("--handshake-timeout", args->handshake_timeout,
                   "Close a connection that has not finished the COTP connect and S7 setup in "
                   "this time (default 5s; 0 = never)");
+  cmd->add_flag("--first-item-writes", args->first_item_writes,
+                "Imitate the python-snap7 server: a multi-item write stores and confirms only "
+                "its first item");
   cmd->add_option("--drop-every", args->drop_every,
                   "Fault: close every connection every DURATION (e.g. 10s)");
   cmd->add_option("--refuse", args->refuse,

@@ -137,6 +137,8 @@ struct Client::Impl {
   std::vector<std::optional<Error>> read_errs;
   std::vector<std::size_t> read_remaining;
   bool is_connected = false;
+  // The server confirmed fewer items than a Write Var carried: write one item per request.
+  bool single_item_writes = false;
   std::chrono::milliseconds rcv_timeout{0};  // SO_RCVTIMEO of the connected socket
   std::uint16_t pdu = 0;
   std::uint16_t amq = 0;
@@ -544,6 +546,7 @@ Result<void> Client::Impl::connect() {
   amq = static_cast<std::uint16_t>(
       std::clamp<std::size_t>(std::min<std::size_t>(opt.max_parallel, amq_calling), 1, 64));
   is_connected = true;
+  single_item_writes = false;
   return {};
 }
 
@@ -748,8 +751,10 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
                                         std::span<const Bytes> data) {
   Impl& m = *impl_;
   const std::size_t n = items.size();
+  const bool one_per_request = m.single_item_writes;  // decided before this call
   std::vector<std::optional<Error>> errs(n);
   std::vector<std::size_t> remaining(n, 0);
+  std::vector<std::size_t> unconfirmed;  // items a request carried but the answer did not confirm
   std::vector<ItemSpec> valid;
   std::vector<std::size_t> map;  // index in `valid` -> index in `items`
   if (!m.is_connected) {
@@ -778,6 +783,17 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       }
       return true;
     });
+    if (one_per_request) {
+      // This server confirms one item per Write Var: one chunk per request.
+      std::vector<PlannedRequest> single;
+      for (const auto& r : plans)
+        for (const auto& c : r.chunks) {
+          PlannedRequest one = r;
+          one.chunks = {c};
+          single.push_back(std::move(one));
+        }
+      plans = std::move(single);
+    }
     for (const auto& r : plans) {
       for (const auto& c : r.chunks) ++remaining[map[c.item]];
     }
@@ -824,16 +840,14 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       }
       for (const auto& c : chunks) --remaining[map[c.item]];
       // One return code per item (§4.5). A server that answers fewer (the python-snap7
-      // server executes only the first item) leaves the rest unconfirmed: reported as errors.
+      // server executes only the first item) leaves the rest unconfirmed: written again below.
       const std::size_t codes = std::min<std::size_t>(a.param[1], a.data.size());
       for (std::size_t k = 0; k < chunks.size(); ++k) {
         const std::size_t orig = map[chunks[k].item];
         if (errs[orig]) continue;
         if (k >= codes) {
-          errs[orig] = Error(Errc::unexpected_response,
-                             describe_item(items[orig]) + ": " + m.desc + " answered only " +
-                                 std::to_string(codes) + " of " + std::to_string(chunks.size()) +
-                                 " items of the write; this item was not confirmed");
+          if (std::find(unconfirmed.begin(), unconfirmed.end(), orig) == unconfirmed.end())
+            unconfirmed.push_back(orig);
         } else if (a.data[k] != kItemSuccess) {
           errs[orig] = item_error(describe_item(items[orig]), items[orig], a.data[k]);
         }
@@ -844,6 +858,29 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       for (std::size_t i = 0; i < n; ++i) {
         if (remaining[i] > 0 && !errs[i]) errs[i] = r.error();
       }
+    } else if (!unconfirmed.empty() && one_per_request) {
+      for (const std::size_t i : unconfirmed)
+        if (!errs[i])
+          errs[i] = Error(Errc::unexpected_response,
+                          describe_item(items[i]) + ": " + m.desc +
+                              " did not confirm this item (an answer without return codes)");
+    } else if (!unconfirmed.empty()) {
+      if (m.opt.on_note)
+        m.opt.on_note(m.desc + " confirms only one item per write request (like the " +
+                      "python-snap7 server): writing the other items one by one");
+      m.single_item_writes = true;
+      std::vector<ItemSpec> again_items;
+      std::vector<Bytes> again_data;
+      std::vector<std::size_t> again_index;
+      for (const std::size_t i : unconfirmed) {
+        if (errs[i]) continue;  // another chunk of the item got an error: never repeated
+        again_items.push_back(items[i]);
+        again_data.push_back(data[i]);
+        again_index.push_back(i);
+      }
+      auto again = write(again_items, again_data);  // one per request now
+      for (std::size_t k = 0; k < again.size(); ++k)
+        if (!again[k]) errs[again_index[k]] = again[k].error();
     }
   }
   std::vector<Result<void>> out;

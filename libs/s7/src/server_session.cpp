@@ -485,10 +485,11 @@ void ServerSession::handle_write(std::uint16_t ref, ByteView pdu, ByteView param
     pos = item.data_pos + step + ((step & 1) != 0 && i + 1 < n ? 1 : 0);
   }
   apply_item_faults();
+  const std::size_t executed = control_.first_item_writes.load() ? 1 : n;
   begin(ack_data, ref, true);
   scratch_.push_back(0x05);
-  scratch_.push_back(static_cast<std::uint8_t>(n));
-  for (std::size_t i = 0; i < n; ++i) {
+  scratch_.push_back(static_cast<std::uint8_t>(executed));
+  for (std::size_t i = 0; i < executed; ++i) {
     auto& item = plan_[i];
     const bool located = item.data_pos != 0 && item.data_pos + item.bytes <= data.size();
     const ByteView bytes = located ? data.subspan(item.data_pos, item.bytes) : ByteView{};

@@ -634,6 +634,7 @@ class ServerFixture : public ::testing::Test {
     ASSERT_TRUE(r) << r.error().what();
     s7::ClientOptions co;
     co.port = server_->port();
+    co.on_note = [this](const std::string& note) { notes_.push_back(note); };
     client_ = std::make_unique<s7::Client>(co);
     auto c = client_->connect();
     ASSERT_TRUE(c) << c.error().what();
@@ -652,9 +653,22 @@ class ServerFixture : public ::testing::Test {
     return out;
   }
 
+  std::vector<s7::Value> values(const std::vector<s7::Address>& addrs,
+                                std::initializer_list<const char*> texts) {
+    std::vector<s7::Value> out;
+    std::size_t i = 0;
+    for (const char* t : texts) {
+      auto v = s7::parse_value(addrs[i++], t);
+      EXPECT_TRUE(v) << t;
+      if (v) out.push_back(*v);
+    }
+    return out;
+  }
+
   s7::MemoryStore memory_;
   std::unique_ptr<s7::Server> server_;
   std::unique_ptr<s7::Client> client_;
+  std::vector<std::string> notes_;
 };
 
 TEST_F(ServerFixture, NegotiatesPdu960AndEightJobs) {
@@ -777,6 +791,34 @@ TEST_F(ServerFixture, TypedWritesRoundTripAndBitWritesKeepNeighbours) {
   EXPECT_EQ(s7::format_value(*r[1]), "3.5");
   EXPECT_EQ(s7::format_value(*r[2]), "true");
   EXPECT_EQ(s7::format_value(*r[3]), "false");
+}
+
+TEST_F(ServerFixture, AServerConfirmingOnlyTheFirstItemGetsTheOthersOneByOne) {
+  start();
+  server_->control().first_item_writes.store(true);  // like the python-snap7 server
+  // The first item is refused (read-only byte 11): it must not be repeated; the other three
+  // are not confirmed by the first answer and are written again, one per request.
+  auto addrs = parse({"DB1.DBB11", "DB1.DBW20:INT", "DB1.DBD22:REAL", "DB1.DBX26.1"});
+  auto w = client_->write_values(addrs, values(addrs, {"5", "123", "3.5", "true"}));
+  ASSERT_EQ(w.size(), 4u);
+  ASSERT_FALSE(w[0]);
+  EXPECT_NE(w[0].error().what().find("DB1.DBB11"), std::string::npos) << w[0].error().what();
+  for (std::size_t i = 1; i < 4; ++i) EXPECT_TRUE(w[i]) << w[i].error().what();
+  Bytes b(7);
+  ASSERT_TRUE(memory_.peek({s7::Area::db, 1}, 20, b));
+  EXPECT_EQ(b, hex("00 7B 40 60 00 00 02"));
+  ASSERT_EQ(notes_.size(), 1u);
+  EXPECT_NE(notes_[0].find("confirms only one item per write request"), std::string::npos);
+  // The next multi-item write goes one item per request at once, without another note.
+  auto more = parse({"DB1.DBW20:INT", "DB1.DBB27"});
+  auto w2 = client_->write_values(more, values(more, {"-7", "9"}));
+  EXPECT_TRUE(w2[0] && w2[1]);
+  Bytes c(8);
+  ASSERT_TRUE(memory_.peek({s7::Area::db, 1}, 20, c));
+  EXPECT_EQ(c[0], 0xFF);
+  EXPECT_EQ(c[1], 0xF9);
+  EXPECT_EQ(c[7], 9);
+  EXPECT_EQ(notes_.size(), 1u);
 }
 
 TEST_F(ServerFixture, ItemErrorsArePerItemAndNameTheAddress) {

@@ -275,10 +275,10 @@ class Reader {
   }
 
   s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
-    if (auto r = check_keys(
-            t, "plc",
-            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu", "max_parallel",
-             "max_connections", "tick", "handshake_timeout", "idle_timeout", "state", "identity"});
+    if (auto r = check_keys(t, "plc",
+                            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
+                             "max_parallel", "max_connections", "tick", "handshake_timeout",
+                             "idle_timeout", "first_item_writes", "state", "identity"});
         !r)
       return r;
     for (const auto& [k, v] : t) {
@@ -319,6 +319,10 @@ class Reader {
         auto d = duration(v, key);
         if (!d) return d.error();
         c.tick = *d;
+      } else if (k == "first_item_writes") {
+        auto b = boolean(v, key);
+        if (!b) return b.error();
+        c.first_item_writes = *b;
       } else if (k == "handshake_timeout") {
         auto d = duration(v, key);
         if (!d) return d.error();
@@ -872,6 +876,10 @@ std::string format_config(const PlcConfig& c) {
       dur(c.handshake_timeout));
   o += fmt::format("idle_timeout = {}       # a silent connection is closed; 0 = none\n",
                    dur(c.idle_timeout));
+  o += fmt::format(
+      "first_item_writes = {}     # true: like the python-snap7 server, a multi-item "
+      "write stores only its first item\n",
+      c.first_item_writes);
   o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
                    quoted(c.run ? "run" : "stop"));
   o += "[plc.identity]                  # served through SZL 0x0011 / 0x001C\n";

@@ -30,6 +30,7 @@ FakePlc::FakePlc(PlcConfig config, LineFn line, bool verbose)
   };
   server_ = std::make_unique<s7::Server>(simulation_.memory(), server_options(config_), hooks);
   server_->control().cpu_state.store(config_.run ? s7::CpuState::run : s7::CpuState::stop);
+  server_->control().first_item_writes.store(config_.first_item_writes);
   apply_faults(Nanos(0));  // windows starting at 0 s are active from the first connection
 }
 

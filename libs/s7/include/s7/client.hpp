@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,9 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{3000};
   std::uint16_t pdu_length = 960;  // asked for in setup communication
   std::uint16_t max_parallel = 8;  // AmQ asked for
+  // Things worth telling the user that are not errors, said once per connection (e.g. "this
+  // server confirms only one item per write; writing the items one by one"). Optional.
+  std::function<void(const std::string&)> on_note;
 
   std::uint16_t remote_tsap_value() const;
   std::uint16_t local_tsap_value() const { return local_tsap.value_or(0x0100); }
@@ -89,7 +93,11 @@ class Client {
   std::vector<Result<Value>> read_values(std::span<const Address> addresses);
 
   // Writes items: `data[i]` holds spec_byte_size(items[i]) bytes. Packed/split/pipelined like
-  // read. One result per item.
+  // read. One result per item. A server that confirms fewer items than a request carried (the
+  // python-snap7 server executes only the first item of a multi-item write) gets the
+  // unconfirmed items again, one per request (a write is idempotent; an item the server
+  // answered with an error is never repeated); from then on this connection writes one item
+  // per request, and on_note is told once.
   std::vector<Result<void>> write(std::span<const ItemSpec> items, std::span<const Bytes> data);
   // Typed writes; BOOL (and BOOL arrays) are written with BIT access so neighbouring bits survive.
   std::vector<Result<void>> write_values(std::span<const Address> addresses,

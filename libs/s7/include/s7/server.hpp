@@ -67,6 +67,9 @@ struct ServerControl {
   std::atomic<bool> refuse_connections{false};  // new TCP connections are closed at once
   std::atomic<int> delay_ms{0};                 // each answer is delayed by this much
   std::atomic<CpuState> cpu_state{CpuState::run};
+  // Imitates the python-snap7 server: a multi-item Write Var stores only its first item and its
+  // answer carries one return code.
+  std::atomic<bool> first_item_writes{false};
   // Item error overrides: reads/writes touching a range get `code` instead of data.
   struct ItemFault {
     AreaKey area;

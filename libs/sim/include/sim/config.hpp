@@ -52,6 +52,8 @@ struct PlcConfig {
   Nanos handshake_timeout{std::chrono::seconds(5)};
   Nanos idle_timeout{std::chrono::minutes(10)};
   bool run = true;  // false: the CPU starts in STOP
+  // Imitate the python-snap7 server: a multi-item write stores and confirms only its first item.
+  bool first_item_writes = false;
   std::string order_code = "6ES7 315-2EH14-0AB0";
   std::string module_name = "CPU 315-2 PN/DP";
   std::string serial_number = "S C-S7LOG0000001";
