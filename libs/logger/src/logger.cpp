@@ -52,7 +52,7 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
     clock_.sleep_until(deadline, &stop);
     if (stop.load()) break;
     if (ensure_connected())
-      take_sample(clock_.wall_now(), deadline);
+      take_sample(slot_stamp(clock_.wall_now()), deadline);
     else
       missed_slot(deadline);
     ++slots;
@@ -117,6 +117,21 @@ bool Logger::ensure_connected() {
   outage_reported_ = true;
   next_attempt_ = clock_.now() + delay;
   return false;
+}
+
+Clock::wall_time Logger::slot_stamp(Clock::wall_time wall) const {
+  // The wall clock read at the deadline can lag the grid by microseconds (the steady clock woke
+  // us; NTP slews the wall clock; Windows timers wake early), and the ts column cut to the
+  // second would then show the previous second twice. With aligned slots the stamp is the slot
+  // on the wall clock's grid: what the clock says, moved up to the grid point when it is just
+  // below one (up to a quarter interval, at most 100 ms), else cut down to the slot it is in.
+  if (!options_.align_to_wall) return wall;
+  const auto iv = options_.interval;
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  const auto early = std::min<nanoseconds>(iv / 4, std::chrono::milliseconds(100));
+  const auto since = duration_cast<nanoseconds>(wall.time_since_epoch()) + early;
+  return Clock::wall_time(duration_cast<Clock::wall_time::duration>(since - since % iv));
 }
 
 void Logger::missed_slot(Clock::steady_time deadline) {

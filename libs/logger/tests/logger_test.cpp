@@ -49,6 +49,29 @@ std::int64_t secs_since_start(const logger::Sample& s) {
 
 }  // namespace
 
+TEST(Logger, AWallClockJustBelowTheSecondStillStampsThatSecond) {
+  // The deadline wakes us by the steady clock; the wall clock falls 2 us a second behind it
+  // (slewed by NTP), so it reads just short of each whole second: the row belongs to that
+  // second, not the one before (which would show twice in the ts column, and this one never).
+  Rig rig;
+  rig.clock.slew_wall(-2us);
+  rig.run(4);
+  ASSERT_EQ(rig.sink.samples.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k)
+    EXPECT_EQ(rig.sink.samples[k].ts, kWallStart + std::chrono::seconds(k)) << k;
+}
+
+TEST(Logger, AWallClockAheadOrLateKeepsEachSampleInItsOwnSlot) {
+  Rig rig;
+  rig.options.interval = 100ms;
+  rig.clock.slew_wall(3ms);  // wall clock gaining: a little ahead, still the slot it is in
+  rig.run(3);
+  ASSERT_EQ(rig.sink.samples.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k)
+    EXPECT_EQ(rig.sink.samples[k].ts, kWallStart + std::chrono::milliseconds(100 * k))
+        << (rig.sink.samples[k].ts - kWallStart).count();
+}
+
 TEST(Logger, SamplesSitOnAbsoluteDeadlinesDespiteReadLatency) {
   Rig rig;
   rig.reader.latency = 37ms;

@@ -35,8 +35,15 @@ class FakeClock : public Clock {
   explicit FakeClock(wall_time wall_start = wall_time{}) : wall_start_(wall_start) {}
   steady_time now() override { return now_; }
   wall_time wall_now() override {
-    return wall_start_ + std::chrono::duration_cast<wall_time::duration>(now_ - steady_time{});
+    const auto elapsed = now_ - steady_time{};
+    const auto slewed = slew_per_second_ * (elapsed.count() / 1'000'000'000);
+    return wall_start_ + std::chrono::duration_cast<wall_time::duration>(elapsed) +
+           std::chrono::duration_cast<wall_time::duration>(wall_offset_ + slewed);
   }
+  // Moves the wall clock against the steady clock: once (a step), or by `per_second` for every
+  // whole second of steady time (NTP slewing it; a timer that wakes a little early).
+  void shift_wall(std::chrono::nanoseconds d) { wall_offset_ += d; }
+  void slew_wall(std::chrono::nanoseconds per_second) { slew_per_second_ = per_second; }
   void sleep_until(steady_time t, const std::atomic<bool>* = nullptr) override {
     if (t > now_) now_ = t;
     ++sleeps_;
@@ -47,6 +54,8 @@ class FakeClock : public Clock {
  private:
   wall_time wall_start_;
   steady_time now_{};
+  std::chrono::nanoseconds wall_offset_{0};
+  std::chrono::nanoseconds slew_per_second_{0};
   std::uint64_t sleeps_ = 0;
 };
 

@@ -72,6 +72,7 @@ class Logger {
   void take_sample(Clock::wall_time ts, Clock::steady_time deadline);
   void emit(const Sample& s);
   void missed_slot(Clock::steady_time deadline);
+  Clock::wall_time slot_stamp(Clock::wall_time wall) const;
   bool ensure_connected();
   void note_item_state(std::size_t tag, const std::optional<s7::Error>& err);
 
