@@ -931,8 +931,6 @@ s7::ServerOptions server_options(const PlcConfig& c) {
   o.max_connections = c.max_connections;
   o.handshake_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.handshake_timeout);
   o.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.idle_timeout);
-  if (const char* t = std::getenv("S7LOG_TMP_THREADS"))
-    o.threads = static_cast<unsigned>(std::atoi(t));
   if (c.enforce_rack_slot) {
     o.enforce_rack = c.rack;
     o.enforce_slot = c.slot;
