@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "logger/rotation.hpp"
 
@@ -120,20 +121,21 @@ void CsvSink::close_file() {
 s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& want) {
   close_file();
   if (path == "-") {
-    // Standard output: the header once per process, whatever stdout is (a pipe, a terminal, a
-    // file the shell opened); a copy of fd 1, so closing it leaves stdout open.
-    int fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+    // Standard output: the header once per process (again only when it changes), whatever
+    // stdout is (a pipe, a terminal, a file the shell opened). A pipe is opened anew through
+    // /proc with O_NONBLOCK (its own open file description: the shared fd 1 stays blocking for
+    // everyone else), so a reader that stops reading makes rows wait in memory instead of
+    // stalling sampling. Otherwise a copy of fd 1, so closing it leaves stdout open.
+    struct stat st {};
+    int fd = -1;
+    if (::fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode))
+      fd = ::open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return sys_error("cannot use", "standard output", errno);
-    if (stdout_header_ != want) {
-      if (auto r = write_whole(fd, "standard output", want); !r) {
-        ::close(fd);
-        return r.error();
-      }
-      stdout_header_ = want;
-    }
     fd_ = fd;
     open_path_ = path;
     open_actual_ = "standard output";
+    if (stdout_header_ != want) stream_header_ = want;  // written by drain, before the rows
     return {};
   }
   if (auto r = check_target(path); !r) return r.error();
@@ -251,6 +253,18 @@ s7::Result<void> CsvSink::drain() {
       }
       open_header_ = p.header;
     }
+    if (open_path_ == "-") {
+      // A stream: a row that went out in part goes on where it stopped (never cut back, never
+      // sent twice); the header first when it is due.
+      if (!stream_header_.empty()) {
+        if (auto r = write_stream(stream_header_); !r) return stream_failed(r.error());
+        stdout_header_ = std::exchange(stream_header_, {});
+      }
+      if (auto r = write_stream(pending_.front().text); !r) return stream_failed(r.error());
+      pending_.pop_front();
+      ++written;
+      continue;
+    }
     if (auto r = write_whole(fd_, open_actual_, p.text); !r) {
       last_error_ = r.error().what();
       if (!failing_ && notify_)
@@ -282,12 +296,43 @@ s7::Result<void> CsvSink::drain() {
   return {};
 }
 
+s7::Result<void> CsvSink::write_stream(std::string& text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd_, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return s7::Error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                         "standard output is not being read (the pipe is full)");
+      return sys_error("cannot write", "standard output", errno);
+    }
+    text.erase(0, static_cast<std::size_t>(n));  // the rest goes out next time
+    stream_partial_ = !text.empty();
+  }
+  stream_partial_ = false;
+  return {};
+}
+
+s7::Result<void> CsvSink::stream_failed(const s7::Error& e) {
+  last_error_ = e.what();
+  if (!failing_ && notify_)
+    notify_(e.what() + "; keeping rows in memory (up to " + std::to_string(options_.buffer_rows) +
+            ") and retrying");
+  failing_ = true;
+  // A full pipe: keep the descriptor (a row may be half out). A broken one: reopen next time.
+  if (e.code != std::make_error_code(std::errc::resource_unavailable_try_again) && !stream_partial_)
+    close_file();
+  update_stats();
+  return e;
+}
+
 s7::Result<void> CsvSink::write(const Sample& sample) {
   pending_.push_back(
       Pending{expand_pattern(options_.pattern, sample.ts), options_.format.row(sample), header_});
   if (pending_.size() > options_.buffer_rows) {
-    // Bound reached: drop the oldest row (the newest data is worth more to an operator).
-    pending_.pop_front();
+    // Bound reached: drop the oldest row (the newest data is worth more to an operator), but
+    // never one that is half out on a stream.
+    pending_.erase(pending_.begin() + (stream_partial_ ? 1 : 0));
     ++dropped_;
     ++dropped_in_episode_;
     if (stats_ != nullptr) stats_->dropped_rows.fetch_add(1);

@@ -76,6 +76,9 @@ class CsvSink : public Sink {
   };
   s7::Result<void> drain();
   s7::Result<void> open_file(const std::string& path, const std::string& want);
+  // Standard output: writes what the stream takes and erases it from `text`.
+  s7::Result<void> write_stream(std::string& text);
+  s7::Result<void> stream_failed(const s7::Error& e);
   void close_file();
   void update_stats();
 
@@ -90,7 +93,9 @@ class CsvSink : public Sink {
   std::string open_actual_;                         // the real file name (may be log.1.csv)
   std::shared_ptr<const std::string> open_header_;  // header of the open file's rows
   bool failing_ = false;
-  std::string stdout_header_;  // pattern "-": the header last written (again only if it changes)
+  std::string stdout_header_;    // pattern "-": the header last written (again only if it changes)
+  std::string stream_header_;    // pattern "-": a header still to write (in part, maybe)
+  bool stream_partial_ = false;  // the front row (or header) is partly written
   bool told_dropping_ = false;
   std::uint64_t dropped_ = 0;
   std::uint64_t dropped_in_episode_ = 0;
