@@ -135,7 +135,8 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
     fd_ = fd;
     open_path_ = path;
     open_actual_ = "standard output";
-    if (stdout_header_ != want) stream_header_ = want;  // written by drain, before the rows
+    // The header is written by drain, before the rows (unless one is still half out).
+    if (stdout_header_ != want && stream_header_.empty()) stream_header_ = want;
     return {};
   }
   if (auto r = check_target(path); !r) return r.error();
