@@ -297,6 +297,41 @@ class LoggerTest(unittest.TestCase):
         rows = read_rows(os.path.join(self.dir, "log.csv"))
         self.assertGreaterEqual(len(rows), 4)
 
+    def test_closing_the_terminal_stops_a_background_logger_too(self):
+        # `s7log run &` in an interactive shell: when the window closes, the shell passes SIGHUP
+        # on to its jobs with kill() (not from the kernel). The terminal is gone, so that too is
+        # a stop, not a reload.
+        import pty
+        port = self.plc()
+        pid, master = pty.fork()
+        if pid == 0:
+            os.chdir(self.dir)
+            os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+        os.write(master, ("%s run --port %d --interval 0.1s > run.out 2>&1 & echo PID=$!\n"
+                          % (harness.S7LOG, port)).encode())
+        out = b""
+        deadline = time.monotonic() + 15
+        while b"PID=" not in out.replace(b"PID=$!", b"") and time.monotonic() < deadline:
+            out += os.read(master, 4096)
+        logger_pid = int(re.search(rb"PID=(\d+)", out.replace(b"PID=$!", b"")).group(1))
+        rows = os.path.join(self.dir, "log.csv")
+        while time.monotonic() < deadline and not (os.path.exists(rows) and len(read_rows(rows)) > 3):
+            time.sleep(0.1)
+        os.close(master)  # the window closes: bash gets SIGHUP and passes it on to the job
+        os.waitpid(pid, 0)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(logger_pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(logger_pid, signal.SIGKILL)
+            self.fail("a background s7log run kept running after its terminal was closed")
+        with open(os.path.join(self.dir, "run.out")) as f:
+            self.assertIn("stopped:", f.read())
+
     def test_check_config_validates_and_exits(self):
         port = free_port()
         config = self.write_config(port, [("counter", "DB1.DBD0:DINT")])

@@ -1,4 +1,5 @@
 // `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -51,6 +52,14 @@ extern "C" void on_hup_signal(int, siginfo_t* info, void*) {
   else
     g_reload.store(true);
   g_stop.store(true);
+}
+
+// Whether the process has a controlling terminal now (its window is open).
+bool has_terminal() {
+  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +314,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
 
   notify(describe_run(cfg, tags.size()) + " (Ctrl+C stops)");
+  const bool started_on_terminal = has_terminal();
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
   for (;;) {
@@ -329,6 +339,9 @@ int run_logger(const RunArgs& a, Extensions& ext) {
       break;
     }
     if (g_quit.load() || !g_reload.load()) break;  // Ctrl+C, SIGTERM, --count or demo's stop
+    // A shell passes its window's SIGHUP on to its background jobs with kill(): when the
+    // terminal we started in is gone, that is a stop too, not a reload.
+    if (started_on_terminal && !has_terminal()) break;
     // SIGHUP: the same command line over the file as it is now; on error keep what runs.
     g_reload.store(false);
     g_stop.store(false);
