@@ -87,8 +87,7 @@ CsvSink::CsvSink(CsvSinkOptions options, Stats* stats, Notify notify)
       stats_(stats),
       notify_(std::move(notify)),
       header_(std::make_shared<const std::string>()) {
-  if (options_.buffer_rows == 0) options_.buffer_rows = 1;
-  if (stats_ != nullptr) stats_->buffer_capacity = options_.buffer_rows;
+  reconfigure(std::move(options_));
 }
 
 CsvSink::~CsvSink() {

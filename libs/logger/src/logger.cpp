@@ -44,9 +44,8 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
   stats_.link = LinkState::connecting;
 
   std::uint64_t k = 0;
-  std::uint64_t& slots = slots_;
-  slots = 0;
-  auto limit_reached = [&] { return options_.max_slots && slots >= *options_.max_slots; };
+  slots_ = 0;
+  auto limit_reached = [&] { return options_.max_slots && slots_ >= *options_.max_slots; };
   while (!stop.load() && !limit_reached()) {
     auto deadline = start_ + k * iv;
     clock_.sleep_until(deadline, &stop);
@@ -55,7 +54,7 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
       take_sample(slot_stamp(clock_.wall_now()), deadline);
     else
       missed_slot(deadline);
-    ++slots;
+    ++slots_;
     // Next slot: the first whose deadline has not passed yet. Passed ones are skipped and
     // counted (never a burst of catch-up reads).
     std::uint64_t next = k + 1;
@@ -64,7 +63,7 @@ s7::Result<void> Logger::run(const std::atomic<bool>& stop) {
       auto first_ok = static_cast<std::uint64_t>((elapsed + iv - nanoseconds(1)) / iv);
       for (std::uint64_t j = next; j < first_ok && !limit_reached(); ++j) {
         missed_slot(start_ + j * iv);
-        ++slots;
+        ++slots_;
       }
       next = first_ok;
     }

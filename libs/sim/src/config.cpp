@@ -315,22 +315,16 @@ class Reader {
         auto i = integer(v, key, 1, 100000);
         if (!i) return i.error();
         c.max_connections = static_cast<std::uint32_t>(*i);
-      } else if (k == "tick") {
+      } else if (k == "tick" || k == "handshake_timeout" || k == "idle_timeout") {
         auto d = duration(v, key);
         if (!d) return d.error();
-        c.tick = *d;
+        (k == "tick"                ? c.tick
+         : k == "handshake_timeout" ? c.handshake_timeout
+                                    : c.idle_timeout) = *d;
       } else if (k == "first_item_writes") {
         auto b = boolean(v, key);
         if (!b) return b.error();
         c.first_item_writes = *b;
-      } else if (k == "handshake_timeout") {
-        auto d = duration(v, key);
-        if (!d) return d.error();
-        c.handshake_timeout = *d;
-      } else if (k == "idle_timeout") {
-        auto d = duration(v, key);
-        if (!d) return d.error();
-        c.idle_timeout = *d;
       } else if (k == "state") {
         auto s = string(v, key);
         if (!s) return s.error();

@@ -22,9 +22,8 @@ class ConsoleSink : public Sink {
       : format_(format), out_(std::move(out)) {}
   s7::Result<void> open(const std::vector<TagInfo>& tags) override;
   s7::Result<void> write(const Sample& sample) override;
-  // A config reload: the format (dialect, milliseconds) and the stream of the lines to come.
+  // A config reload: the format (dialect, milliseconds) of the lines to come.
   void reconfigure(CsvFormat format) { format_ = format; }
-  void set_output(LineOut out) { out_ = std::move(out); }
   // The line without the trailing newline (for tests).
   std::string line(const Sample& sample) const;
 

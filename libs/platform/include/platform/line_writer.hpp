@@ -35,12 +35,10 @@ class LineWriter {
   void close(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
 
   std::uint64_t dropped_lines() const;
-  int fd() const { return fd_; }
 
   struct State;  // shared with the writer thread, which may outlive the LineWriter (see close)
 
  private:
-  int fd_;
   std::shared_ptr<State> state_;
   std::thread thread_;
 };

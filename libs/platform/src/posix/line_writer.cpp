@@ -83,7 +83,7 @@ void writer_loop(const std::shared_ptr<LineWriter::State>& state) {
 }  // namespace
 
 LineWriter::LineWriter(int fd, std::size_t max_bytes)
-    : fd_(fd), state_(std::make_shared<State>(fd, max_bytes)) {
+    : state_(std::make_shared<State>(fd, max_bytes)) {
   thread_ = std::thread(writer_loop, state_);
 }
 
