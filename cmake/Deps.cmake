@@ -1,5 +1,9 @@
 # Finds the Debian-packaged libraries and defines uniform imported targets.
 # Asio (header-only, libasio-dev) is found by libs/s7/CMakeLists.txt, which also works alone.
+if(WIN32)
+  include(DepsWindows)  # the MinGW-w64 cross build: header-only libraries, GoogleTest from source
+  return()
+endif()
 find_package(Threads REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)

@@ -8,12 +8,8 @@
 #include <cstring>
 #include <utility>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include "client_detail.hpp"
+#include "platform/net.hpp"
 
 namespace s7 {
 namespace {
@@ -184,22 +180,16 @@ struct Client::Impl {
     return true;
   }
 
-  // Waits with poll(2) until the socket is readable (POLLIN) or writable (POLLOUT), at most
+  // Waits until the socket is readable or writable (platform::kReadable/kWritable), at most
   // until the deadline. Returns false on timeout; `ec` carries a poll error.
-  bool wait_socket(short events, Clock::time_point deadline, std::error_code& ec) {
-    for (;;) {
-      const auto left = deadline - Clock::now();
-      if (left <= Clock::duration::zero()) return false;
-      // Round up: a wait of 0 ms would spin, and the deadline is checked again on wake-up.
-      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-      pollfd p{sock.native_handle(), events, 0};
-      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(ms, 1 << 30)));
-      if (r > 0) return true;  // ready, or POLLERR/POLLHUP: the next send/recv reports it
-      if (r < 0 && errno != EINTR) {
-        ec = std::error_code(errno, std::system_category());
-        return true;
-      }
-    }
+  bool wait_socket(short want, Clock::time_point deadline, std::error_code& ec) {
+    const auto left = deadline - Clock::now();
+    if (left <= Clock::duration::zero()) return false;
+    // Round up: a wait of 0 ms would spin, and the deadline is checked again on wake-up.
+    platform::PollItem item{static_cast<platform::socket_handle>(sock.native_handle()), want, 0};
+    const int r =
+        platform::poll_sockets(&item, 1, std::chrono::ceil<std::chrono::milliseconds>(left), ec);
+    return r != 0;  // ready, failed (the next send/recv says why), or a poll error in `ec`
   }
 
   Error timeout_error(const char* waiting_for) {
@@ -220,40 +210,39 @@ struct Client::Impl {
     return fail(Errc::network_error, desc + ": network error: " + ec.message());
   }
 
-  // After the TCP connect the socket is used with plain blocking system calls on its native
-  // handle (one request in flight costs send + recv, like a bare ping-pong, instead of an
-  // io_context turn with epoll per wait). SO_RCVTIMEO bounds a blocking recv to `rcv_timeout`;
-  // a wait shorter than that (later fragments, connect deadline) goes through poll(2).
-  void make_blocking(std::chrono::milliseconds rcv) {
-    const int fd = sock.native_handle();
-    const int flags = ::fcntl(fd, F_GETFL, 0);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    rcv_timeout = std::max(rcv, std::chrono::milliseconds(1));
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(rcv_timeout.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((rcv_timeout.count() % 1000) * 1000);
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  // After the TCP connect the socket is used with plain system calls on its native handle (one
+  // request in flight costs send + recv, like a bare ping-pong, instead of an io_context turn
+  // with epoll per wait). A waiting receive waits at most `rcv_timeout` (platform::prepare_stream;
+  // on Linux a blocking recv bounded by SO_RCVTIMEO); shorter waits (later fragments, the connect
+  // deadline) poll first.
+  platform::socket_handle handle() {
+    return static_cast<platform::socket_handle>(sock.native_handle());
   }
 
-  // Writes all of `data` (one send(2) when the socket buffer has room).
+  void make_blocking(std::chrono::milliseconds rcv) {
+    rcv_timeout = std::max(rcv, std::chrono::milliseconds(1));
+    platform::prepare_stream(handle(), rcv_timeout);
+  }
+
+  // Writes all of `data` (one send when the socket buffer has room).
   Result<void> send_all(ByteView data, Clock::time_point deadline) {
     std::size_t off = 0;
     while (off < data.size()) {
-      const ssize_t n = ::send(sock.native_handle(), data.data() + off, data.size() - off,
-                               MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n >= 0) {
-        off += static_cast<std::size_t>(n);
+      const auto r = platform::send_some(handle(), data.data() + off, data.size() - off);
+      if (r.status == platform::Io::done) {
+        off += r.bytes;
         continue;
       }
-      const int err = errno;
-      if (err == EINTR) continue;
-      if (err == EAGAIN || err == EWOULDBLOCK) {
+      if (r.status == platform::Io::would_block) {
         std::error_code wec;
-        if (!wait_socket(POLLOUT, deadline, wec)) return timeout_error("sending the request");
+        if (!wait_socket(platform::kWritable, deadline, wec))
+          return timeout_error("sending the request");
         if (wec) return socket_error(wec);
         continue;
       }
-      return socket_error(std::error_code(err, std::system_category()));
+      if (r.status == platform::Io::closed)
+        return fail(Errc::connection_closed, desc + " closed the connection");
+      return socket_error(r.error);
     }
     return {};
   }
@@ -267,26 +256,25 @@ struct Client::Impl {
                     desc + " sent something that is not ISO-on-TCP (" + next.error().what() +
                         "): is this an S7 PLC's port (102, or 1102 for s7log fakeplc)?");
       if (*next) return std::move(**next);
-      // A blocking recv waits at most rcv_timeout (SO_RCVTIMEO): allowed when that ends no
-      // later than the deadline (2 ms of slack); otherwise poll for what is left, then recv.
+      // A waiting receive waits at most rcv_timeout: allowed when that ends no later than the
+      // deadline (2 ms of slack); otherwise poll for what is left, then receive.
       const auto left = deadline - Clock::now();
-      const bool block = left + std::chrono::milliseconds(2) >= rcv_timeout;
-      const ssize_t n =
-          ::recv(sock.native_handle(), rx.data(), rx.size(), block ? 0 : MSG_DONTWAIT);
-      if (n > 0) {
-        reader.feed(ByteView(rx.data(), static_cast<std::size_t>(n)));
+      const bool wait = left + std::chrono::milliseconds(2) >= rcv_timeout;
+      const auto r = platform::recv_some(handle(), rx.data(), rx.size(), wait);
+      if (r.status == platform::Io::done) {
+        reader.feed(ByteView(rx.data(), r.bytes));
         continue;
       }
-      if (n == 0) return fail(Errc::connection_closed, desc + " closed the connection");
-      const int err = errno;
-      if (err == EINTR) continue;
-      if (err == EAGAIN || err == EWOULDBLOCK) {
+      if (r.status == platform::Io::closed)
+        return fail(Errc::connection_closed, desc + " closed the connection");
+      if (r.status == platform::Io::would_block) {
         std::error_code wec;
-        if (!wait_socket(POLLIN, deadline, wec)) return timeout_error("waiting for the answer");
+        if (!wait_socket(platform::kReadable, deadline, wec))
+          return timeout_error("waiting for the answer");
         if (wec) return socket_error(wec);
         continue;
       }
-      return socket_error(std::error_code(err, std::system_category()));
+      return socket_error(r.error);
     }
   }
 

@@ -1,6 +1,8 @@
 // Asio TCP server: accepts clients and moves bytes between sockets and ServerSessions.
 #include "s7/server.hpp"
 
+#include "platform/net.hpp"
+
 #include <algorithm>
 #include <array>
 #include <asio.hpp>
@@ -282,10 +284,20 @@ Result<void> Server::start() {
     return Error(Errc::host_not_found, "cannot listen on " + where + ": " + ec.message());
   const tcp::endpoint endpoint = results.begin()->endpoint();
   tcp::acceptor acceptor(s.io);
-  if (acceptor.open(endpoint.protocol(), ec) ||
-      acceptor.set_option(tcp::acceptor::reuse_address(true), ec) || acceptor.bind(endpoint, ec) ||
-      acceptor.listen(asio::socket_base::max_listen_connections, ec))
+  if (acceptor.open(endpoint.protocol(), ec))
     return Error(Errc::network_error, "cannot listen on " + where + ": " + ec.message());
+  // Rebind at once after a restart, but never share the port with a second server (on Windows
+  // SO_REUSEADDR would allow that: platform::prepare_listener picks the right option).
+  platform::prepare_listener(static_cast<platform::socket_handle>(acceptor.native_handle()));
+  if (acceptor.bind(endpoint, ec) ||
+      acceptor.listen(asio::socket_base::max_listen_connections, ec)) {
+    // Windows answers a port held exclusively by another program with "access denied".
+    const bool taken = ec == asio::error::address_in_use || ec == asio::error::access_denied;
+    return Error(
+        Errc::network_error,
+        "cannot listen on " + where + ": " + ec.message() +
+            (taken ? " (is another program, or another fake PLC, listening on this port?)" : ""));
+  }
   s.port = acceptor.local_endpoint(ec).port();
   s.acceptor.emplace(std::move(acceptor));
   s.io.restart();

@@ -1,7 +1,6 @@
 // Tests of s7::Client against scripted raw loopback servers (byte-exact frames, pipelining,
 // timeouts, quirky peers) and against the real in-process s7::Server (round trips).
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <asio.hpp>
 #include <atomic>
@@ -10,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "platform/net.hpp"
 #include "s7/client.hpp"
 #include "s7/memory.hpp"
 #include "s7/server.hpp"
@@ -109,24 +109,31 @@ class RawPlc {
       try {
         tcp::socket sock(io_);
         acceptor_.accept(sock);
-        fd_ = sock.native_handle();
+        accepted_ = true;
+        fd_ = static_cast<platform::socket_handle>(sock.native_handle());
         script(sock);
         // Keep the connection until the client closes it (or the test ends).
         std::uint8_t b[256];
         std::error_code ec;
         while (!ec) sock.read_some(asio::buffer(b), ec);
-        fd_ = -1;
+        fd_ = platform::kInvalidSocket;
       } catch (const std::exception&) {
-        fd_ = -1;
+        fd_ = platform::kInvalidSocket;
       }
       done_ = true;
     });
   }
   ~RawPlc() {
-    // Unblock accept()/read() in the thread, then join it.
-    const int fd = fd_;
-    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
-    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+    // Unblock accept() (a connection of our own: shutting a listener down wakes accept() only
+    // on Linux) or the read in the thread, then join it.
+    if (!accepted_) {
+      asio::io_context io;
+      tcp::socket poke(io);
+      std::error_code ec;
+      poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+      while (!accepted_ && !done_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    platform::shutdown_socket(fd_);
     thread_.join();
   }
   std::uint16_t port() const { return port_; }
@@ -143,7 +150,8 @@ class RawPlc {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
-  std::atomic<int> fd_{-1};
+  std::atomic<platform::socket_handle> fd_{platform::kInvalidSocket};
+  std::atomic<bool> accepted_{false};
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
