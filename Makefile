@@ -2,7 +2,7 @@
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo asan release package fuzz bench format format-check clean
+.PHONY: deps build test demo asan release package windows test-windows fuzz bench format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +26,18 @@ package: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS) --target s7log s7log_docs s7log_example_config
 	@cd build/release && cpack -G DEB
+
+# The Windows program dist/s7log-<version>-win64.zip (docs/windows.md): cross-compiled with
+# MinGW-w64, statically linked. test-windows runs its unit tests and tests/windows under wine
+# (beside the Linux program of the dev preset, which it builds first).
+windows: deps
+	@cmake --preset windows >/dev/null
+	@cmake --build --preset windows -j $(JOBS) --target s7log windows_zip
+
+test-windows: build
+	@cmake --preset windows >/dev/null
+	@cmake --build --preset windows -j $(JOBS)
+	@cd build/windows && ctest --output-on-failure -j $(JOBS) --timeout 600 -L 'unit|fuzz_regression|windows'
 
 demo: deps
 	@cmake --preset release >/dev/null

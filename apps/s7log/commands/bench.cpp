@@ -1,17 +1,9 @@
 // `s7log bench`: runs one read workload (seq, multi, large) against an S7 server for a while and
 // prints one JSON line with throughput, latency percentiles and whether every byte read was right.
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -24,6 +16,7 @@
 
 #include "../commands.hpp"
 #include "connection_options.hpp"
+#include "platform/net.hpp"
 #include "s7/address.hpp"
 #include "s7/client.hpp"
 #include "s7/frame.hpp"
@@ -189,70 +182,64 @@ int run_idle(const s7::ClientOptions& options, int connections, std::chrono::nan
 }
 
 // ---------------------------------------------------------------------------------------------
-// --raw: one thread drives every connection over non-blocking sockets and epoll and sends the
+// --raw: one thread drives every connection over non-blocking sockets and poll and sends the
 // same pre-encoded request frame again as soon as an answer is complete: a load generator that
 // measures the server (the "raw connections") instead of the client's threads, which
 // otherwise cost a thread wake-up per read on this side. seq and multi only. With one connection
-// it skips epoll and blocks in recv: one send and one recv per read on pre-encoded frames, the
+// it skips poll and waits in recv: one send and one recv per read on pre-encoded frames, the
 // least any client can do, so its rate is the bound a client can reach against that server.
 
 struct RawConn {
-  int fd = -1;
+  platform::socket_handle fd = platform::kInvalidSocket;
   s7::FrameReader reader;
   Clock::time_point sent{};
 };
 
-// Blocking read of the next frame on a fresh connection (handshake only; SO_RCVTIMEO bounds it).
-s7::Result<s7::Frame> raw_next_frame(int fd, s7::FrameReader& reader) {
+// Waiting read of the next frame on a fresh connection (handshake only; the request timeout
+// bounds each wait).
+s7::Result<s7::Frame> raw_next_frame(platform::socket_handle fd, s7::FrameReader& reader) {
   std::array<std::uint8_t, 4096> buf{};
   for (;;) {
     auto f = reader.next();
     if (!f) return f.error();
     if (*f) return std::move(**f);
-    const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-    if (n == 0) return s7::Error(s7::Errc::connection_closed, "the server closed the connection");
-    if (n < 0)
+    const auto r = platform::recv_some(fd, buf.data(), buf.size(), true);
+    if (r.status == platform::Io::closed)
+      return s7::Error(s7::Errc::connection_closed, "the server closed the connection");
+    if (r.status != platform::Io::done)
       return s7::Error(s7::Errc::request_timeout,
-                       std::string("no answer: ") + std::strerror(errno));
-    reader.feed(s7::ByteView(buf.data(), static_cast<std::size_t>(n)));
+                       "no answer" + (r.error ? ": " + r.error.message() : std::string()));
+    reader.feed(s7::ByteView(buf.data(), r.bytes));
   }
 }
 
-bool send_all(int fd, const s7::Bytes& b) {
+bool send_all(platform::socket_handle fd, const s7::Bytes& b) {
   std::size_t off = 0;
   while (off < b.size()) {
-    const ssize_t n = ::send(fd, b.data() + off, b.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<std::size_t>(n);
+    const auto r = platform::send_some(fd, b.data() + off, b.size() - off);
+    if (r.status == platform::Io::would_block) {
+      platform::PollItem item{fd, platform::kWritable, 0};
+      std::error_code ec;
+      if (platform::poll_sockets(&item, 1, std::chrono::seconds(5), ec) <= 0) return false;
+      continue;
+    }
+    if (r.status != platform::Io::done) return false;
+    off += r.bytes;
   }
   return true;
 }
 
-// TCP connect, CR/CC and setup communication by hand; returns the socket (blocking still).
-s7::Result<int> raw_connect(const s7::ClientOptions& o) {
+// TCP connect, CR/CC and setup communication by hand; returns the socket, prepared for waiting
+// receives of at most the request timeout.
+s7::Result<platform::socket_handle> raw_connect(const s7::ClientOptions& o) {
   const std::string where = o.describe();
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (::getaddrinfo(o.host.c_str(), std::to_string(o.port).c_str(), &hints, &res) != 0 || !res)
-    return s7::Error(s7::Errc::network_error, where + ": cannot resolve the host");
-  int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int rc = fd < 0 ? -1 : ::connect(fd, res->ai_addr, res->ai_addrlen);
-  ::freeaddrinfo(res);
-  if (rc != 0) {
-    const std::string why = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return s7::Error(s7::Errc::network_error, where + ": connect failed: " + why);
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(o.request_timeout.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((o.request_timeout.count() % 1000) * 1000);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::error_code ec;
+  const auto fd = platform::connect_tcp(o.host, o.port, o.connect_timeout, ec);
+  if (fd == platform::kInvalidSocket)
+    return s7::Error(s7::Errc::network_error, where + ": connect failed: " + ec.message());
+  platform::prepare_stream(fd, o.request_timeout);
   auto fail = [&](const std::string& why) {
-    ::close(fd);
+    platform::close_socket(fd);
     return s7::Error(s7::Errc::network_error, where + ": " + why);
   };
   s7::FrameReader reader;
@@ -294,19 +281,14 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
   const s7::Bytes request =
       s7::encode_data_frame(s7::encode_pdu(s7::make_read_request(2, w.items)));
   std::vector<RawConn> conns(static_cast<std::size_t>(connections));
-  const int ep = ::epoll_create1(EPOLL_CLOEXEC);
-  for (std::size_t i = 0; i < conns.size(); ++i) {
+  for (auto& c : conns) {
     auto fd = raw_connect(options);
     if (!fd) {
       out.errors = 1;
       out.first_error = fd.error().what();
       break;
     }
-    conns[i].fd = *fd;  // SO_RCVTIMEO (request timeout) bounds the blocking recv of one connection
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = i;
-    ::epoll_ctl(ep, EPOLL_CTL_ADD, *fd, &ev);
+    c.fd = *fd;  // the request timeout bounds the waiting recv of one connection
   }
   std::size_t open = 0;
   const auto start = Clock::now();
@@ -318,12 +300,12 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
       if (send_all(c.fd, request)) ++open;
     }
   }
-  std::array<epoll_event, 256> events{};
+  std::vector<platform::PollItem> items;
+  std::vector<std::size_t> owner;  // items[k] watches conns[owner[k]]
   std::array<std::uint8_t, 8192> buf{};
   auto finish = [&](RawConn& c) {
-    ::epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
-    ::close(c.fd);
-    c.fd = -1;
+    platform::close_socket(c.fd);
+    c.fd = platform::kInvalidSocket;
     --open;
   };
   auto drop = [&](RawConn& c, const std::string& why) {
@@ -331,25 +313,35 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
     ++out.errors;
     if (out.first_error.empty()) out.first_error = why;
   };
-  const bool blocking = conns.size() == 1;
+  const bool waiting = conns.size() == 1;
   while (open > 0) {
-    int n = 1;  // one connection: its blocking recv is the wait
-    if (!blocking) n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    items.clear();
+    owner.clear();
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+      if (conns[i].fd == platform::kInvalidSocket) continue;
+      items.push_back({conns[i].fd, platform::kReadable, 0});
+      owner.push_back(i);
+    }
+    int n = 1;  // one connection: its waiting recv is the wait
+    if (!waiting) {
+      std::error_code ec;
+      n = platform::poll_sockets(items.data(), items.size(), std::chrono::milliseconds(100), ec);
+      if (n < 0) break;
+    }
     const bool over = Clock::now() >= deadline;
-    for (int k = 0; k < n; ++k) {
-      RawConn& c = conns[blocking ? 0 : events[static_cast<std::size_t>(k)].data.u64];
-      if (c.fd < 0) continue;
-      const ssize_t got = ::recv(c.fd, buf.data(), buf.size(), blocking ? 0 : MSG_DONTWAIT);
-      if (got <= 0) {
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-          if (blocking) drop(c, "no answer within the request timeout");
-          continue;
-        }
+    for (std::size_t k = 0; k < items.size() && n > 0; ++k) {
+      if (!waiting && items[k].got == 0) continue;
+      RawConn& c = conns[owner[k]];
+      const auto got = platform::recv_some(c.fd, buf.data(), buf.size(), waiting);
+      if (got.status == platform::Io::would_block) {
+        if (waiting) drop(c, "no answer within the request timeout");
+        continue;
+      }
+      if (got.status != platform::Io::done) {
         drop(c, "the server closed a connection");
         continue;
       }
-      c.reader.feed(s7::ByteView(buf.data(), static_cast<std::size_t>(got)));
+      c.reader.feed(s7::ByteView(buf.data(), got.bytes));
       for (;;) {
         auto f = c.reader.next();
         if (!f) {
@@ -377,9 +369,7 @@ WorkerResult run_raw(const s7::ClientOptions& options, const Workload& w, int co
     if (n == 0 && over) break;  // answers missing after the deadline: stop waiting
   }
   elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& c : conns)
-    if (c.fd >= 0) ::close(c.fd);
-  ::close(ep);
+  for (auto& c : conns) platform::close_socket(c.fd);
   out.pdu = options.pdu_length;
   out.parallel = options.max_parallel;
   return out;
@@ -501,7 +491,7 @@ void register_bench(CLI::App& app, Runner& selected) {
       ->check(whole_number(1, 65535));
   cmd->add_flag("--raw", args->raw,
                 "Load generator: one thread drives all --connections with pre-encoded request "
-                "frames over epoll (measures the server, not this side's threads; seq, multi)");
+                "frames over poll (measures the server, not this side's threads; seq, multi)");
   cmd->add_flag("--no-verify", args->no_verify,
                 "Do not check that byte i of an area holds i mod 256 (servers without the "
                 "bench pattern)");

@@ -71,6 +71,10 @@ void prepare_listener(socket_handle sock);
 // socket, or kInvalidSocket with `ec` set; `bound_port` is the port it got.
 socket_handle listen_tcp(const std::string& host, std::uint16_t port, std::uint16_t& bound_port,
                          std::error_code& ec);
+// Connects to host:port (blocking, at most `timeout`), with TCP_NODELAY. Returns the socket, or
+// kInvalidSocket with `ec` set.
+socket_handle connect_tcp(const std::string& host, std::uint16_t port,
+                          std::chrono::milliseconds timeout, std::error_code& ec);
 // Accepts one connection (the listener is polled readable first); kInvalidSocket when none.
 socket_handle accept_socket(socket_handle listener);
 

@@ -169,6 +169,60 @@ socket_handle listen_tcp(const std::string& host, std::uint16_t port, std::uint1
   return out;
 }
 
+socket_handle connect_tcp(const std::string& host, std::uint16_t port,
+                          std::chrono::milliseconds timeout, std::error_code& ec) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || !found) {
+    ec = std::make_error_code(std::errc::address_not_available);
+    return kInvalidSocket;
+  }
+  socket_handle out = kInvalidSocket;
+  ec = std::make_error_code(std::errc::address_not_available);
+  for (addrinfo* ai = found; ai && out == kInvalidSocket; ai = ai->ai_next) {
+    const socket_handle s =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (s == kInvalidSocket) {
+      ec = last_error();
+      continue;
+    }
+    // Non-blocking connect, then wait for it at most `timeout`.
+    set_nonblocking(s);
+    if (::connect(s, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+      ec = last_error();
+      close_socket(s);
+      continue;
+    }
+    PollItem item{s, kWritable, 0};
+    std::error_code pec;
+    const int n = poll_sockets(&item, 1, timeout, pec);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (n <= 0) {
+      ec = n == 0 ? std::make_error_code(std::errc::timed_out) : pec;
+    } else if (::getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) != 0 ||
+               err != 0) {
+      ec = std::error_code(err, std::system_category());
+    } else {
+      out = s;
+      break;
+    }
+    close_socket(s);
+  }
+  ::freeaddrinfo(found);
+  if (out == kInvalidSocket) return out;
+  const int flags = ::fcntl(out, F_GETFL, 0);
+  if (flags >= 0) ::fcntl(out, F_SETFL, flags & ~O_NONBLOCK);
+  int one = 1;
+  ::setsockopt(out, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&one), sizeof one);
+  ec.clear();
+  return out;
+}
+
 socket_handle accept_socket(socket_handle listener) {
   for (;;) {
     const int s = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
