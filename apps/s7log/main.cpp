@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "commands/connection_options.hpp"
+#include "platform/args.hpp"
 
 namespace {
 
@@ -96,6 +97,12 @@ int usage_error(const std::string& who, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Arguments as UTF-8 on every platform (file and tag names with any letters).
+  std::vector<std::string> utf8_args = platform::utf8_arguments(argc, argv);
+  std::vector<char*> arg_ptrs;
+  for (auto& a : utf8_args) arg_ptrs.push_back(a.data());
+  arg_ptrs.push_back(nullptr);
+  argv = arg_ptrs.data();
   CLI::App app{"s7log: S7 PLC data logger, fake PLC and tools (S7comm over ISO-on-TCP)"};
   app.set_version_flag("--version", std::string("s7log ") + S7LOG_VERSION);
   app.require_subcommand(1);

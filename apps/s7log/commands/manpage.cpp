@@ -2,9 +2,9 @@
 // command line itself (descriptions, options, defaults, footers) so they cannot drift from
 // --help. The build generates them from the built binary and installs them in man1.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,9 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "../commands.hpp"
 #include "cli_model.hpp"
 #include "connection_options.hpp"
+#include "util/u8path.hpp"
 
 namespace app {
 
@@ -135,11 +138,10 @@ std::string upper(std::string s) {
 std::string page_date() {
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   if (!epoch || !*epoch) return "";
-  const std::time_t t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  std::tm tm{};
-  if (!gmtime_r(&t, &tm)) return "";
-  char buf[16];
-  return std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm) ? buf : "";
+  const std::chrono::sys_seconds t{std::chrono::seconds(std::strtoll(epoch, nullptr, 10))};
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(t)};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
+                     static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
 }
 
 std::string page_header(const std::string& page) {
@@ -212,12 +214,12 @@ int run_manpage(const CLI::App& app, const ManpageArgs& a) {
   const CommandInfo root = describe_command_line(app, "s7log");
   if (!a.out_dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(a.out_dir, ec);
+    std::filesystem::create_directories(util::u8path(a.out_dir), ec);
     std::vector<std::pair<std::string, std::string>> pages{{"s7log.1", root_page(root)}};
     for (const auto& c : root.commands)
       pages.emplace_back("s7log-" + c.name + ".1", command_page(c));
     for (const auto& [file, text] : pages) {
-      const auto path = std::filesystem::path(a.out_dir) / file;
+      const auto path = util::u8path(a.out_dir) / file;
       if (!write_file(path, text)) {
         print_error("manpage: cannot write " + path.string());
         return kExitPlc;

@@ -9,6 +9,7 @@
 
 #include "../commands.hpp"
 #include "connection_options.hpp"
+#include "util/u8path.hpp"
 #include "web/report.hpp"
 
 namespace app {
@@ -30,22 +31,22 @@ int run_plot(const PlotArgs& a) {
   auto table = web::read_s7log_csv(*files);
   if (!table) return fail(table.error().what());
 
-  std::filesystem::path out = a.out;
+  std::filesystem::path out = util::u8path(a.out);
   if (out.empty()) {  // log.csv -> log.html beside it
     out = (*files)[0];
     out.replace_extension(".html");
   }
   std::string title = a.title;
   if (title.empty()) {
-    title = "s7log: " + (files->size() == 1 ? (*files)[0].filename().string()
+    title = "s7log: " + (files->size() == 1 ? util::path_text((*files)[0].filename())
                                             : std::to_string(files->size()) + " files");
   }
   std::string html = web::render_report(*table, title);
   std::ofstream f(out, std::ios::binary | std::ios::trunc);
   if (!f || !f.write(html.data(), static_cast<std::streamsize>(html.size())) || !f.flush()) {
-    return fail(out.string() + ": cannot write the report");
+    return fail(util::path_text(out) + ": cannot write the report");
   }
-  std::printf("wrote %s: %zu rows, %zu columns from %zu file%s\n", out.string().c_str(),
+  std::printf("wrote %s: %zu rows, %zu columns from %zu file%s\n", util::path_text(out).c_str(),
               table->t.size(), table->columns.size(), files->size(), files->size() == 1 ? "" : "s");
   return 0;
 }

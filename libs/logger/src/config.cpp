@@ -13,6 +13,7 @@
 #include "util/duration.hpp"
 #include "util/text.hpp"
 #include "util/toml_limits.hpp"
+#include "util/u8path.hpp"
 
 namespace logger {
 
@@ -321,7 +322,7 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
 }
 
 s7::Result<LoadedConfig> load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(util::u8path(path), std::ios::binary);
   if (!in) return s7::Error(s7::Errc::invalid_argument, path + ": cannot open the config file");
   std::ostringstream ss;
   ss << in.rdbuf();

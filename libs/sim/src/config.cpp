@@ -18,6 +18,7 @@
 #include "s7/value.hpp"
 #include "util/duration.hpp"
 #include "util/toml_limits.hpp"
+#include "util/u8path.hpp"
 
 namespace sim {
 
@@ -687,7 +688,7 @@ s7::Result<void> validate_with(const PlcConfig& c, std::string_view file, const 
 }
 
 // TOML text of a string (basic string with escapes).
-std::string quoted(std::string_view s) {
+std::string toml_quoted(std::string_view s) {
   std::string out = "\"";
   for (char ch : s) {
     if (ch == '"' || ch == '\\') {
@@ -708,7 +709,7 @@ std::string toml_key(std::string_view k) {
   for (char ch : k)
     bare = bare && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                     (ch >= '0' && ch <= '9') || ch == '_' || ch == '-');
-  return bare ? std::string(k) : quoted(k);
+  return bare ? std::string(k) : toml_quoted(k);
 }
 
 std::string num(double d) {
@@ -718,7 +719,7 @@ std::string num(double d) {
 }
 
 std::string dur(Nanos d) {
-  return quoted(util::format_duration(d));
+  return toml_quoted(util::format_duration(d));
 }
 
 // The value of a constant as TOML: bare when it reads back to the same text.
@@ -733,11 +734,11 @@ std::string constant_toml(const std::string& text) {
   if (dec == std::errc() && de == text.data() + text.size() && std::isfinite(d) &&
       fmt::format("{}", d) == text && text.find_first_of(".eE") != std::string::npos)
     return text;
-  return quoted(text);
+  return toml_quoted(text);
 }
 
 std::string generator_toml(const Generator& g) {
-  std::string out = fmt::format("generator = {}\n", quoted(generator_name(g)));
+  std::string out = fmt::format("generator = {}\n", toml_quoted(generator_name(g)));
   if (auto* k = std::get_if<Constant>(&g)) out += "value = " + constant_toml(k->text) + "\n";
   if (auto* k = std::get_if<Counter>(&g)) {
     out += fmt::format("start = {}\nstep = {}\n", num(k->start), num(k->step));
@@ -757,13 +758,13 @@ std::string generator_toml(const Generator& g) {
                        num(k->start), num(k->step), num(k->min), num(k->max));
   if (auto* k = std::get_if<Toggle>(&g))
     out += fmt::format("period = {}\ninitial = {}\n", dur(k->period), k->initial);
-  if (auto* k = std::get_if<Copy>(&g)) out += fmt::format("source = {}\n", quoted(k->source));
+  if (auto* k = std::get_if<Copy>(&g)) out += fmt::format("source = {}\n", toml_quoted(k->source));
   return out;
 }
 
 std::string string_list(const std::vector<std::string>& v) {
   std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + quoted(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_quoted(v[i]);
   return out + "]";
 }
 
@@ -831,7 +832,7 @@ s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view 
 }
 
 s7::Result<PlcConfig> load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(util::u8path(path), std::ios::binary);
   if (!in)
     return s7::Error(s7::Errc::invalid_argument, fmt::format("{}: cannot read the file", path));
   std::stringstream ss;
@@ -854,7 +855,7 @@ std::string format_config(const PlcConfig& c) {
   o += "# Address ranges clients may not write (item error 0x03; the write is not stored).\n";
   o += "read_only = " + string_list(c.read_only) + "\n\n";
   o += "[plc]\n";
-  o += fmt::format("host = {}            # listen address (--host)\n", quoted(c.host));
+  o += fmt::format("host = {}            # listen address (--host)\n", toml_quoted(c.host));
   o += fmt::format("port = {}                    # TCP port (--port); S7 PLCs use 102\n", c.port);
   o += fmt::format("rack = {}\nslot = {}\n", c.rack, c.slot);
   o += fmt::format("enforce_rack_slot = {}     # refuse connections for another rack/slot\n",
@@ -875,15 +876,16 @@ std::string format_config(const PlcConfig& c) {
       "write stores only its first item\n",
       c.first_item_writes);
   o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
-                   quoted(c.run ? "run" : "stop"));
+                   toml_quoted(c.run ? "run" : "stop"));
   o += "[plc.identity]                  # served through SZL 0x0011 / 0x001C\n";
   o += fmt::format("order_code = {}\nmodule_name = {}\nserial_number = {}\n\n",
-                   quoted(c.order_code), quoted(c.module_name), quoted(c.serial_number));
+                   toml_quoted(c.order_code), toml_quoted(c.module_name),
+                   toml_quoted(c.serial_number));
   o += "# Memory areas: DB (with number), M, I, Q (size in bytes), T, C (size in "
        "timers/counters).\n";
   for (const auto& a : c.areas) {
     o += "[[areas]]\n";
-    o += fmt::format("area = {}\n", quoted(area_name(a.area)));
+    o += fmt::format("area = {}\n", toml_quoted(area_name(a.area)));
     if (a.area == s7::Area::db) o += fmt::format("number = {}\n", a.db);
     o += fmt::format("size = {}\n", a.size);
     if (a.init == AreaInit::pattern) o += "init = \"pattern\"   # byte i = i mod 256\n";
@@ -896,7 +898,7 @@ std::string format_config(const PlcConfig& c) {
   o += "#   toggle (period, initial), copy (source = another field).\n";
   for (const auto& f : c.fields) {
     o += fmt::format("[fields.{}]\n", toml_key(f.name));
-    o += fmt::format("address = {}\n", quoted(f.address));
+    o += fmt::format("address = {}\n", toml_quoted(f.address));
     o += generator_toml(f.generator) + "\n";
   }
   o += "# Fault injection timeline (times from start). Kinds: drop (every), refuse, delay "
@@ -906,12 +908,12 @@ std::string format_config(const PlcConfig& c) {
        "\"200ms\"\n";
   for (const auto& f : c.faults) {
     o += "\n[[faults]]\n";
-    o += fmt::format("kind = {}\nstart = {}\n", quoted(to_string(f.kind)), dur(f.start));
+    o += fmt::format("kind = {}\nstart = {}\n", toml_quoted(to_string(f.kind)), dur(f.start));
     if (f.duration) o += fmt::format("duration = {}\n", dur(*f.duration));
     if (f.every) o += fmt::format("every = {}\n", dur(*f.every));
     if (f.kind == FaultKind::delay) o += fmt::format("delay = {}\n", dur(f.delay));
     if (f.kind == FaultKind::item_error)
-      o += fmt::format("field = {}\ncode = 0x{:02X}\n", quoted(f.field), f.code);
+      o += fmt::format("field = {}\ncode = 0x{:02X}\n", toml_quoted(f.field), f.code);
   }
   return o;
 }

@@ -1,0 +1,215 @@
+"""s7log.exe under wine: with itself, with the Linux s7log both ways, a locked log.csv, Ctrl+C,
+non-ASCII paths and tag names, and local time from Windows' own time zone.
+
+Arguments: s7log.exe, the Linux s7log, hold_file.exe. Wine runs through scripts/wine-run
+($WINE_RUN) with the build's private prefix ($WINEPREFIX).
+"""
+import csv
+import datetime
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import harness
+from harness import Proc, free_port
+
+EXE = LINUX = HOLD = ""
+WINE_RUN = os.environ.get("WINE_RUN", "wine")
+HEADER = "ts,counter,temperature,pressure,alarm,mode_ro"
+
+
+def win_path(path):
+    """The wine (Z: drive) name of a Linux path."""
+    return "Z:" + os.path.abspath(path).replace("/", "\\")
+
+
+def exe_args(args):
+    return [EXE] + list(args)
+
+
+def run_exe(args, timeout=60, env=None):
+    return harness.run(exe_args(args), timeout=timeout, exe=WINE_RUN, env=env)
+
+
+class ExeProc(Proc):
+    """s7log.exe (or another .exe) running under wine; its lines collected like Proc's."""
+
+    def __init__(self, args, exe=None, env=None, stdin=None):
+        super().__init__([exe or EXE] + list(args), exe=WINE_RUN, env=env)
+
+
+def start_exe_fakeplc(port=None):
+    port = port or free_port()
+    proc = ExeProc(["fakeplc", "--port", str(port)])
+    proc.wait_line(str(port), timeout=60)
+    return proc, port
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return f.read()
+
+
+def rows_of(text):
+    return list(csv.reader(io.StringIO(text)))
+
+
+class WindowsExe(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="s7log-win-")
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def assert_course_csv(self, path, at_least):
+        text = read_csv(path)
+        self.assertTrue(text.startswith(HEADER + "\r\n"), text[:200])
+        rows = rows_of(text)
+        self.assertEqual(rows[0], HEADER.split(","))
+        self.assertGreaterEqual(len(rows) - 1, at_least, text)
+        # Every line ends with CRLF, as on Linux (RFC 4180; Excel and Python's csv read it).
+        self.assertEqual(text.count("\r\n"), text.count("\n"), text)
+        return rows[1:]
+
+    def test_exe_logger_with_exe_fakeplc(self):
+        plc, port = start_exe_fakeplc()
+        with plc:
+            out = os.path.join(self.dir, "log.csv")
+            r = run_exe(["run", "--port", str(port), "--count", "3", "--interval", "0.5s",
+                         "--out", win_path(out)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            rows = self.assert_course_csv(out, 3)
+            counters = [int(row[1]) for row in rows]
+            self.assertEqual(counters, sorted(counters), rows)
+            self.assertIn("stopped: 3 rows", r.stdout + r.stderr)
+
+    def test_exe_logger_with_linux_fakeplc(self):
+        port = free_port()
+        plc = Proc(["fakeplc", "--port", str(port)], exe=LINUX)
+        with plc:
+            plc.wait_line(str(port), timeout=15)
+            out = os.path.join(self.dir, "log.csv")
+            r = run_exe(["run", "--port", str(port), "--count", "2", "--interval", "0.5s",
+                         "--out", win_path(out)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assert_course_csv(out, 2)
+
+    def test_linux_tools_with_exe_fakeplc(self):
+        plc, port = start_exe_fakeplc()
+        with plc:
+            r = harness.run(["write", "--port", str(port), "DB1.DBW20:INT=1234"], exe=LINUX)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            r = harness.run(["read", "--port", str(port), "DB1.DBW20:INT"], exe=LINUX)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("1234", r.stdout)
+            # And the .exe reads what the Linux program wrote.
+            r = run_exe(["read", "--port", str(port), "DB1.DBW20:INT"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("1234", r.stdout)
+
+    def test_ctrl_c_stops_logger_and_fakeplc_cleanly(self):
+        plc, port = start_exe_fakeplc()
+        out = os.path.join(self.dir, "log.csv")
+        with plc:
+            log = ExeProc(["run", "--port", str(port), "--interval", "0.2s", "--out",
+                           win_path(out)])
+            log.wait_line(lambda l: l.startswith("LOG") or "row" in l, timeout=60)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and len(rows_of(read_csv(out))) < 4:
+                time.sleep(0.1)
+            code = log.stop(sig=signal.SIGINT, timeout=20)  # wine turns it into CTRL_C_EVENT
+            self.assertEqual(code, 0, "\n".join(log.out + log.err))
+            summary = [l for l in log.out + log.err if l.startswith("stopped:")]
+            self.assertEqual(len(summary), 1, "\n".join(log.out + log.err))
+            written = int(summary[0].split()[1])
+            rows = self.assert_course_csv(out, 3)
+            self.assertEqual(len(rows), written, summary[0])  # the last row is on disk
+            code = plc.stop(sig=signal.SIGINT, timeout=20)
+            self.assertEqual(code, 0, "\n".join(plc.out + plc.err))
+
+    def test_locked_file_waits_in_memory_and_is_written_in_order(self):
+        plc, port = start_exe_fakeplc()
+        out = os.path.join(self.dir, "log.csv")
+        with plc:
+            # A first run makes the file; then "Excel" opens it and keeps it open.
+            r = run_exe(["run", "--port", str(port), "--count", "2", "--interval", "0.5s",
+                         "--out", win_path(out)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            holder = subprocess.Popen([WINE_RUN, HOLD, win_path(out)], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(holder.stdout.readline().strip(), "held")
+                log = ExeProc(["run", "--port", str(port), "--interval", "0.5s", "--out",
+                               win_path(out)])
+                line = log.wait_line("open in another program", timeout=60)
+                self.assertIn("Excel", line)
+                self.assertIn("log.csv", line)
+                time.sleep(2.0)  # rows pile up in memory meanwhile
+                self.assertEqual(len(rows_of(read_csv(out))), 3)  # header + 2: nothing new yet
+                holder.stdin.write("\n")
+                holder.stdin.flush()
+                self.assertEqual(holder.stdout.readline().strip(), "released")
+                holder.wait(timeout=30)
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and len(rows_of(read_csv(out))) < 3 + 5:
+                    time.sleep(0.2)
+                code = log.stop(sig=signal.SIGINT, timeout=20)
+            finally:
+                if holder.poll() is None:
+                    holder.kill()
+                    holder.wait()
+            self.assertEqual(code, 0, "\n".join(log.out + log.err))
+            rows = self.assert_course_csv(out, 2 + 5)
+            summary = [l for l in log.out + log.err if l.startswith("stopped:")][0]
+            self.assertEqual(len(rows), 2 + int(summary.split()[1]), summary)
+            # In order, each slot once: timestamps strictly increase, the second run's rows
+            # 0.5 s apart with none missing while the file was locked.
+            stamps = [datetime.datetime.fromisoformat(r[0]) for r in rows]
+            self.assertEqual(stamps, sorted(set(stamps)))
+            gaps = [(b - a).total_seconds() for a, b in zip(stamps[2:], stamps[3:])]
+            self.assertTrue(all(abs(g - 0.5) < 0.01 for g in gaps), gaps)
+
+    def test_non_ascii_path_with_spaces_and_tag_names(self):
+        plc, port = start_exe_fakeplc()
+        folder = os.path.join(self.dir, "Søren", "Skrivebord med mellemrum")
+        out = os.path.join(folder, "måling.csv")
+        config = os.path.join(self.dir, "tællere.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f'[plc]\nhost = "127.0.0.1"\nport = {port}\n\n[log]\ninterval = "0.5s"\n'
+                    f'out = \'{win_path(out)}\'\n\n'
+                    '[[tag]]\nname = "tæller_µ"\naddress = "DB1.DBD0:DINT"\n')
+        with plc:
+            r = run_exe(["run", "--config", win_path(config), "--count", "2", "--verbose"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertTrue(os.path.exists(out), os.listdir(self.dir))
+            text = read_csv(out)
+            self.assertTrue(text.startswith("ts,tæller_µ\r\n"), text)
+            # The console shows the tag name as UTF-8 (a pipe here; a console gets CP_UTF8).
+            self.assertIn("tæller_µ", r.stdout + r.stderr)
+
+    def test_local_time_comes_from_windows_time_zone(self):
+        # The CRT would read TZ (which wine passes through) and take "Europe/Copenhagen" for UTC;
+        # s7log asks Windows, whose zone wine set from the same Linux zone.
+        plc, port = start_exe_fakeplc()
+        out = os.path.join(self.dir, "log.csv")
+        with plc:
+            before = time.time()
+            r = run_exe(["run", "--port", str(port), "--count", "1", "--out", win_path(out)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        ts = datetime.datetime.fromisoformat(rows_of(read_csv(out))[1][0])
+        expected = datetime.datetime.fromtimestamp(before)  # local time of this (Linux) process
+        self.assertLess(abs((ts - expected).total_seconds()), 60,
+                        f"CSV {ts} vs local {expected} (TZ={os.environ.get('TZ')})")
+
+
+if __name__ == "__main__":
+    EXE, LINUX, HOLD = sys.argv[1:4]
+    del sys.argv[1:4]
+    harness.S7LOG = LINUX
+    unittest.main(verbosity=2)
