@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "commands/connection_options.hpp"
 #include "platform/args.hpp"
+#include "platform/console.hpp"
 
 namespace {
 
@@ -97,7 +98,9 @@ int usage_error(const std::string& who, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Arguments as UTF-8 on every platform (file and tag names with any letters).
+  // Arguments as UTF-8 on every platform (file and tag names with any letters), and a console
+  // that shows UTF-8 (Windows: the console's output code page).
+  platform::prepare_console();
   std::vector<std::string> utf8_args = platform::utf8_arguments(argc, argv);
   std::vector<char*> arg_ptrs;
   for (auto& a : utf8_args) arg_ptrs.push_back(a.data());

@@ -1,13 +1,8 @@
 // `s7log demo`: the course's fake PLC and the logger with its live page, in one process.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -18,7 +13,9 @@
 #include <fmt/format.h>
 
 #include "../commands.hpp"
+#include "platform/console.hpp"
 #include "platform/line_writer.hpp"
+#include "platform/net.hpp"
 #include "run_command.hpp"
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
@@ -36,21 +33,18 @@ struct DemoArgs {
   std::string out = "log.csv";
 };
 
-extern "C" void on_demo_signal(int) {
+void on_console_event(platform::ConsoleEvent) {
   run_stop_flag().store(true);
 }
 
 // True when nothing listens on 127.0.0.1:port (so the demo can take it).
 bool loopback_port_free(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  ::close(fd);
-  return ok;
+  std::error_code ec;
+  std::uint16_t bound = 0;
+  const auto s = platform::listen_tcp("127.0.0.1", port, bound, ec);
+  if (s == platform::kInvalidSocket) return false;
+  platform::close_socket(s);
+  return true;
 }
 
 int run_demo(const DemoArgs& d) {
@@ -69,9 +63,15 @@ int run_demo(const DemoArgs& d) {
     return kExitUsage;
   }
 
+  // Stop handling first and ended last: on Windows a closed console window waits for it (up to
+  // 4 s), so the last lines are out before the process ends.
+  std::atomic<bool>& stop = run_stop_flag();
+  stop.store(false);
+  platform::StopHandling stop_handling(on_console_event, /*reload=*/false);
+  platform::prepare_console();
   // The fake PLC's lines come from its network thread: a writer thread keeps a blocked stdout
   // from stalling it.
-  platform::LineWriter out(STDOUT_FILENO);
+  platform::LineWriter out(platform::kStdout);
   auto print = [&out](const std::string& line) { out.write(line + "\n"); };
 
   // The course's fake PLC; when its port is taken (another fake PLC?), pick a free one.
@@ -81,10 +81,6 @@ int run_demo(const DemoArgs& d) {
     print(fmt::format("port {} is taken: the demo's fake PLC picks a free port", plc_config.port));
     plc_config.port = 0;
   }
-  std::atomic<bool>& stop = run_stop_flag();
-  stop.store(false);
-  std::signal(SIGINT, on_demo_signal);
-  std::signal(SIGTERM, on_demo_signal);
   sim::FakePlc plc(plc_config, print);
   if (auto r = plc.start(); !r) {
     print_error("s7log demo", r.error().what());
@@ -135,8 +131,6 @@ int run_demo(const DemoArgs& d) {
   plc_stop.store(true);
   if (timer.joinable()) timer.join();
   plc_thread.join();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   print("s7log demo: stopped");
   return rc;
 }

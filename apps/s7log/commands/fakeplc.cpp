@@ -1,10 +1,8 @@
 // `s7log fakeplc`: the course's fake PLC (or a TOML-configured one) with fault injection.
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -17,6 +15,7 @@
 
 #include "../commands.hpp"
 #include "connection_options.hpp"
+#include "platform/console.hpp"
 #include "platform/line_writer.hpp"
 #include "s7/server.hpp"
 #include "sim/config.hpp"
@@ -50,7 +49,9 @@ struct FakePlcArgs {
   bool first_item_writes = false;
 };
 
-volatile std::sig_atomic_t g_signal = 0;
+// The stop event that came (kNoEvent: none yet), for the stopping line.
+constexpr int kNoEvent = -1;
+std::atomic<int> g_event{kNoEvent};
 
 // All output goes through here: one line at a time (tests read through a pipe), and the in-place
 // status line (terminals only) is cleared before a normal line. A LineWriter thread does the
@@ -58,7 +59,7 @@ volatile std::sig_atomic_t g_signal = 0;
 // (lines past its bound are dropped and counted, see stop()).
 class Console {
  public:
-  explicit Console(bool status) : status_enabled_(status), out_(STDOUT_FILENO) {}
+  explicit Console(bool status) : status_enabled_(status), out_(platform::kStdout) {}
   void line(const std::string& text) {
     std::lock_guard lock(mu_);
     out_.write(clear_status() + text + "\n");
@@ -140,8 +141,8 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int sig) {
-  g_signal = sig;
+void on_console_event(platform::ConsoleEvent e) {
+  g_event.store(static_cast<int>(e));
   g_stop.store(true);
 }
 
@@ -157,28 +158,29 @@ int run_fakeplc(const FakePlcArgs& args) {
     return kExitOk;
   }
 
-  Console console(isatty(STDOUT_FILENO) == 1);
+  platform::prepare_console();
+  Console console(platform::is_terminal(platform::kStdout));
   sim::FakePlc plc(
       *config, [&console](const std::string& text) { console.line(text); }, args.verbose);
   // Handlers first: a client may send SIGTERM as soon as it sees the ready line.
-  g_signal = 0;
+  g_event.store(kNoEvent);
   g_stop.store(false);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  platform::StopHandling stop_handling(on_console_event, /*reload=*/false);
   if (auto started = plc.start(); !started) {
     print_error("s7log fakeplc", started.error().what());
     return kExitRuntime;
   }
   plc.run(g_stop, [&console](const std::string& text) { console.status(text); });
   console.end_status();
-  const char* name = g_signal == SIGINT ? "Ctrl+C" : "SIGTERM";
+  const int event = g_event.load();
+  const char* name =
+      platform::event_name(event == kNoEvent ? platform::ConsoleEvent::terminate
+                                             : static_cast<platform::ConsoleEvent>(event));
   console.line(fmt::format("{}: stopping the fake PLC", name));
   console.line("fake PLC stopped");
   if (const auto dropped = console.stop(); dropped > 0)
     std::fprintf(stderr, "s7log fakeplc: %llu output lines dropped (stdout was blocked)\n",
                  static_cast<unsigned long long>(dropped));
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   return kExitOk;
 }
 

@@ -1,10 +1,6 @@
 // `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -23,6 +19,7 @@
 #include "logger/logger.hpp"
 #include "logger/rotation.hpp"
 #include "logger/tag.hpp"
+#include "platform/console.hpp"
 #include "platform/line_writer.hpp"
 #include "run_command.hpp"
 #include "util/duration.hpp"
@@ -36,30 +33,18 @@ namespace app {
 
 namespace {
 
-std::atomic<bool> g_stop{false};    // ends the current Logger::run (any of the signals below)
-std::atomic<bool> g_quit{false};    // SIGINT/SIGTERM: stop for good
+std::atomic<bool> g_stop{false};    // ends the current Logger::run (any of the events below)
+std::atomic<bool> g_quit{false};    // Ctrl+C, SIGTERM, ...: stop for good
 std::atomic<bool> g_reload{false};  // SIGHUP: reload the configuration, then go on
-extern "C" void on_stop_signal(int) {
-  g_quit.store(true);
-  g_stop.store(true);
-}
-// SIGHUP from kill(1)/systemctl reload asks for a reload. The kernel also sends SIGHUP when the
-// terminal the logger runs in goes away (its window was closed): then stop cleanly, as before,
-// instead of logging on unseen.
-extern "C" void on_hup_signal(int, siginfo_t* info, void*) {
-  if (info != nullptr && info->si_code == SI_KERNEL)
-    g_quit.store(true);
-  else
+// SIGHUP from kill(1)/systemctl reload asks for a reload (POSIX only). When the terminal the
+// logger runs in goes away (its window was closed: a SIGHUP from the kernel, Windows' close
+// event) stop cleanly, as for Ctrl+C and SIGTERM, instead of logging on unseen.
+void on_console_event(platform::ConsoleEvent e) {
+  if (e == platform::ConsoleEvent::reload)
     g_reload.store(true);
+  else
+    g_quit.store(true);
   g_stop.store(true);
-}
-
-// Whether the process has a controlling terminal now (its window is open).
-bool has_terminal() {
-  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return false;
-  ::close(fd);
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +72,7 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
     std::string names;
     if (const char* env = std::getenv(web::kAllowedHostsEnv)) names = env;
     for (const auto& h : ext.live_hosts) names += (names.empty() ? "" : ",") + h;
-    ::setenv(web::kAllowedHostsEnv, names.c_str(), 1);
+    platform::set_env(web::kAllowedHostsEnv, names.c_str());
   }
   ext.feed = std::make_unique<web::LiveFeed>();
   auto server = web::load_live_service(*ext.feed, stats);
@@ -284,17 +269,14 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   // Handlers before any output: a user (or test) may stop us as soon as a line appears.
   g_quit.store(false);
   g_reload.store(false);
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  struct sigaction hup {};
-  hup.sa_sigaction = on_hup_signal;
-  hup.sa_flags = SA_SIGINFO;
-  sigemptyset(&hup.sa_mask);
-  ::sigaction(SIGHUP, &hup, nullptr);
+  // Windows: a closed console window waits (up to 4 s) until this object ends, after the last
+  // row and the summary; and the console shows UTF-8 tag names.
+  platform::StopHandling stop_handling(on_console_event, /*reload=*/true);
+  platform::prepare_console();
   logger::Stats stats;
   // Console output is written by its own threads: a blocked terminal or pipe never stalls
   // sampling (lines past the bound are dropped and counted), and a stop never waits for it.
-  platform::LineWriter out_lines(STDOUT_FILENO), err_lines(STDERR_FILENO);
+  platform::LineWriter out_lines(platform::kStdout), err_lines(platform::kStderr);
   auto count_drops = [&] {
     stats.console_lines_dropped.store(out_lines.dropped_lines() + err_lines.dropped_lines());
   };
@@ -314,7 +296,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
 
   notify(describe_run(cfg, tags.size()) + " (Ctrl+C stops)");
-  const bool started_on_terminal = has_terminal();
+  const bool started_on_terminal = platform::has_terminal();
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
   for (;;) {
@@ -341,7 +323,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     if (g_quit.load() || !g_reload.load()) break;  // Ctrl+C, SIGTERM, --count or demo's stop
     // A shell passes its window's SIGHUP on to its background jobs with kill(): when the
     // terminal we started in is gone, that is a stop too, not a reload.
-    if (started_on_terminal && !has_terminal()) break;
+    if (started_on_terminal && !platform::has_terminal()) break;
     // SIGHUP: the same command line over the file as it is now; on error keep what runs.
     g_reload.store(false);
     g_stop.store(false);

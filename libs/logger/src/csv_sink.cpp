@@ -1,12 +1,7 @@
 // CSV file sink: one append write per row, header check, rotation, bounded buffer with retries.
 #include "logger/csv_sink.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -16,14 +11,13 @@ namespace logger {
 
 namespace {
 
-s7::Error sys_error(const std::string& what, const std::string& path, int err) {
-  return s7::Error(std::error_code(err, std::generic_category()),
-                   what + " " + path + ": " + std::strerror(err));
+s7::Error sys_error(const std::string& what, const std::string& path, const std::error_code& ec) {
+  return s7::Error(ec, what + " " + path + ": " + platform::file_error_text(ec));
 }
 
 // "log.csv" -> "log.1.csv"; "data" -> "data.1".
 std::string numbered(const std::string& path, int n) {
-  auto slash = path.find_last_of('/');
+  auto slash = path.find_last_of(platform::kPathSeparators);
   auto dot = path.rfind('.');
   std::string suffix = "." + std::to_string(n);
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + suffix;
@@ -32,54 +26,57 @@ std::string numbered(const std::string& path, int n) {
 
 // Reads up to `n` bytes from the start of an existing file.
 s7::Result<std::string> read_head(const std::string& path, std::size_t n) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO: no wait
-  if (fd < 0) return sys_error("cannot read", path, errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return CsvSink::check_target(path).error();
-  }
-  std::string buf(n, '\0');
-  ssize_t got = ::read(fd, buf.data(), n);
-  int err = errno;
-  ::close(fd);
-  if (got < 0) return sys_error("cannot read", path, err);
-  buf.resize(static_cast<std::size_t>(got));
-  return buf;
+  std::string head;
+  platform::FileKind kind = platform::FileKind::missing;
+  if (auto ec = platform::read_file_head(path, n, head, kind))
+    return sys_error("cannot read", path, ec);
+  if (kind != platform::FileKind::regular) return CsvSink::check_target(path).error();
+  return head;
 }
 
 bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
+  return platform::file_kind(path) != platform::FileKind::missing;
 }
 
-// Writes all of `text` at the end of `fd` or nothing: a short write is cut back so no torn row
-// stays in the file. The file is opened with O_APPEND, so after a short write of n bytes the
-// row started at size - n: one write(2) per row, fstat only on that rare path.
-s7::Result<void> write_whole(int fd, const std::string& path, std::string_view text) {
-  ssize_t n = ::write(fd, text.data(), text.size());
-  if (n == static_cast<ssize_t>(text.size())) return {};
-  int err = n < 0 ? errno : ENOSPC;
-  struct stat st {};
-  if (n > 0 && (::fstat(fd, &st) != 0 || ::ftruncate(fd, st.st_size - n) != 0)) {
+// Writes all of `text` at the end of `file` or nothing: a short write is cut back so no torn row
+// stays in the file. The file is opened for appending, so after a short write of n bytes the
+// row started at size - n: one write per row, the size asked only on that rare path.
+s7::Result<void> write_whole(platform::AppendFile& file, const std::string& path,
+                             std::string_view text) {
+  const platform::WriteResult w = file.append(text);
+  if (w.bytes == text.size() && !w.error) return {};
+  const std::error_code ec =
+      w.error ? w.error : std::make_error_code(std::errc::no_space_on_device);
+  std::uint64_t size = 0;
+  if (w.bytes > 0 && (file.size(size) || file.truncate(size - w.bytes))) {
     // Could not cut the partial row back; the next open repairs the file.
   }
-  return sys_error("cannot write", path, err);
+  return sys_error("cannot write", path, ec);
+}
+
+}  // namespace
+
+namespace {
+
+// Ok for a regular file; otherwise the error check_target() gives.
+s7::Result<void> refuse_kind(const std::string& path, platform::FileKind kind) {
+  using platform::FileKind;
+  if (kind == FileKind::missing || kind == FileKind::regular) return {};
+  const char* what = kind == FileKind::directory ? "a folder"
+                     : kind == FileKind::fifo    ? "a FIFO (named pipe)"
+                     : kind == FileKind::device  ? "a device"
+                     : kind == FileKind::socket  ? "a socket"
+                                                 : "not a regular file";
+  return s7::Error(std::make_error_code(std::errc::invalid_argument),
+                   "cannot write CSV rows to " + path + ": it is " + what +
+                       "; s7log writes regular files (or standard output with --out -)");
 }
 
 }  // namespace
 
 s7::Result<void> CsvSink::check_target(const std::string& path) {
-  struct stat st {};
-  if (path == "-" || ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
-  const char* what = S_ISDIR(st.st_mode)                          ? "a folder"
-                     : S_ISFIFO(st.st_mode)                       ? "a FIFO (named pipe)"
-                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                     : S_ISSOCK(st.st_mode)                       ? "a socket"
-                                                                  : "not a regular file";
-  return s7::Error(std::make_error_code(std::errc::invalid_argument),
-                   "cannot write CSV rows to " + path + ": it is " + what +
-                       "; s7log writes regular files (or standard output with --out -)");
+  if (path == "-") return {};
+  return refuse_kind(path, platform::file_kind(path));
 }
 
 CsvSink::CsvSink(CsvSinkOptions options, Stats* stats, Notify notify)
@@ -108,8 +105,7 @@ void CsvSink::reconfigure(CsvSinkOptions options) {
 }
 
 void CsvSink::close_file() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  file_.close();
   open_path_.clear();
   open_actual_.clear();
   open_header_.reset();
@@ -121,17 +117,10 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
   close_file();
   if (path == "-") {
     // Standard output: the header once per process (again only when it changes), whatever
-    // stdout is (a pipe, a terminal, a file the shell opened). A pipe is opened anew through
-    // /proc with O_NONBLOCK (its own open file description: the shared fd 1 stays blocking for
-    // everyone else), so a reader that stops reading makes rows wait in memory instead of
-    // stalling sampling. Otherwise a copy of fd 1, so closing it leaves stdout open.
-    struct stat st {};
-    int fd = -1;
-    if (::fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode))
-      fd = ::open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) return sys_error("cannot use", "standard output", errno);
-    fd_ = fd;
+    // stdout is (a pipe, a terminal, a file the shell opened). A pipe never blocks (see
+    // AppendFile::open_stdout), so a reader that stops reading makes rows wait in memory
+    // instead of stalling sampling. Closing it leaves stdout open.
+    if (auto ec = file_.open_stdout()) return sys_error("cannot use", "standard output", ec);
     open_path_ = path;
     open_actual_ = "standard output";
     // The header is written by drain, before the rows (unless one is still half out).
@@ -141,27 +130,32 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
   if (auto r = check_target(path); !r) return r.error();
   // The pattern may name folders that do not exist yet (data/%Y/...; rotation moves into new
   // ones): create them, as `mkdir -p` would.
-  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+  // The path is UTF-8 on every platform (std::filesystem would read a plain string in the
+  // Windows ANSI code page).
+  const std::u8string path8(path.begin(), path.end());
+  if (auto parent = std::filesystem::path(path8).parent_path(); !parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
-    if (ec)
-      return sys_error("cannot create the folder", parent.string() + " (for " + path + ")",
-                       ec.value());
+    if (ec) {
+      const std::u8string parent8 = parent.u8string();
+      return sys_error("cannot create the folder",
+                       std::string(parent8.begin(), parent8.end()) + " (for " + path + ")", ec);
+    }
   }
   for (int n = 0; n < 10000; ++n) {
     std::string candidate = n == 0 ? path : numbered(path, n);
     if (!file_exists(candidate)) {
-      int fd = ::open(candidate.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd < 0) {
-        if (errno == EEXIST) continue;  // someone created it meanwhile: look again
-        return sys_error("cannot create", candidate, errno);
+      platform::AppendFile file;
+      if (auto ec = file.create_new(candidate)) {
+        if (ec == std::errc::file_exists) continue;  // someone created it meanwhile: look again
+        return sys_error("cannot create", candidate, ec);
       }
-      if (auto r = write_whole(fd, candidate, want); !r) {
-        ::close(fd);
-        ::unlink(candidate.c_str());
+      if (auto r = write_whole(file, candidate, want); !r) {
+        file.close();
+        (void)platform::remove_file(candidate);
         return r.error();
       }
-      fd_ = fd;
+      file_ = std::move(file);
       open_path_ = path;
       open_actual_ = candidate;
       if (n > 0 && notify_)
@@ -173,56 +167,46 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
     bool empty = head->empty();
     bool same = head->size() >= want.size() && head->compare(0, want.size(), want) == 0;
     if (!empty && !same) continue;
-    // O_NONBLOCK: should a FIFO have taken the file's place since the check, open() fails
-    // at once instead of waiting for a reader (no effect on regular files).
-    int fd = ::open(candidate.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return sys_error("cannot open", candidate, errno);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      int err = errno;
-      ::close(fd);
-      return sys_error("cannot open", candidate, err);
-    }
-    if (!S_ISREG(st.st_mode)) {
-      ::close(fd);
-      return check_target(candidate).error();
-    }
+    // Never waits: should a FIFO have taken the file's place since the check, the open fails at
+    // once or the kind check below refuses it.
+    platform::AppendFile file;
+    if (auto ec = file.open_existing(candidate)) return sys_error("cannot open", candidate, ec);
+    std::uint64_t size = 0;
+    if (auto ec = file.size(size)) return sys_error("cannot open", candidate, ec);
+    if (const auto kind = file.kind(); kind != platform::FileKind::regular)
+      return refuse_kind(candidate, kind).error();
     if (empty) {
-      if (auto r = write_whole(fd, candidate, want); !r) {
-        ::close(fd);
-        return r.error();
-      }
+      if (auto r = write_whole(file, candidate, want); !r) return r.error();
     } else {
       // Repair a torn last row (only an older crash or another writer can leave one).
       char last = '\n';
-      if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
-        off_t keep = static_cast<off_t>(want.size());
-        off_t pos = st.st_size;
+      std::size_t got = 0;
+      if (!file.read_at(size - 1, &last, 1, got) && got == 1 && last != '\n') {
+        std::uint64_t keep = want.size();
+        std::uint64_t pos = size;
         std::string chunk(4096, '\0');
         bool found = false;
         while (pos > keep && !found) {
-          off_t from = std::max<off_t>(keep, pos - static_cast<off_t>(chunk.size()));
-          ssize_t got = ::pread(fd, chunk.data(), static_cast<std::size_t>(pos - from), from);
-          if (got <= 0) break;
-          for (ssize_t i = got - 1; i >= 0; --i)
-            if (chunk[static_cast<std::size_t>(i)] == '\n') {
+          const std::uint64_t from =
+              std::max<std::uint64_t>(keep, pos - std::min<std::uint64_t>(pos, chunk.size()));
+          if (file.read_at(from, chunk.data(), static_cast<std::size_t>(pos - from), got) ||
+              got == 0)
+            break;
+          for (std::size_t i = got; i-- > 0;)
+            if (chunk[i] == '\n') {
               keep = from + i + 1;
               found = true;
               break;
             }
           pos = from;
         }
-        if (::ftruncate(fd, keep) != 0) {
-          int err = errno;
-          ::close(fd);
-          return sys_error("cannot repair", candidate, err);
-        }
+        if (auto ec = file.truncate(keep)) return sys_error("cannot repair", candidate, ec);
         if (notify_)
           notify_("repaired " + candidate + ": removed a partial last row (" +
-                  std::to_string(st.st_size - keep) + " bytes)");
+                  std::to_string(size - keep) + " bytes)");
       }
     }
-    fd_ = fd;
+    file_ = std::move(file);
     open_path_ = path;
     open_actual_ = candidate;
     if (n > 0 && notify_)
@@ -241,7 +225,7 @@ s7::Result<void> CsvSink::drain() {
   std::size_t written = 0;
   while (!pending_.empty()) {
     const Pending& p = pending_.front();
-    if (fd_ < 0 || p.path != open_path_ || p.header != open_header_) {
+    if (!file_.is_open() || p.path != open_path_ || p.header != open_header_) {
       if (auto r = open_file(p.path, *p.header); !r) {
         last_error_ = r.error().what();
         if (!failing_ && notify_)
@@ -265,7 +249,7 @@ s7::Result<void> CsvSink::drain() {
       ++written;
       continue;
     }
-    if (auto r = write_whole(fd_, open_actual_, p.text); !r) {
+    if (auto r = write_whole(file_, open_actual_, p.text); !r) {
       last_error_ = r.error().what();
       if (!failing_ && notify_)
         notify_(r.error().what() + "; keeping rows in memory (up to " +
@@ -275,7 +259,7 @@ s7::Result<void> CsvSink::drain() {
       update_stats();
       return r;
     }
-    if (options_.fsync) ::fsync(fd_);
+    if (options_.fsync) (void)file_.sync();
     pending_.pop_front();
     ++written;
   }
@@ -298,15 +282,12 @@ s7::Result<void> CsvSink::drain() {
 
 s7::Result<void> CsvSink::write_stream(std::string& text) {
   while (!text.empty()) {
-    const ssize_t n = ::write(fd_, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return s7::Error(std::make_error_code(std::errc::resource_unavailable_try_again),
-                         "standard output is not being read (the pipe is full)");
-      return sys_error("cannot write", "standard output", errno);
-    }
-    text.erase(0, static_cast<std::size_t>(n));  // the rest goes out next time
+    const platform::WriteResult w = file_.append(text);
+    if (w.would_block())
+      return s7::Error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                       "standard output is not being read (the pipe is full)");
+    if (w.error) return sys_error("cannot write", "standard output", w.error);
+    text.erase(0, w.bytes);  // the rest goes out next time
     stream_partial_ = !text.empty();
   }
   stream_partial_ = false;

@@ -3,6 +3,8 @@
 
 #include <ctime>
 
+#include "platform/time.hpp"
+
 namespace logger {
 
 std::optional<Rotation> parse_rotation(std::string_view text) {
@@ -59,14 +61,7 @@ s7::Result<void> check_pattern(std::string_view pattern) {
 }
 
 std::tm local_tm(std::chrono::system_clock::time_point ts) {
-  std::time_t t = std::chrono::system_clock::to_time_t(ts);
-  std::tm tm{};
-#ifdef _WIN32
-  localtime_s(&tm, &t);
-#else
-  localtime_r(&t, &tm);
-#endif
-  return tm;
+  return platform::local_time(std::chrono::system_clock::to_time_t(ts));
 }
 
 std::string expand_pattern(std::string_view pattern, std::chrono::system_clock::time_point ts) {

@@ -3,34 +3,63 @@
 #include "platform/line_writer.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <string>
 #include <thread>
 #include <vector>
 
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#else
+#include <signal.h>
+#include <unistd.h>
+#endif
+
 using namespace std::chrono_literals;
 
 namespace {
+
+// The C runtime's pipe calls (POSIX, or the MinGW CRT's _pipe/_read/_close over a Windows pipe).
+#ifdef _WIN32
+int make_pipe(int fds[2]) {
+  return ::_pipe(fds, 64 * 1024, _O_BINARY);
+}
+int close_fd(int fd) {
+  return ::_close(fd);
+}
+long read_fd(int fd, char* buf, unsigned n) {
+  return ::_read(fd, buf, n);
+}
+#else
+int make_pipe(int fds[2]) {
+  return ::pipe(fds);
+}
+int close_fd(int fd) {
+  return ::close(fd);
+}
+long read_fd(int fd, char* buf, unsigned n) {
+  return static_cast<long>(::read(fd, buf, n));
+}
+#endif
 
 struct Pipe {
   int r = -1, w = -1;
   Pipe() {
     int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
+    EXPECT_EQ(make_pipe(fds), 0);
     r = fds[0];
     w = fds[1];
   }
   ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
+    if (r >= 0) close_fd(r);
+    if (w >= 0) close_fd(w);
   }
   std::string read_all() {  // after the write end is closed
     std::string out;
     char buf[4096];
-    ssize_t n;
-    while ((n = ::read(r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    long n;
+    while ((n = read_fd(r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
     return out;
   }
 };
@@ -40,8 +69,8 @@ TEST(LineWriter, WritesTheLinesInOrder) {
   std::string out;
   std::thread reader([&] {
     char buf[4096];
-    ssize_t n;
-    while ((n = ::read(p.r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    long n;
+    while ((n = read_fd(p.r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
   });
   {
     platform::LineWriter lw(p.w);
@@ -50,7 +79,7 @@ TEST(LineWriter, WritesTheLinesInOrder) {
     lw.close();
     EXPECT_EQ(lw.dropped_lines(), 0u);
   }
-  ::close(p.w);
+  close_fd(p.w);
   p.w = -1;
   reader.join();
   std::string expected;
@@ -63,8 +92,8 @@ TEST(LineWriter, LinesFromManyThreadsStayWholeEvenWhenLongerThanAPipeWrite) {
   std::string out;
   std::thread reader([&] {
     char buf[512];  // small reads: the writer sees many short pipe writes
-    ssize_t n;
-    while ((n = ::read(p.r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    long n;
+    while ((n = read_fd(p.r, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
   });
   {
     platform::LineWriter lw(p.w, 64 << 20);
@@ -77,7 +106,7 @@ TEST(LineWriter, LinesFromManyThreadsStayWholeEvenWhenLongerThanAPipeWrite) {
     lw.close(10s);
     EXPECT_EQ(lw.dropped_lines(), 0u);
   }
-  ::close(p.w);
+  close_fd(p.w);
   p.w = -1;
   reader.join();
   std::size_t lines = 0, start = 0;
@@ -101,7 +130,7 @@ TEST(LineWriter, ABlockedReaderNeverBlocksTheCallerAndDropsAreCounted) {
   EXPECT_GE(lw.dropped_lines(), 500u - accepted);
   lw.close(50ms);  // gives up on the reader instead of waiting for it
   // Every line is either in the pipe or counted as dropped.
-  ::close(p.w);
+  close_fd(p.w);
   p.w = -1;
   const std::string got = p.read_all();
   ASSERT_EQ(got.size() % 1001, 0u);  // whole lines only
@@ -110,9 +139,11 @@ TEST(LineWriter, ABlockedReaderNeverBlocksTheCallerAndDropsAreCounted) {
 }
 
 TEST(LineWriter, AClosedReaderDropsTheRestAndSaysSo) {
+#ifndef _WIN32
   ::signal(SIGPIPE, SIG_IGN);  // as a process would that wants EPIPE instead of dying
+#endif
   Pipe p;
-  ::close(p.r);
+  close_fd(p.r);
   p.r = -1;
   platform::LineWriter lw(p.w);
   lw.write("one\n");
@@ -120,7 +151,9 @@ TEST(LineWriter, AClosedReaderDropsTheRestAndSaysSo) {
   EXPECT_EQ(lw.dropped_lines(), 1u);
   EXPECT_FALSE(lw.write("two\n"));  // broken: dropped at once
   EXPECT_EQ(lw.dropped_lines(), 2u);
+#ifndef _WIN32
   ::signal(SIGPIPE, SIG_DFL);
+#endif
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <string>
 
+#include "platform/time.hpp"
+
 namespace s7::szl {
 namespace {
 
@@ -75,12 +77,7 @@ void state(CpuState s, Bytes& b) {
   b.insert(b.end(), {0x51, 0x44, 0xFF, static_cast<std::uint8_t>(s)});
   b.insert(b.end(), 8, 0x00);
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-#ifdef _WIN32
-  localtime_s(&tm, &now);
-#else
-  localtime_r(&now, &tm);
-#endif
+  const std::tm tm = platform::local_time(now);
   b.insert(b.end(), {bcd(tm.tm_year % 100), bcd(tm.tm_mon + 1), bcd(tm.tm_mday), bcd(tm.tm_hour),
                      bcd(tm.tm_min), bcd(tm.tm_sec), 0x00, bcd(tm.tm_wday)});
 }

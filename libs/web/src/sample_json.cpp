@@ -9,6 +9,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "platform/time.hpp"
+
 namespace web {
 
 ColumnKind kind_of(const logger::TagInfo& tag) {
@@ -56,7 +58,7 @@ std::string format_local_iso(std::chrono::system_clock::time_point tp) {
   auto secs = std::chrono::floor<std::chrono::seconds>(tp);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp - secs).count();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}",
-                     fmt::localtime(std::chrono::system_clock::to_time_t(secs)), ms);
+                     platform::local_time(std::chrono::system_clock::to_time_t(secs)), ms);
 }
 
 const char* quality_name(logger::Quality q) {

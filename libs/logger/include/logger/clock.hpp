@@ -16,7 +16,8 @@ class Clock {
   virtual steady_time now() = 0;
   virtual wall_time wall_now() = 0;
   // Returns at `t` or soon after `*stop` becomes true (for the system clock: at once when a
-  // signal interrupts the sleeping thread, else within 1 s).
+  // signal interrupts the sleeping thread or, on Windows, the console's stop handling ends the
+  // sleeps; else within 1 s).
   virtual void sleep_until(steady_time t, const std::atomic<bool>* stop = nullptr) = 0;
 };
 

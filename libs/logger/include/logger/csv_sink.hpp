@@ -13,6 +13,7 @@
 #include "logger/csv.hpp"
 #include "logger/sink.hpp"
 #include "logger/stats.hpp"
+#include "platform/file.hpp"
 
 namespace logger {
 
@@ -25,15 +26,17 @@ struct CsvSinkOptions {
 };
 
 // Contract:
-// - Each row reaches the file whole: one write(2) on an O_APPEND descriptor; a short write is
-//   truncated back, so a crash never leaves a torn row. A file that does not end in a newline
-//   (torn by an older crash) is repaired by cutting the partial tail, and the user is told.
+// - Each row reaches the file whole: one append write (platform::AppendFile: O_APPEND, Windows
+//   FILE_APPEND_DATA; the bytes as the CSV format made them, no line-end translation); a short
+//   write is truncated back, so a crash never leaves a torn row. A file that does not end in a
+//   newline (torn by an older crash) is repaired by cutting the partial tail, and the user is told.
 // - The sample's own timestamp picks the file (pattern expanded in local time).
 // - An existing file with the same header is appended to; with another header the sink writes
 //   beside it (log.1.csv, log.2.csv, ...) and says so; nothing is ever overwritten.
 // - When a file cannot be opened or written, rows wait in memory (up to buffer_rows) and every
-//   later write() retries first, in order. Past the bound the OLDEST buffered rows are dropped
-//   (the newest data is kept) and counted in Stats::dropped_rows.
+//   later write() retries first, in order. (On Windows that includes a file another program
+//   holds without write sharing: Excel; the message says so and names the file.) Past the bound the
+//   OLDEST buffered rows are dropped (the newest data is kept) and counted in Stats::dropped_rows.
 // - write() reports problems through `notify` (once per episode) and returns ok while the row
 //   is buffered; it never blocks beyond the file system calls.
 // - close() writes what it can and closes the file; rows that still cannot be written stay in
@@ -88,8 +91,8 @@ class CsvSink : public Sink {
   std::shared_ptr<const std::string> header_;  // BOM + header of the rows written from now on
   std::string last_error_;
   std::deque<Pending> pending_;
-  int fd_ = -1;
-  std::string open_path_;                           // pattern expansion the open fd belongs to
+  platform::AppendFile file_;
+  std::string open_path_;                           // pattern expansion the open file belongs to
   std::string open_actual_;                         // the real file name (may be log.1.csv)
   std::shared_ptr<const std::string> open_header_;  // header of the open file's rows
   bool failing_ = false;

@@ -29,7 +29,7 @@ std::string expand_pattern(std::string_view pattern, std::chrono::system_clock::
 // name (it expands to a newline); ..."); the caller puts the option or key in front.
 s7::Result<void> check_pattern(std::string_view pattern);
 
-// Local broken-down time (thread-safe wrapper of localtime_r / localtime_s).
+// Local broken-down time (platform::local_time: $TZ on POSIX, the system's zone on Windows).
 std::tm local_tm(std::chrono::system_clock::time_point ts);
 
 }  // namespace logger
