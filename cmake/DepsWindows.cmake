@@ -39,6 +39,3 @@ foreach(t gtest gmock gtest_main)  # googletest 1.12 defines GTest::<t> itself
   endif()
 endforeach()
 include(GoogleTest)
-if(NOT TARGET PkgConfig::HTTPLIB)  # TEMP until libs/web drops httplib
-  add_library(PkgConfig::HTTPLIB INTERFACE IMPORTED)
-endif()

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(cmake ninja-build g++ make pkg-config clang-14 libclang-rt-14-dev clang-format
       libasio-dev libcli11-dev libtomlplusplus-dev libfmt-dev nlohmann-json3-dev
-      libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
+      libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
       tshark chromium python3
       dpkg-dev file man-db systemd procps
       g++-mingw-w64-x86-64-posix mingw-w64-x86-64-dev googletest wine wine64)

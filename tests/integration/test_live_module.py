@@ -1,6 +1,6 @@
 """The live page's server is a module (s7log-live.so) loaded only by `run --live` and `demo`:
-without --live the logger maps none of cpp-httplib, OpenSSL, zlib or brotli (that is ~4 MiB of
-RSS), with --live it serves; a binary without its module says where it looked."""
+without --live the logger maps none of the HTTP server's code, with --live it serves; a binary
+without its module says where it looked."""
 import json
 import os
 import re

@@ -1,16 +1,12 @@
-// ConnectionGate: a poll() reception thread that collects whole requests under deadlines and size
-// caps, and two fixed worker pools, one for /events streams and one for everything else.
+// ConnectionGate: a poll_sockets() reception thread that collects whole requests under deadlines
+// and size caps, and two fixed worker pools, one for /events streams and one for everything else.
 #include "connection_gate.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 
 #include <fmt/format.h>
+
+#include "web/http_target.hpp"
 
 namespace web {
 
@@ -20,10 +16,10 @@ using Clock = GateConnection::Clock;
 
 thread_local bool tl_stream_worker = false;
 
-int poll_timeout_ms(Clock::time_point next, Clock::time_point now) {
-  if (next <= now) return 0;
-  auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
-  return static_cast<int>(std::min<std::int64_t>(ms, 1000));
+std::chrono::milliseconds poll_timeout(Clock::time_point next, Clock::time_point now) {
+  if (next <= now) return std::chrono::milliseconds(0);
+  return std::min<std::chrono::milliseconds>(
+      std::chrono::ceil<std::chrono::milliseconds>(next - now), std::chrono::seconds(1));
 }
 
 std::string seconds_text(std::chrono::milliseconds d) {
@@ -38,9 +34,8 @@ ConnectionGate::ConnectionGate(HttpLimits limits, std::string bound_host, std::s
       bound_host_(std::move(bound_host)),
       stream_path_(std::move(stream_path)),
       serve_(std::move(serve)) {
-  if (::pipe2(wake_fds_, O_NONBLOCK | O_CLOEXEC) != 0) {
-    wake_fds_[0] = wake_fds_[1] = -1;  // reception then notices new work within its 1 s poll
-  }
+  // Without a waker (handle() invalid) the reception thread still notices new work within its
+  // 1 s poll.
   for (std::size_t i = 0; i < std::max<std::size_t>(limits_.plain_workers, 1); ++i)
     plain_.threads.emplace_back([this] { worker(plain_, false); });
   for (std::size_t i = 0; i < limits_.max_streams; ++i)
@@ -56,31 +51,26 @@ bool ConnectionGate::on_stream_worker() {
   return tl_stream_worker;
 }
 
-void ConnectionGate::admit(int fd) {
+void ConnectionGate::admit(platform::socket_handle sock) {
   if (stopping_) {
-    ::close(fd);
+    platform::close_socket(sock);
     return;
   }
+  platform::set_nonblocking(sock);
   auto conn = std::make_unique<GateConnection>();
-  conn->fd = fd;
+  conn->sock = sock;
   conn->deadline = Clock::now() + limits_.head_timeout;  // the whole head, from now
   ++open_;
   {
     std::lock_guard lock(inbox_mu_);
     inbox_.push_back(std::move(conn));
   }
-  wake();
-}
-
-void ConnectionGate::wake() {
-  if (wake_fds_[1] < 0) return;
-  char one = 1;
-  [[maybe_unused]] auto n = ::write(wake_fds_[1], &one, 1);  // a full pipe already wakes
+  waker_.wake();
 }
 
 void ConnectionGate::close(ConnPtr& conn) {
   if (!conn) return;
-  ::close(conn->fd);
+  platform::close_socket(conn->sock);
   --open_;
   conn.reset();
 }
@@ -92,8 +82,8 @@ void ConnectionGate::refuse(GateConnection& conn, const HttpRefusal& refusal,
   // is read (a refused body stays unread), and the socket is closed when the client closes
   // or after `linger`, which leaves time to read the answer before the close resets.
   auto text = refusal_response(refusal);
-  [[maybe_unused]] auto n = ::send(conn.fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  ::shutdown(conn.fd, SHUT_WR);
+  [[maybe_unused]] auto sent = platform::send_some(conn.sock, text.data(), text.size());
+  platform::shutdown_send(conn.sock);
   conn.state = GateConnection::State::linger;
   conn.deadline = now + limits_.linger;
   std::string().swap(conn.buf);
@@ -129,8 +119,8 @@ bool ConnectionGate::advance(ConnPtr& conn, Clock::time_point now) {
       refuse(c, *r, now);
       return false;
     }
-    c.body_length = head->content_length;  // at most max_body_bytes here
-    c.stream = head->path == stream_path_;
+    c.body_length = head->content_length;                  // at most max_body_bytes here
+    c.stream = target_path(head->target) == stream_path_;  // as the server routes it
     c.state = State::body;
     c.deadline = now + limits_.body_timeout;
   }
@@ -170,7 +160,7 @@ void ConnectionGate::hand_back(ConnPtr conn) {
     std::lock_guard lock(inbox_mu_);
     inbox_.push_back(std::move(conn));
   }
-  wake();
+  waker_.wake();
 }
 
 void ConnectionGate::worker(Pool& pool, bool streams) {
@@ -190,7 +180,8 @@ void ConnectionGate::worker(Pool& pool, bool streams) {
       try {
         keep = serve_(*conn, last) && !last;
       } catch (...) {
-        keep = false;  // httplib answers handler exceptions itself; anything else ends the socket
+        keep =
+            false;  // the server answers handler exceptions itself; anything else ends the socket
       }
       ++conn->served;
     }
@@ -210,7 +201,7 @@ void ConnectionGate::reception() {
   using State = GateConnection::State;
   std::vector<ConnPtr> conns;
   std::vector<ConnPtr> incoming;
-  std::vector<pollfd> fds;
+  std::vector<platform::PollItem> items;
   const std::size_t cap = limits_.max_head_bytes + limits_.max_body_bytes;
   std::vector<char> chunk(16 * 1024);
   while (!stopping_) {
@@ -229,41 +220,45 @@ void ConnectionGate::reception() {
     while (open_.load() > limits_.max_connections && evict < conns.size()) close(conns[evict++]);
     if (evict) conns.erase(conns.begin(), conns.begin() + static_cast<std::ptrdiff_t>(evict));
 
-    fds.clear();
-    fds.push_back({wake_fds_[0], POLLIN, 0});
+    items.clear();
+    const bool waker = waker_.handle() != platform::kInvalidSocket;
+    if (waker) items.push_back({waker_.handle(), platform::kReadable, 0});
+    const std::size_t first = waker ? 1 : 0;
     auto next = now + std::chrono::seconds(1);
     for (const auto& c : conns) {
       // A refused connection is not read from; poll only reports its hang-up or error.
-      fds.push_back({c->fd, static_cast<short>(c->state == State::linger ? 0 : POLLIN), 0});
+      items.push_back({c->sock, c->state == State::linger ? short{0} : platform::kReadable, 0});
       next = std::min(next, c->deadline);
     }
-    int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_timeout_ms(next, now));
-    if (n < 0 && errno != EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (n > 0 && (fds[0].revents & POLLIN)) {
-      char drain[64];
-      while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
-      }
+    std::error_code ec;
+    int n = 0;
+    if (items.empty()) {
+      std::this_thread::sleep_for(poll_timeout(next, now));  // WSAPoll takes no empty list
+    } else {
+      n = platform::poll_sockets(items.data(), items.size(), poll_timeout(next, now), ec);
+      if (n < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    if (n > 0 && waker && items[0].got != 0) waker_.drain();
     now = Clock::now();
     for (std::size_t i = 0; i < conns.size(); ++i) {
       auto& c = conns[i];
-      auto revents = n > 0 ? fds[i + 1].revents : 0;
+      auto got = n > 0 ? items[first + i].got : 0;
       if (c->state == State::linger) {
-        if (revents || now >= c->deadline) close(c);
+        if (got || now >= c->deadline) close(c);
         continue;
       }
-      if (revents) {
+      if (got) {
         bool failed = false;
         while (c->buf.size() < cap) {
           auto want = std::min(chunk.size(), cap - c->buf.size());
-          auto r = ::recv(c->fd, chunk.data(), want, MSG_DONTWAIT);
-          if (r > 0) {
-            c->buf.append(chunk.data(), static_cast<std::size_t>(r));
-          } else if (r == 0) {
+          auto r = platform::recv_some(c->sock, chunk.data(), want, false);
+          if (r.status == platform::Io::done) {
+            c->buf.append(chunk.data(), r.bytes);
+          } else if (r.status == platform::Io::closed) {
             c->peer_closed = true;
             break;
-          } else if (errno != EINTR) {
-            failed = errno != EAGAIN && errno != EWOULDBLOCK;
+          } else {
+            failed = r.status == platform::Io::failed;
             break;
           }
         }
@@ -313,7 +308,7 @@ void ConnectionGate::shutdown() {
   for (Pool* pool : {&plain_, &streams_}) {
     for (auto& t : pool->threads) t.join();
   }
-  wake();
+  waker_.wake();
   if (reception_.joinable()) reception_.join();
   for (Pool* pool : {&plain_, &streams_}) {
     for (auto& c : pool->jobs) close(c);
@@ -323,10 +318,6 @@ void ConnectionGate::shutdown() {
     std::lock_guard lock(inbox_mu_);
     for (auto& c : inbox_) close(c);
     inbox_.clear();
-  }
-  for (int& fd : wake_fds_) {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
   }
 }
 

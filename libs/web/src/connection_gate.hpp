@@ -1,13 +1,15 @@
 // ConnectionGate: reads every request of the live page's server completely before a worker
 // thread sees it, and gives /events streams and plain requests separate, fixed sets of workers.
 //
-// Why: cpp-httplib 0.11 reads the request on the worker that answers it, with only a per-recv
-// timeout and no limit on the body, so a client sending a byte a second holds a worker for as
-// long as it likes and a 1 GiB body is read into memory. Here one reception thread watches all
-// waiting connections with poll(): it collects each request's head (deadline from the
-// connection's first moment, size cap) and small body (deadline, size cap), refuses what breaks
-// a limit with a canned answer (never reading a refused body), and hands only complete requests
-// to a worker. Idle kept-alive connections also wait in the reception thread, not on a worker.
+// Why: a worker that read its own request would wait on the client, with at best a per-read
+// timeout and no limit on the body, so a client sending a byte a second could hold a worker for
+// as long as it likes and a 1 GiB body would be read into memory. Here one reception thread
+// watches all waiting connections with platform::poll_sockets(): it collects each request's head
+// (deadline from the connection's first moment, size cap) and small body (deadline, size cap),
+// refuses what breaks a limit with a canned answer (never reading a refused body), and hands only
+// complete requests to a worker. Idle kept-alive connections also wait in the reception thread,
+// not on a worker. The answers themselves (routing, headers, SSE) are the server's (server.cpp);
+// all socket calls go through platform/net.hpp, so the gate is the same on POSIX and Windows.
 //
 // Thread-safety: admit() from any thread (the accept loop); shutdown() from one thread, once the
 // accept loop has ended. Each GateConnection belongs to one thread at a time.
@@ -26,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "platform/net.hpp"
 #include "web/http_limits.hpp"
 
 namespace web {
@@ -35,7 +38,7 @@ struct GateConnection {
   using Clock = std::chrono::steady_clock;
   enum class State { idle, head, body, linger };
 
-  int fd = -1;
+  platform::socket_handle sock = platform::kInvalidSocket;
   std::string buf;              // received bytes, the current request first
   std::size_t scanned = 0;      // buf[0, scanned) holds no end of head
   std::size_t head_end = 0;     // set once the head's CRLF CRLF is in buf
@@ -63,8 +66,8 @@ class ConnectionGate {
   ConnectionGate(const ConnectionGate&) = delete;
   ConnectionGate& operator=(const ConnectionGate&) = delete;
 
-  // Takes ownership of an accepted socket.
-  void admit(int fd);
+  // Takes ownership of an accepted socket (and makes it non-blocking).
+  void admit(platform::socket_handle sock);
   // Stops taking requests, lets workers finish the ones they serve, closes every connection and
   // joins the threads. Idempotent.
   void shutdown();
@@ -92,7 +95,6 @@ class ConnectionGate {
   void dispatch(ConnPtr conn);
   void hand_back(ConnPtr conn);  // from a worker: wait for the next request
   void close(ConnPtr& conn);
-  void wake();
 
   const HttpLimits limits_;
   const std::string bound_host_;
@@ -102,7 +104,7 @@ class ConnectionGate {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> open_{0};
   std::atomic<std::size_t> streams_busy_{0};
-  int wake_fds_[2] = {-1, -1};
+  platform::Waker waker_;
 
   std::mutex inbox_mu_;
   std::vector<ConnPtr> inbox_;  // new and handed-back connections for the reception thread

@@ -2,8 +2,6 @@
 // (http_limits.hpp). Header syntax per RFC 9112 sections 3 and 5, Host per RFC 9110 section 7.2.
 #include "web/http_limits.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
@@ -91,12 +89,57 @@ std::string normalize_name(std::string_view name) {
   return out;
 }
 
-bool is_ip_literal(const std::string& name) {
-  unsigned char buf[16];
-  if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
-    return ::inet_pton(AF_INET6, name.substr(1, name.size() - 2).c_str(), buf) == 1;
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Dotted decimal, as inet_pton(AF_INET) takes it: exactly four parts of 1..3 digits, each at
+// most 255, and "0" the only part starting with 0.
+bool is_ipv4(std::string_view s) {
+  int parts = 0;
+  while (true) {
+    std::size_t n = 0;
+    int value = 0;
+    while (n < s.size() && s[n] >= '0' && s[n] <= '9' && n < 3) value = value * 10 + (s[n++] - '0');
+    if (n == 0 || value > 255 || (n > 1 && s[0] == '0')) return false;
+    ++parts;
+    s.remove_prefix(n);
+    if (s.empty()) return parts == 4;
+    if (s[0] != '.' || parts == 4) return false;
+    s.remove_prefix(1);
   }
-  return ::inet_pton(AF_INET, name.c_str(), buf) == 1;
+}
+
+// RFC 4291 section 2.2 text form: eight groups of 1..4 hex digits, or fewer around one "::",
+// the last two groups possibly written as dotted decimal.
+bool is_ipv6(std::string_view s) {
+  int groups = 0;
+  bool compressed = false;
+  if (s.substr(0, 2) == "::") {
+    compressed = true;
+    s.remove_prefix(2);
+  }
+  while (!s.empty()) {
+    std::size_t n = 0;
+    while (n < s.size() && is_hex_digit(s[n])) ++n;
+    if (n < s.size() && s[n] == '.') {  // the dotted-decimal tail
+      if (!is_ipv4(s)) return false;
+      groups += 2;
+      break;
+    }
+    if (n == 0 || n > 4) return false;
+    ++groups;
+    s.remove_prefix(n);
+    if (s.empty()) break;
+    if (s[0] != ':' || s.size() == 1) return false;  // a single trailing ':' is not allowed
+    s.remove_prefix(1);
+    if (s[0] == ':') {
+      if (compressed) return false;  // at most one "::"
+      compressed = true;
+      s.remove_prefix(1);
+    }
+  }
+  return compressed ? groups <= 7 : groups == 8;
 }
 
 }  // namespace
@@ -183,6 +226,13 @@ std::optional<RequestHead> parse_request_head(std::string_view head, HttpRefusal
       length = n;
     } else if (iequals(name, "Transfer-Encoding")) {
       out.transfer_encoding = true;
+    } else if (iequals(name, "Connection")) {
+      for (std::size_t pos = 0; pos <= value.size();) {
+        auto comma = std::min(value.find(',', pos), value.size());
+        auto option = trim_ows(value.substr(pos, comma - pos));
+        out.connection_close |= iequals(option, "close");
+        pos = comma + 1;
+      }
     }
   }
   out.content_length = length.value_or(0);
@@ -227,8 +277,17 @@ bool host_allowed(std::string_view host, std::string_view bound_host,
   return std::find(extra.begin(), extra.end(), name) != extra.end();
 }
 
+bool is_ip_literal(std::string_view text) {
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+    return is_ipv6(text.substr(1, text.size() - 2));
+  }
+  return is_ipv4(text);
+}
+
 std::string_view http_reason(int status) {
   switch (status) {
+    case 200:
+      return "OK";
     case 400:
       return "Bad Request";
     case 403:
@@ -243,6 +302,8 @@ std::string_view http_reason(int status) {
       return "Misdirected Request";
     case 431:
       return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
     case 503:
       return "Service Unavailable";
     default:

@@ -1,4 +1,4 @@
-// Finding and loading s7log-live.so (see live_service.hpp for why it is a separate module).
+// Finding and loading s7log-live.so with dlopen() (POSIX module builds; see live_service.hpp).
 #include "web/live_service.hpp"
 
 #include <dlfcn.h>

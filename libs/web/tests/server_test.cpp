@@ -1,13 +1,9 @@
-// Tests of every LiveServer endpoint with httplib::Client on loopback (port picked at run time),
-// and of its limits (body size, head deadline, Host, workers) with raw sockets where needed.
+// Tests of every LiveServer endpoint with our test HTTP client on loopback (port picked at run
+// time), and of its limits (body size, head deadline, Host, workers) with raw connections where
+// needed.
 #include "web/server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <limits>
@@ -17,16 +13,21 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
+#include "http_client.hpp"
 #include "test_samples.hpp"
+#include "web/http_target.hpp"
 
 using namespace web;
 using ::testing::HasSubstr;
+using web::testing::Client;
 using web::testing::demo_sample;
 using web::testing::demo_tags;
+using web::testing::Headers;
+using web::testing::Response;
+using RawClient = web::testing::Connection;  // for what a well-behaved client cannot send
 
 namespace {
 
@@ -46,23 +47,27 @@ struct Fixture : ::testing::Test {
   void feed_samples(int n, int first = 0) {
     for (int i = first; i < first + n; ++i) ASSERT_TRUE(feed.write(demo_sample(i)).ok());
   }
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
+  Client client() {
+    Client c(port);
+    c.set_read_timeout(std::chrono::seconds(10));
     return c;
   }
 };
+
+std::string status_line(const std::string& answer) {
+  return answer.substr(0, answer.find("\r\n"));
+}
 
 // Reads SSE events ("event:" name + "data:" JSON) until `want` have arrived.
 // `got_first` is set once the first event has arrived.
 std::vector<std::pair<std::string, nlohmann::json>> read_events(
     std::uint16_t port, std::size_t want, std::atomic<bool>* got_first = nullptr) {
-  httplib::Client c("127.0.0.1", port);
-  c.set_read_timeout(10, 0);
+  Client c(port);
+  c.set_read_timeout(std::chrono::seconds(10));
   std::string buf;
   std::vector<std::pair<std::string, nlohmann::json>> events;
-  c.Get("/events", [&](const char* data, std::size_t len) {
-    buf.append(data, len);
+  c.request("GET", "/events", {}, {}, [&](std::string_view data) {
+    buf.append(data);
     std::size_t end;
     while ((end = buf.find("\n\n")) != std::string::npos) {
       std::string block = buf.substr(0, end);
@@ -91,10 +96,10 @@ using LiveServerTest = Fixture;
 TEST_F(LiveServerTest, LatestReturnsTheNewestSample) {
   feed_samples(3);
   auto c = client();
-  auto res = c.Get("/api/latest");
+  auto res = c.get("/api/latest");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(res->header("Content-Type"), "application/json");
   auto j = nlohmann::json::parse(res->body);
   EXPECT_EQ(j["values"]["counter"], 2);
   EXPECT_EQ(j["values"]["alarm"], true);
@@ -103,7 +108,7 @@ TEST_F(LiveServerTest, LatestReturnsTheNewestSample) {
 }
 
 TEST_F(LiveServerTest, LatestBeforeAnySampleHasNullTs) {
-  auto res = client().Get("/api/latest");
+  auto res = client().get("/api/latest");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_TRUE(nlohmann::json::parse(res->body)["ts"].is_null());
@@ -111,7 +116,7 @@ TEST_F(LiveServerTest, LatestBeforeAnySampleHasNullTs) {
 
 TEST_F(LiveServerTest, HistoryReturnsTheLastNOldestFirst) {
   feed_samples(10);
-  auto res = client().Get("/api/history?last=3");
+  auto res = client().get("/api/history?last=3");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   auto j = nlohmann::json::parse(res->body);
@@ -123,7 +128,7 @@ TEST_F(LiveServerTest, HistoryReturnsTheLastNOldestFirst) {
 
 TEST_F(LiveServerTest, HistoryLargerThanHeldReturnsAllHeld) {
   feed_samples(4);
-  auto res = client().Get("/api/history?last=100");
+  auto res = client().get("/api/history?last=100");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   EXPECT_EQ(nlohmann::json::parse(res->body)["samples"].size(), 4u);
@@ -131,7 +136,7 @@ TEST_F(LiveServerTest, HistoryLargerThanHeldReturnsAllHeld) {
 
 TEST_F(LiveServerTest, HistoryDefaultsToSixty) {
   feed_samples(70);
-  auto res = client().Get("/api/history");
+  auto res = client().get("/api/history");
   ASSERT_TRUE(res);
   EXPECT_EQ(nlohmann::json::parse(res->body)["samples"].size(), 60u);
 }
@@ -139,7 +144,7 @@ TEST_F(LiveServerTest, HistoryDefaultsToSixty) {
 TEST_F(LiveServerTest, HistoryRejectsBadLast) {
   auto c = client();
   for (const char* bad : {"0", "-1", "abc", "2x", "101", ""}) {
-    auto res = c.Get((std::string("/api/history?last=") + bad).c_str());
+    auto res = c.get((std::string("/api/history?last=") + bad).c_str());
     ASSERT_TRUE(res) << bad;
     EXPECT_EQ(res->status, 400) << bad;
     EXPECT_THAT(res->body, HasSubstr("last must be")) << bad;
@@ -149,10 +154,10 @@ TEST_F(LiveServerTest, HistoryRejectsBadLast) {
 TEST_F(LiveServerTest, MetricsAreInPrometheusTextFormat) {
   stats.samples_written = 5;
   stats.observe_latency(std::chrono::milliseconds(1));
-  auto res = client().Get("/metrics");
+  auto res = client().get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("text/plain; version=0.0.4"));
+  EXPECT_THAT(res->header("Content-Type"), HasSubstr("text/plain; version=0.0.4"));
   EXPECT_THAT(res->body, HasSubstr("# TYPE s7log_samples_written_total counter\n"
                                    "s7log_samples_written_total 5\n"));
   EXPECT_THAT(res->body, HasSubstr("s7log_read_latency_seconds_bucket{le=\"+Inf\"} 1\n"));
@@ -163,29 +168,21 @@ TEST_F(LiveServerTest, ServesPageAssetsAndFavicon) {
   auto c = client();
   for (const char* path :
        {"/", "/live.js", "/chart.js", "/page.css", "/uplot.js", "/uplot.css", "/favicon.ico"}) {
-    auto res = c.Get(path);
+    auto res = c.get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path;
     EXPECT_FALSE(res->body.empty()) << path;
   }
-  EXPECT_EQ(c.Get("/favicon.ico")->get_header_value("Content-Type"), "image/x-icon");
-  EXPECT_THAT(c.Get("/")->body, HasSubstr("<script src=\"/live.js\">"));
+  EXPECT_EQ(c.get("/favicon.ico")->header("Content-Type"), "image/x-icon");
+  EXPECT_THAT(c.get("/")->body, HasSubstr("<script src=\"/live.js\">"));
 }
 
 namespace {
 
 // Answers the status of GET path, reading no body (so /events, a stream, returns at once).
-int status_of(httplib::Client& c, const std::string& path) {
-  int status = 0;
-  auto res = c.Get(
-      path,
-      [&](const httplib::Response& r) {
-        status = r.status;
-        return false;
-      },
-      [](const char*, std::size_t) { return false; });
-  (void)res;  // canceled on purpose after the status line
-  return status;
+int status_of(Client& c, const std::string& path) {
+  auto res = c.request("GET", path, {}, [](const Response&) { return false; });
+  return res ? res->status : 0;
 }
 
 }  // namespace
@@ -194,12 +191,12 @@ TEST_F(LiveServerTest, ApiIndexListsEveryEndpointAndEachAnswers) {
   feed_samples(2);
   auto c = client();
   for (const char* path : {"/api", "/api/"}) {
-    auto res = c.Get(path);
+    auto res = c.get(path);
     ASSERT_TRUE(res) << path;
     ASSERT_EQ(res->status, 200) << path;
-    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << path;
+    EXPECT_EQ(res->header("Content-Type"), "application/json") << path;
   }
-  auto index = nlohmann::json::parse(c.Get("/api")->body);
+  auto index = nlohmann::json::parse(c.get("/api")->body);
   ASSERT_TRUE(index["endpoints"].is_array());
   std::set<std::string> listed;
   for (const auto& e : index["endpoints"]) {
@@ -220,10 +217,73 @@ TEST_F(LiveServerTest, ApiIndexListsEveryEndpointAndEachAnswers) {
 TEST_F(LiveServerTest, UnknownPathsAre404) {
   auto c = client();
   for (const char* path : {"/nope", "/api/nope", "/api/latest/x", "/metrics/x", "/apix"}) {
-    auto res = c.Get(path);
+    auto res = c.get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 404) << path;
   }
+}
+
+TEST_F(LiveServerTest, HeadOtherMethodsAndConnectionHandling) {
+  feed_samples(5);
+  {  // HEAD: the GET answer's headers, no body; the connection goes on (keep-alive).
+    RawClient c(port);
+    ASSERT_TRUE(c.send("HEAD /api/latest HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    auto answer = c.read(std::chrono::milliseconds(300));
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+    EXPECT_THAT(answer, HasSubstr("\r\nContent-Length: "));
+    EXPECT_THAT(answer, HasSubstr("\r\nKeep-Alive: timeout=2, max=100\r\n"));
+    EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), "");
+    EXPECT_FALSE(c.closed_by_server);
+  }
+  // Every method but GET and HEAD: 404, as for an unknown path (httplib, too, answered 404 for
+  // its known methods).
+  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS", "FOO"}) {
+    RawClient c(port);
+    ASSERT_TRUE(c.send(std::string(method) +
+                       " /api/latest HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+    auto answer = c.read_to_close();
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 404 Not Found") << method;
+    EXPECT_THAT(answer, HasSubstr("\r\nConnection: close\r\n")) << method;
+    EXPECT_THAT(answer, ::testing::EndsWith("\r\n\r\n404 /api/latest\n")) << method;
+    EXPECT_TRUE(c.closed_by_server) << method;
+  }
+  {  // HTTP/1.0: one answer, then the connection closes.
+    RawClient c(port);
+    ASSERT_TRUE(c.send("GET /api/history?l%61st=%33 HTTP/1.0\r\n\r\n"));
+    auto answer = c.read_to_close();
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+    EXPECT_THAT(answer, HasSubstr("\r\nConnection: close\r\n"));
+    auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+    EXPECT_EQ(body["samples"].size(), 3u);  // percent-decoded name and value
+    EXPECT_TRUE(c.closed_by_server);
+  }
+  {  // A decoded path is routed like the plain one.
+    auto res = client().get("/api/%6catest");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    res = client().get("/api/history?last=+2");  // '+' is a space: not a number
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_THAT(res->body, HasSubstr("got ' 2'"));
+  }
+}
+
+TEST_F(LiveServerTest, EventsOverHttp10EndWithTheConnection) {
+  feed_samples(2);
+  RawClient c(port);
+  ASSERT_TRUE(c.send("GET /events HTTP/1.0\r\n\r\n"));
+  std::string answer;
+  while (answer.find("event: hello") == std::string::npos &&
+         c.read_some(answer, std::chrono::seconds(10))) {
+  }
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+  EXPECT_THAT(answer, HasSubstr("\r\nContent-Type: text/event-stream\r\n"));
+  EXPECT_THAT(answer, HasSubstr("\r\nConnection: close\r\n"));
+  EXPECT_EQ(answer.find("Transfer-Encoding"), std::string::npos) << answer;
+  EXPECT_THAT(answer, HasSubstr("\r\n\r\nretry: 1000\n\nid: 2\nevent: hello\n"));
+  server.stop();
+  c.read_to_close();
+  EXPECT_TRUE(c.closed_by_server);
 }
 
 TEST_F(LiveServerTest, EventsStartWithHistoryThenStreamNewSamples) {
@@ -255,9 +315,9 @@ TEST_F(LiveServerTest, StopEndsOpenStreams) {
   feed_samples(1);
   std::atomic<bool> done{false};
   std::thread reader([&] {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60, 0);
-    c.Get("/events", [&](const char*, std::size_t) { return true; });
+    Client c(port);
+    c.set_read_timeout(std::chrono::seconds(60));
+    c.request("GET", "/events", {}, {}, [&](std::string_view) { return true; });
     done = true;
   });
   while (server.stream_count() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -272,19 +332,19 @@ TEST_F(LiveServerTest, PlainGetsWorkWhileManyStreamsAreOpen) {
   std::atomic<bool> quit{false};
   for (int i = 0; i < LiveServer::kMaxStreams; ++i) {
     readers.emplace_back([&] {
-      httplib::Client c("127.0.0.1", port);
-      c.set_read_timeout(60, 0);
-      c.Get("/events", [&](const char*, std::size_t) { return !quit.load(); });
+      Client c(port);
+      c.set_read_timeout(std::chrono::seconds(60));
+      c.request("GET", "/events", {}, {}, [&](std::string_view) { return !quit.load(); });
     });
   }
   while (server.stream_count() < static_cast<std::size_t>(LiveServer::kMaxStreams)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   auto c = client();
-  auto res = c.Get("/api/latest");
+  auto res = c.get("/api/latest");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  auto extra = c.Get("/events");  // one stream too many: refused, not queued
+  auto extra = c.get("/events");  // one stream too many: refused, not queued
   ASSERT_TRUE(extra);
   EXPECT_EQ(extra->status, 503);
   quit = true;
@@ -338,63 +398,6 @@ TEST(ParseListenAddress, RejectsBadPorts) {
 
 namespace {
 
-// A plain TCP client for what httplib::Client cannot send (huge bodies, slow heads).
-class RawClient {
- public:
-  explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  }
-  ~RawClient() { ::close(fd_); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  bool connected() const { return connected_; }
-  bool send(std::string_view data) {
-    while (!data.empty()) {
-      auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  // Reads what arrives within `wait` (less if the server closes); sets closed_by_server on EOF
-  // or reset.
-  std::string read(std::chrono::milliseconds wait) {
-    std::string out;
-    auto until = std::chrono::steady_clock::now() + wait;
-    while (!closed_by_server) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-      char buf[4096];
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        closed_by_server = true;
-        break;
-      }
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-  // Reads until the server closes the connection, for at most `limit` (a generous bound, so a
-  // server that never closes fails the test instead of hanging it).
-  std::string read_to_close(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    return read(limit);
-  }
-
-  bool closed_by_server = false;
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
-
 // A LiveServer with the given limits on a free loopback port, with a few samples.
 struct Running {
   LiveFeed feed{100};
@@ -411,9 +414,9 @@ struct Running {
     port = p.ok() ? *p : 0;
   }
   ~Running() { server->stop(); }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
+  Client client() const {
+    Client c(port);
+    c.set_read_timeout(std::chrono::seconds(10));
     return c;
   }
 };
@@ -433,9 +436,9 @@ struct StreamReaders {
   }
   void open() {
     threads.emplace_back([this] {
-      httplib::Client c("127.0.0.1", running.port);
-      c.set_read_timeout(60, 0);
-      c.Get("/events", [this](const char*, std::size_t) { return !quit.load(); });
+      Client c(running.port);
+      c.set_read_timeout(std::chrono::seconds(60));
+      c.request("GET", "/events", {}, {}, [this](std::string_view) { return !quit.load(); });
     });
   }
 };
@@ -450,10 +453,6 @@ bool eventually(F done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return true;
-}
-
-std::string status_line(const std::string& answer) {
-  return answer.substr(0, answer.find("\r\n"));
 }
 
 }  // namespace
@@ -555,7 +554,7 @@ TEST(LiveServerLimits, HostCheckAcceptsLoopbackBoundAndConfiguredNames) {
            "localhost", "localhost:" + std::to_string(r.port), "LOCALHOST:1", "127.0.0.1",
            "127.0.0.1:" + std::to_string(r.port), "[::1]", "[::1]:8080", "192.0.2.7:8080",
            "logger.plant.local", "logger.plant.local:443", "SCADA", "localhost."}) {
-    auto res = c.Get("/api/latest", {{"Host", host}});
+    auto res = c.get("/api/latest", {{"Host", host}});
     ASSERT_TRUE(res) << host;
     EXPECT_EQ(res->status, 200) << host;
   }
@@ -568,7 +567,7 @@ TEST(LiveServerLimits, HostCheckRefusesOtherNames) {
            "evil.example", "evil.example:" + std::to_string(r.port), "localhost.evil.example",
            "127.0.0.1.nip.io", "", "[::1", "a:b:c"}) {
     for (const char* path : {"/api/latest", "/metrics", "/", "/events"}) {
-      auto res = c.Get(path, {{"Host", host}});
+      auto res = c.get(path, {{"Host", host}});
       ASSERT_TRUE(res) << host << " " << path;
       EXPECT_EQ(res->status, 421) << host << " " << path;
       EXPECT_THAT(res->body, HasSubstr("unknown host")) << host;
@@ -583,9 +582,9 @@ TEST(LiveServerLimits, BoundNameIsAccepted) {
   LiveServer server(feed, stats);
   auto port = server.start("localhost", 0);  // a name, as in --live localhost:8080
   ASSERT_TRUE(port.ok());
-  httplib::Client c("127.0.0.1", *port);
-  c.set_read_timeout(10, 0);
-  auto res = c.Get("/api/latest", {{"Host", "localhost:" + std::to_string(*port)}});
+  Client c(*port);
+  c.set_read_timeout(std::chrono::seconds(10));
+  auto res = c.get("/api/latest", {{"Host", "localhost:" + std::to_string(*port)}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   server.stop();
@@ -594,21 +593,21 @@ TEST(LiveServerLimits, BoundNameIsAccepted) {
 TEST(LiveServerLimits, EveryAnswerHasNosniffAndNoCorsHeaders) {
   Running r;
   auto c = r.client();
-  httplib::Headers cross_site = {{"Origin", "http://evil.example"}};
-  std::vector<httplib::Result> answers;
-  answers.push_back(c.Get("/", cross_site));
-  answers.push_back(c.Get("/api/latest", cross_site));
-  answers.push_back(c.Get("/metrics", cross_site));
-  answers.push_back(c.Get("/nope", cross_site));
-  answers.push_back(c.Get("/api/history?last=0", cross_site));
-  answers.push_back(c.Get("/api/latest", {{"Host", "evil.example"}}));
-  answers.push_back(c.Options("/api/latest", {{"Origin", "http://evil.example"},
+  Headers cross_site = {{"Origin", "http://evil.example"}};
+  std::vector<std::optional<Response>> answers;
+  answers.push_back(c.get("/", cross_site));
+  answers.push_back(c.get("/api/latest", cross_site));
+  answers.push_back(c.get("/metrics", cross_site));
+  answers.push_back(c.get("/nope", cross_site));
+  answers.push_back(c.get("/api/history?last=0", cross_site));
+  answers.push_back(c.get("/api/latest", {{"Host", "evil.example"}}));
+  answers.push_back(c.options("/api/latest", {{"Origin", "http://evil.example"},
                                               {"Access-Control-Request-Method", "GET"}}));
   std::set<int> statuses;
   for (auto& res : answers) {
     ASSERT_TRUE(res);
     statuses.insert(res->status);
-    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << res->status;
+    EXPECT_EQ(res->header("X-Content-Type-Options"), "nosniff") << res->status;
     for (const auto& [name, value] : res->headers) {
       std::string lower = name;
       for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -644,15 +643,15 @@ TEST(LiveServerLimits, PlainGetsFindAWorkerWhileStreamsAndSlowClientsHoldTheirs)
   auto c = r.client();
   for (int i = 0; i < 10; ++i) {
     for (const char* path : {"/api/latest", "/metrics", "/api/history?last=2"}) {
-      auto res = c.Get(path);
+      auto res = c.get(path);
       ASSERT_TRUE(res) << path << " " << i;
       EXPECT_EQ(res->status, 200) << path;
     }
   }
-  auto extra = c.Get("/events");  // one stream too many: refused at once, not queued
+  auto extra = c.get("/events");  // one stream too many: refused at once, not queued
   ASSERT_TRUE(extra);
   EXPECT_EQ(extra->status, 503);
-  EXPECT_EQ(extra->get_header_value("Retry-After"), "5");
+  EXPECT_EQ(extra->header("Retry-After"), "5");
   // The slow clients were only waited for, never answered.
   for (auto& s : slow) EXPECT_EQ(s->read(std::chrono::milliseconds(0)), "");
 }
@@ -667,7 +666,7 @@ TEST(LiveServerLimits, TooManyConnectionsCloseTheOldestWaitingOnes) {
     idle.push_back(std::make_unique<RawClient>(r.port));
     ASSERT_TRUE(idle.back()->connected());
   }
-  auto res = r.client().Get("/api/latest");
+  auto res = r.client().get("/api/latest");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   idle.front()->read_to_close();
@@ -679,17 +678,17 @@ TEST(LiveServerLimits, IdleKeptAliveConnectionsHoldNoWorker) {
   limits.plain_workers = 2;
   limits.keep_alive_timeout = std::chrono::seconds(60);
   Running r(limits);
-  std::vector<std::unique_ptr<httplib::Client>> kept;
+  std::vector<std::unique_ptr<Client>> kept;
   for (int i = 0; i < 10; ++i) {
-    kept.push_back(std::make_unique<httplib::Client>("127.0.0.1", r.port));
+    kept.push_back(std::make_unique<Client>(r.port));
     kept.back()->set_keep_alive(true);
-    kept.back()->set_read_timeout(10, 0);
-    auto res = kept.back()->Get("/api/latest");
+    kept.back()->set_read_timeout(std::chrono::seconds(10));
+    auto res = kept.back()->get("/api/latest");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
   }
   for (auto& k : kept) {  // each reuses its connection
-    auto res = k->Get("/metrics");
+    auto res = k->get("/metrics");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
   }
@@ -767,10 +766,23 @@ TEST(RefuseRequest, BodiesAndHosts) {
       421);
 }
 
+namespace {
+
+// setenv() is POSIX; Windows has _putenv_s (which removes the variable for an empty value).
+void set_env(const char* name, const char* value) {
+#ifdef _WIN32
+  _putenv_s(name, value);
+#else
+  ::setenv(name, value, 1);
+#endif
+}
+
+}  // namespace
+
 TEST(HttpLimitsFromEnv, ReadsTheAllowedHosts) {
-  ::setenv(kAllowedHostsEnv, "Logger.Example:8080, scada", 1);
+  set_env(kAllowedHostsEnv, "Logger.Example:8080, scada");
   auto limits = http_limits_from_env();
-  ::unsetenv(kAllowedHostsEnv);
+  set_env(kAllowedHostsEnv, "");
   EXPECT_EQ(limits.allowed_hosts, (std::vector<std::string>{"logger.example", "scada"}));
   EXPECT_EQ(limits.max_body_bytes, 1024u);
   EXPECT_TRUE(http_limits_from_env().allowed_hosts.empty());
@@ -789,5 +801,58 @@ TEST(HostAllowed, LoopbackIpLiteralsBoundAndExtraNames) {
                           "127.0.0.1.evil.example", "", ":8080", "::1", "[::1", "[::1]x",
                           "localhost:80x", "localhost:123456", "0x7f.1", "2130706433"}) {
     EXPECT_FALSE(host_allowed(bad, "plc-box", extra)) << bad;
+  }
+}
+
+TEST(HttpTarget, DecodesPathAndQueryParameters) {
+  EXPECT_EQ(percent_decode("a%20b+c%2Bd%zz%4", false), "a b+c+d%zz%4");
+  EXPECT_EQ(percent_decode("a%20b+c%2b", true), "a b c+");
+  EXPECT_EQ(target_path("/api/%68istory?last=5#x"), "/api/history");
+  EXPECT_EQ(target_path("/a#b?c"), "/a");
+  EXPECT_EQ(target_path("*"), "*");
+  EXPECT_EQ(query_param("/h?last=5", "last"), "5");
+  EXPECT_EQ(query_param("/h?x=1&last=%32%30&last=3", "last"), "20");  // the first one counts
+  EXPECT_EQ(query_param("/h?l%61st=+7", "last"), " 7");
+  EXPECT_EQ(query_param("/h?last", "last"), "");
+  EXPECT_EQ(query_param("/h?last=", "last"), "");
+  EXPECT_EQ(query_param("/h?&&last=a=b&", "last"), "a=b");
+  EXPECT_EQ(query_param("/h?lastx=1", "last"), std::nullopt);
+  EXPECT_EQ(query_param("/h#?last=1", "last"), std::nullopt);
+  EXPECT_EQ(query_param("/h", "last"), std::nullopt);
+}
+
+TEST(IsIpLiteral, TheFormsInetPtonTakes) {
+  for (const char* ok : {"127.0.0.1", "0.0.0.0", "255.255.255.255", "192.0.2.7", "[::1]", "[::]",
+                         "[2001:db8::5]", "[1:2:3:4:5:6:7:8]", "[::ffff:192.0.2.7]", "[1::]",
+                         "[fe80::1:2]", "[1:2:3:4:5:6::8]", "[1:2:3:4:5:6:1.2.3.4]"}) {
+    EXPECT_TRUE(is_ip_literal(ok)) << ok;
+  }
+  for (const char* bad : {"",
+                          "1.2.3",
+                          "1.2.3.4.5",
+                          "256.1.1.1",
+                          "01.2.3.4",
+                          "1.2.3.04",
+                          "1..2.3",
+                          "1.2.3.4.",
+                          "0x7f.1",
+                          "2130706433",
+                          " 1.2.3.4",
+                          "::1",
+                          "[::1",
+                          "[]",
+                          "[:::]",
+                          "[1:2:3:4:5:6:7:8:9]",
+                          "[1::2::3]",
+                          "[12345::]",
+                          "[1:2:3:4:5:6:7]",
+                          "[:1]",
+                          "[1:]",
+                          "[g::1]",
+                          "[::1%eth0]",
+                          "[1:2:3:4:5:6:7:1.2.3.4]",
+                          "[::1.2.3]",
+                          "[1:2:3:4:5:6:7::8]"}) {
+    EXPECT_FALSE(is_ip_literal(bad)) << bad;
   }
 }

@@ -62,6 +62,9 @@ bool socket_address(socket_handle sock, bool peer, std::string& ip, int& port);
 void close_socket(socket_handle sock);
 // Shuts both directions of a connected socket down: a thread blocked reading it wakes with EOF.
 void shutdown_socket(socket_handle sock);
+// Shuts only our sending side down: the peer reads EOF after what was sent, and what it still
+// sends arrives as before (so closing later need not reset the connection early).
+void shutdown_send(socket_handle sock);
 // Sets the listening-socket option that lets a restarted server bind at once but never lets a
 // second server share the port (POSIX SO_REUSEADDR; Windows SO_EXCLUSIVEADDRUSE, because there
 // SO_REUSEADDR lets two servers bind the same port). Call before bind.

@@ -123,6 +123,10 @@ void shutdown_socket(socket_handle sock) {
   if (sock >= 0) ::shutdown(sock, SHUT_RDWR);
 }
 
+void shutdown_send(socket_handle sock) {
+  if (sock >= 0) ::shutdown(sock, SHUT_WR);
+}
+
 void prepare_listener(socket_handle sock) {
   int yes = 1;
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);

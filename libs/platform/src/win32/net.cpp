@@ -152,6 +152,10 @@ void shutdown_socket(socket_handle sock) {
   if (sock != kInvalidSocket) ::shutdown(native(sock), SD_BOTH);
 }
 
+void shutdown_send(socket_handle sock) {
+  if (sock != kInvalidSocket) ::shutdown(native(sock), SD_SEND);
+}
+
 void prepare_listener(socket_handle sock) {
   BOOL yes = TRUE;
   ::setsockopt(native(sock), SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&yes),

@@ -60,6 +60,7 @@ struct RequestHead {
   std::optional<std::string> host;
   std::uint64_t content_length = 0;  // saturates at UINT64_MAX
   bool transfer_encoding = false;    // any Transfer-Encoding header (chunked or other)
+  bool connection_close = false;     // a Connection header with the option "close" (any case)
 };
 
 // A refusal: status code and a one-line plain-text reason for the answer's body.
@@ -86,6 +87,11 @@ std::optional<HttpRefusal> refuse_request(const RequestHead& head, const HttpLim
 // is bound to, and the names in `extra`. Case-insensitive; one trailing dot is ignored.
 bool host_allowed(std::string_view host, std::string_view bound_host,
                   const std::vector<std::string>& extra);
+
+// Whether `text` is an IPv4 address in dotted-decimal form ("192.0.2.7": four parts 0..255, no
+// leading zeros) or, in brackets, an IPv6 address ("[::1]", "[2001:db8::192.0.2.7]"): the forms
+// inet_pton() accepts, checked without the OS.
+bool is_ip_literal(std::string_view text);
 
 // "Payload Too Large" for 413 and so on (the codes the server uses; "Error" otherwise).
 std::string_view http_reason(int status);

@@ -1,9 +1,12 @@
 // LiveService: the live page's HTTP server behind an interface, loaded on demand.
 //
-// cpp-httplib comes from Debian as a shared library linked with OpenSSL, zlib and brotli; merely
-// linking it maps ~3.8 MiB of those libraries into every s7log process. The server therefore lives
-// in a separate module (s7log-live.so) that `run --live` and `demo` load with dlopen(); every other
-// command, and the logger without --live, never maps it.
+// On Linux the server lives in a separate module (s7log-live.so) that `run --live` and `demo`
+// load with dlopen(); every other command, and the logger without --live, never maps it. It was
+// split off when the server was built on Debian's cpp-httplib, a shared library linked with
+// OpenSSL, zlib and brotli (~3.8 MiB mapped into every process). The server is our own code now
+// (server.hpp), but the packages install the module, so it stays one. On Windows (CMake option
+// S7LOG_LIVE_AS_MODULE, off there) the server is linked into the program and load_live_service()
+// creates it directly: src/live_service_direct.cpp instead of the loader src/live_service.cpp.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +30,13 @@ class LiveService {
   virtual void stop() = 0;
 };
 
-// The module's two C entry points and the tag both sides compare, so that a module from another
-// build (other version or other object layouts) is refused instead of crashing.
+// A new server (LiveServer with http_limits_from_env()) behind the interface: the module's
+// s7log_live_create(), or load_live_service() itself where the server is linked in.
+std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const logger::Stats& stats);
+
+// Module builds only (the loader and the module): the module's two C entry points and the tag both
+// sides compare, so that a module from another build (other version or other object layouts) is
+// refused instead of crashing.
 inline constexpr const char* kLiveModuleCreate = "s7log_live_create";
 inline constexpr const char* kLiveModuleAbi = "s7log_live_abi";
 std::string live_module_abi();
@@ -41,7 +49,7 @@ std::vector<std::filesystem::path> live_module_candidates();
 
 // Loads the module (once per process; it stays loaded) and creates a server for `feed` and
 // `stats`, which must outlive it. Errors (Errc::invalid_argument) name the paths tried and what
-// dlopen said.
+// dlopen said. Where the server is linked in, it just creates the server (never fails).
 s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
                                                            const logger::Stats& stats);
 

@@ -10,18 +10,16 @@
 #include <thread>
 
 #include "logger/stats.hpp"
+#include "platform/net.hpp"
 #include "s7/error.hpp"
 #include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
 
-namespace httplib {
-class Server;
-}
-
 namespace web {
 
 class ConnectionGate;
+struct GateConnection;
 
 // Routes:
 //   GET /                 the live page (HTML; uPlot and scripts from the binary)
@@ -34,7 +32,11 @@ class ConnectionGate;
 //   GET /metrics          Prometheus text format
 //   GET /favicon.ico, /uplot.js, /uplot.css, /live.js, /chart.js, /page.css
 //   GET /api, /api/       {"endpoints": [{"path", "method", "description"}]}: every route above
-// Anything else: 404.
+// Anything else, and any method but GET and HEAD: 404 with "404 <path>" as text.
+// The HTTP/1.1 layer is our own (server.cpp): a thread accepts connections (platform/net.hpp),
+// the gate collects each whole request, and a worker answers it: Content-Length for plain
+// answers, chunked transfer coding for /events (HTTP/1.0: until the connection closes),
+// keep-alive for HTTP/1.1 unless the client or the limits end the connection.
 // Every request is read completely (under the deadlines and caps of HttpLimits) before a worker
 // answers it; streams and plain requests have separate workers (src/connection_gate.hpp).
 // Refused: a body over limits.max_body_bytes or any Transfer-Encoding (413, the body is not
@@ -63,14 +65,21 @@ class LiveServer {
   const HttpLimits& limits() const { return limits_; }
 
  private:
+  struct Routes;  // the GET table (server.cpp)
+
   void install_routes();
+  void accept_loop();
+  // Answers the complete request in conn (a gate worker); true if the connection may go on.
+  bool serve(GateConnection& conn, bool last);
 
   LiveFeed& feed_;
   const logger::Stats& stats_;
   HttpLimits limits_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Routes> routes_;
   std::unique_ptr<ConnectionGate> gate_;
-  std::thread thread_;
+  std::unique_ptr<platform::Waker> waker_;  // ends the accept loop's wait
+  platform::socket_handle listener_ = platform::kInvalidSocket;
+  std::thread thread_;  // the accept loop
   std::atomic<bool> stopping_{false};
   std::atomic<int> streams_{0};
   std::uint16_t port_ = 0;
