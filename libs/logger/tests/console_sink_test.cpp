@@ -7,10 +7,10 @@
 #include <ctime>
 
 #include "logger/tag.hpp"
+#include "platform/time.hpp"
 
 TEST(ConsoleSink, PrintsTheRowLikeThePythonDict) {
-  setenv("TZ", "Europe/Copenhagen", 1);
-  tzset();
+  ASSERT_TRUE(platform::use_zone_for_tests("Europe/Copenhagen"));
   logger::ConsoleSink c({});
   ASSERT_TRUE(c.open(logger::course_tags()).ok());
   logger::Sample s;

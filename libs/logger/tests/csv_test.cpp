@@ -3,16 +3,20 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cstdlib>
 #include <ctime>
 
 #include "logger/tag.hpp"
+#include "platform/time.hpp"
 
 namespace {
 struct Tz {
   explicit Tz(const char* zone) {
-    setenv("TZ", zone, 1);
-    tzset();
+    if (!platform::use_zone_for_tests(zone))
+      std::fprintf(stderr, "these tests expect local time in %s (on Windows: the system zone)\n",
+                   zone);
   }
 };
 const Tz kCopenhagen("Europe/Copenhagen");

@@ -11,6 +11,7 @@
 #include "logger/csv_sink.hpp"
 #include "logger/logger.hpp"
 #include "logger/tag.hpp"
+#include "platform/time.hpp"
 #include "test_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -28,8 +29,7 @@ std::int64_t param(const std::string& text, const std::string& key, std::int64_t
 // The fake PLC of the golden cases: the course's DB1 with counter = read number and alarm true
 // for counters 3 and 4; DB1 is 64 bytes; DB9 does not exist.
 void run_case(const fs::path& dir) {
-  setenv("TZ", "Europe/Copenhagen", 1);
-  tzset();
+  ASSERT_TRUE(platform::use_zone_for_tests("Europe/Copenhagen"));
   std::string text = logger::testing::slurp((dir / "config.toml").string());
   auto loaded = logger::parse_config(text, (dir / "config.toml").string());
   ASSERT_TRUE(loaded.ok()) << loaded.error().what();

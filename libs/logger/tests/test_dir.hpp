@@ -1,9 +1,10 @@
 // A fresh temporary directory per test, removed afterwards.
 #pragma once
 
-#include <cstdlib>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -12,8 +13,12 @@ namespace logger::testing {
 struct TempDir {
   std::filesystem::path path;
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "s7log_logger_XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
+    static std::atomic<unsigned> counter{0};
+    std::random_device rd;
+    do {
+      path = std::filesystem::temp_directory_path() /
+             ("s7log_logger_" + std::to_string(rd()) + "_" + std::to_string(++counter));
+    } while (!std::filesystem::create_directory(path));
   }
   ~TempDir() {
     std::error_code ec;

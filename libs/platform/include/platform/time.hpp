@@ -13,4 +13,10 @@ namespace platform {
 //   Europe/Copenhagen (it silently gives UTC) and gets no summer time from "CET-1CEST".
 std::tm local_time(std::time_t t);
 
+// For tests that expect a given zone. POSIX: sets $TZ to the IANA name `zone` and calls tzset;
+// true. Windows has one zone for the whole system (wine takes it from the Linux zone it starts
+// in): true only when local time already follows `zone`, checked on a winter and a summer date
+// (known: "Europe/Copenhagen", "UTC"). Callers skip or fail with a message when false.
+bool use_zone_for_tests(const char* zone);
+
 }  // namespace platform

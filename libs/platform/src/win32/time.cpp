@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include <cstdint>
+#include <string_view>
 
 namespace platform {
 
@@ -74,6 +75,23 @@ std::tm local_time(std::time_t t) {
       converted && tz.DaylightDate.wMonth != 0 && tz.DaylightBias != tz.StandardBias;
   tm.tm_isdst = has_dst && offset == -static_cast<std::int64_t>(tz.Bias + tz.DaylightBias) ? 1 : 0;
   return tm;
+}
+
+bool use_zone_for_tests(const char* zone) {
+  // UTC hour of 12:00 local time on 2026-01-15 and 2026-07-15 in the zones tests use.
+  struct Known {
+    const char* name;
+    int winter_offset_h;
+    int summer_offset_h;
+  };
+  static constexpr Known kKnown[] = {{"Europe/Copenhagen", 1, 2}, {"UTC", 0, 0}};
+  for (const auto& k : kKnown) {
+    if (std::string_view(zone) != k.name) continue;
+    const std::tm winter = local_time(1768478400);  // 2026-01-15T12:00:00Z
+    const std::tm summer = local_time(1784116800);  // 2026-07-15T12:00:00Z
+    return winter.tm_hour == 12 + k.winter_offset_h && summer.tm_hour == 12 + k.summer_offset_h;
+  }
+  return false;
 }
 
 }  // namespace platform
