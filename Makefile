@@ -36,8 +36,9 @@ windows: deps
 
 test-windows: build
 	@cmake --preset windows >/dev/null
-	@cmake --build --preset windows -j $(JOBS)
-	@cd build/windows && ctest --output-on-failure -j $(JOBS) --timeout 600 -L 'unit|fuzz_regression|windows'
+	@cmake --build --preset windows -j $(JOBS) --target all windows_zip
+	@cd build/windows && TZ=$${TZ:-Europe/Copenhagen} ctest --output-on-failure -j $(JOBS) \
+	  --timeout 600 -L 'unit|fuzz_regression|windows'
 
 demo: deps
 	@cmake --preset release >/dev/null

@@ -332,6 +332,14 @@ class LoggerTest(unittest.TestCase):
         with open(os.path.join(self.dir, "run.out")) as f:
             self.assertIn("stopped:", f.read())
 
+    def test_service_option_is_for_windows_and_points_to_systemd(self):
+        config = self.write_config(free_port(), [("counter", "DB1.DBD0:DINT")])
+        r = run(["run", "--service", "line1", "--config", config], cwd=self.dir)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("--service is for Windows services", r.stderr)
+        self.assertIn("docs/service.md", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "log.csv")))  # nothing started
+
     def test_check_config_validates_and_exits(self):
         port = free_port()
         config = self.write_config(port, [("counter", "DB1.DBD0:DINT")])

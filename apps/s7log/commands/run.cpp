@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,9 +22,12 @@
 #include "logger/tag.hpp"
 #include "platform/console.hpp"
 #include "platform/line_writer.hpp"
+#include "platform/service.hpp"
+#include "platform/sleep.hpp"
 #include "run_command.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
+#include "util/u8path.hpp"
 #include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
@@ -217,7 +221,10 @@ bool write_stats_json(const std::string& path, const logger::Stats& st) {
   const auto lc = st.latency_count.load();
   j["read_latency_mean_ms"] =
       lc ? static_cast<double>(st.latency_sum_ns.load()) / 1e6 / static_cast<double>(lc) : 0.0;
-  std::ofstream out(path);
+  // How this system waits for a deadline and the timer resolution it reports (docs/windows.md).
+  const platform::SleepInfo wait = platform::sleep_info();
+  j["sampling_wait"] = {{"method", wait.method}, {"resolution_ns", wait.resolution.count()}};
+  std::ofstream out(util::u8path(path));
   out << j.dump() << "\n";
   return static_cast<bool>(out);
 }
@@ -374,6 +381,30 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   return dropped > 0 || unwritten > 0 ? kExitRowsLost : kExitOk;
 }
 
+// --service NAME: the logger under the Windows service control manager. The service starts in
+// the system folder with no console, so the config's folder becomes the working folder and the
+// messages go to <config>.log beside it.
+int run_service(const RunArgs& a, Extensions& ext) {
+  if (a.config.empty()) {
+    print_error("s7log run", "--service needs --config FILE (the service's settings)");
+    return kExitUsage;
+  }
+  const std::filesystem::path config = std::filesystem::absolute(util::u8path(a.config));
+  std::filesystem::path log = config;
+  log.replace_extension(".log");
+  RunArgs args = a;
+  args.config = util::path_text(config);
+  std::error_code ec;
+  std::filesystem::current_path(config.parent_path(), ec);
+  const auto r = platform::run_as_service(a.service, util::path_text(log),
+                                          [&args, &ext] { return run_logger(args, ext); });
+  if (!r.started) {
+    print_error("s7log run", r.error);
+    return kExitUsage;
+  }
+  return r.exit_code;
+}
+
 void register_run(CLI::App& app, Runner& selected) {
   auto* cmd = app.add_subcommand(
       "run",
@@ -409,6 +440,10 @@ void register_run(CLI::App& app, Runner& selected) {
   cmd->add_flag("--once", a->once, "Take one sample at once and exit");
   cmd->add_option("--stats-json", a->stats_json,
                   "At exit, write counters and sample lateness p50/p99/max (JSON) to this file");
+  cmd->add_option("--service", a->service,
+                  "Windows: run as the service NAME created with sc.exe (needs --config; messages "
+                  "go to the config's name with .log; relative paths are from the config's "
+                  "folder; docs/windows.md)");
   add_extension_options(*cmd, *ext);
   cmd->footer(
       "Signals: Ctrl+C (SIGINT) and SIGTERM stop cleanly; SIGHUP reloads --config without losing "
@@ -421,6 +456,10 @@ void register_run(CLI::App& app, Runner& selected) {
     for (const char* name : {"--host", "--port", "--rack", "--slot", "--type", "--timeout",
                              "--local-tsap", "--remote-tsap"})
       if (cmd->get_option_no_throw(name) != nullptr && cmd->count(name) > 0) a->given.insert(name);
+    if (!a->service.empty()) {
+      selected = [a, ext] { return run_service(*a, *ext); };
+      return;
+    }
     selected = [a, ext] { return run_logger(*a, *ext); };
   });
 }

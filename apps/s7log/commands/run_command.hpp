@@ -32,6 +32,7 @@ struct RunArgs {
   bool quality = false, fsync = false, once = false;
   std::optional<std::size_t> buffer_rows;
   std::optional<std::uint64_t> count;
+  std::string service;     // --service NAME: run as that Windows service (sc.exe)
   std::string stats_json;  // --stats-json FILE: counters and lateness/latency written at exit
 };
 

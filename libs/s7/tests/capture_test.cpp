@@ -39,7 +39,7 @@ std::uint16_t be16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((static_cast<unsigned>(p[0]) << 8) | p[1]);
 }
 
-std::uint32_t be32(const std::uint8_t* p) {
+[[maybe_unused]] std::uint32_t be32(const std::uint8_t* p) {
   return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
          (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
 }
@@ -113,7 +113,7 @@ void walk_tpkts(Flow& f) {
   }
 }
 
-void drain(Flow& f, const std::string& where, Stats& st) {
+[[maybe_unused]] void drain(Flow& f, const std::string& where, Stats& st) {
   walk_tpkts(f);
   while (true) {
     auto next = f.reader.next();

@@ -48,6 +48,11 @@ class StopHandling {
   bool outermost_;
 };
 
+// Delivers `e` as if the console or the system had sent it: the innermost StopHandling's handler
+// is called and sleeps end (Windows). For stop requests from elsewhere (the Windows service
+// control manager). Nothing happens without a StopHandling.
+void raise_stop_event(ConsoleEvent e);
+
 // Whether `fd` (kStdout, kStderr, 0) is a terminal / console.
 bool is_terminal(int fd);
 // Whether the process has a controlling terminal (POSIX /dev/tty opens) or a console (Windows)

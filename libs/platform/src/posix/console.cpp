@@ -90,6 +90,10 @@ StopHandling::~StopHandling() {
   (void)outermost_;
 }
 
+void raise_stop_event(ConsoleEvent e) {
+  if (const StopHandler h = g_handler.load()) h(e);
+}
+
 bool is_terminal(int fd) {
   return ::isatty(fd) == 1;
 }

@@ -107,6 +107,13 @@ StopHandling::~StopHandling() {
   (void)reload_;
 }
 
+void raise_stop_event(ConsoleEvent e) {
+  const StopHandler h = g_handler.load();
+  if (h == nullptr) return;
+  h(e);
+  interrupt_sleeps();
+}
+
 bool is_terminal(int fd) {
   const DWORD which = fd == 0 ? STD_INPUT_HANDLE : fd == 2 ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE;
   HANDLE h = nullptr;
