@@ -1,5 +1,5 @@
-// Fuzz target: logger.toml parsing (any bytes must give a config or a file:line error, never
-// crash).
+// Fuzz target: logger.toml reading as load_config does it, byte-order marks and UTF-16 decoding
+// included (any bytes must give a config or a file:line error, never crash).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -7,10 +7,12 @@
 #include "logger/config.hpp"
 #include "logger/plan.hpp"
 #include "logger/tag.hpp"
+#include "util/text_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto r = logger::parse_config(text, "fuzz.toml");
+  auto text = util::decode_text_file(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!text) return 0;  // broken UTF-16: load_config says so
+  auto r = logger::parse_config(*text, "fuzz.toml");
   if (r.ok()) {
     const auto& tags = r->has_tags ? r->config.tags : logger::course_tags();
     auto plan = logger::build_plan(tags);

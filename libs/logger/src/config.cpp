@@ -12,8 +12,8 @@
 #include "logger/tag.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
+#include "util/text_file.hpp"
 #include "util/toml_limits.hpp"
-#include "util/u8path.hpp"
 
 namespace logger {
 
@@ -322,11 +322,10 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
 }
 
 s7::Result<LoadedConfig> load_config(const std::string& path) {
-  std::ifstream in(util::u8path(path), std::ios::binary);
-  if (!in) return s7::Error(s7::Errc::invalid_argument, path + ": cannot open the config file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path);
+  std::string text;
+  if (auto why = util::read_text_file(path, text))
+    return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
+  return parse_config(text, path);
 }
 
 s7::Result<void> validate(const LoggerConfig& c) {

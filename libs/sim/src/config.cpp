@@ -17,8 +17,8 @@
 
 #include "s7/value.hpp"
 #include "util/duration.hpp"
+#include "util/text_file.hpp"
 #include "util/toml_limits.hpp"
-#include "util/u8path.hpp"
 
 namespace sim {
 
@@ -832,12 +832,10 @@ s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view 
 }
 
 s7::Result<PlcConfig> load_config(const std::string& path) {
-  std::ifstream in(util::u8path(path), std::ios::binary);
-  if (!in)
-    return s7::Error(s7::Errc::invalid_argument, fmt::format("{}: cannot read the file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path);
+  std::string text;
+  if (auto why = util::read_text_file(path, text))
+    return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
+  return parse_config(text, path);
 }
 
 s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
