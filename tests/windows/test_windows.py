@@ -9,6 +9,8 @@ import datetime
 import io
 import json
 import os
+import re
+import urllib.request
 import signal
 import subprocess
 import sys
@@ -21,6 +23,8 @@ from harness import Proc, free_port
 
 EXE = LINUX = HOLD = ""
 WINE_RUN = os.environ.get("WINE_RUN", "wine")
+BENCH_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
+                            "fakeplc.toml")
 HEADER = "ts,counter,temperature,pressure,alarm,mode_ro"
 
 
@@ -33,8 +37,8 @@ def exe_args(args):
     return [EXE] + list(args)
 
 
-def run_exe(args, timeout=60, env=None):
-    return harness.run(exe_args(args), timeout=timeout, exe=WINE_RUN, env=env)
+def run_exe(args, timeout=60, env=None, cwd=None):
+    return harness.run(exe_args(args), timeout=timeout, exe=WINE_RUN, env=env, cwd=cwd)
 
 
 class ExeProc(Proc):
@@ -89,6 +93,65 @@ class WindowsExe(unittest.TestCase):
             counters = [int(row[1]) for row in rows]
             self.assertEqual(counters, sorted(counters), rows)
             self.assertIn("stopped: 3 rows", r.stdout + r.stderr)
+
+    def test_live_page_is_linked_in_and_serves(self):
+        plc, port = start_exe_fakeplc()
+        with plc:
+            log = ExeProc(["run", "--port", str(port), "--interval", "0.5s", "--out",
+                           win_path(os.path.join(self.dir, "live.csv")), "--live", "127.0.0.1:0"])
+            with log:
+                url = re.search(r"http://\S+/", log.wait_line("live chart at", timeout=60)).group(0)
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    self.assertIn("uplot", r.read().decode().lower())
+                log.wait_line("LOG: ", timeout=30)
+                with urllib.request.urlopen(url + "api/latest", timeout=10) as r:
+                    latest = json.load(r)
+                self.assertIn("counter", latest["values"])
+                with urllib.request.urlopen(url + "metrics", timeout=10) as r:
+                    self.assertIn("s7log_samples_written_total", r.read().decode())
+
+    def test_the_other_commands_run(self):
+        plc, port = start_exe_fakeplc()
+        with plc:
+            r = run_exe(["info", "--port", str(port)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("CPU", r.stdout)
+            r = run_exe(["write", "--port", str(port), "DB1.DBW20:INT=77", "DB1.DBX26.0:BOOL=true"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            r = run_exe(["read", "--port", str(port), "DB1.DBW20:INT", "DB1.DBX26.0:BOOL"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("77", r.stdout)
+            out = os.path.join(self.dir, "log.csv")
+            r = run_exe(["run", "--port", str(port), "--count", "3", "--interval", "0.2s",
+                         "--out", win_path(out)])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # bench against the fake PLC of the benchmarks (bench/fakeplc.toml): threads and --raw.
+        bench_port = free_port()
+        bench_plc = ExeProc(["fakeplc", "--config", win_path(BENCH_CONFIG), "--port",
+                             str(bench_port)])
+        with bench_plc:
+            bench_plc.wait_line(str(bench_port), timeout=60)
+            for extra in ([], ["--raw", "--connections", "2"]):
+                r = run_exe(["bench", "--port", str(bench_port), "--duration", "1s"]
+                            + extra)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                result = json.loads(r.stdout.strip().splitlines()[-1])
+                self.assertGreater(result["reads"], 0, result)
+                self.assertEqual((result["errors"], result["bad_data"]), (0, 0), result)
+        r = run_exe(["plan", "--tag", "a=DB1.DBD0:DINT", "--tag", "b=DB1.DBW4:INT"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("DB1", r.stdout)
+        html = os.path.join(self.dir, "log.html")
+        r = run_exe(["plot", win_path(out), "--out", win_path(html)])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(html, encoding="utf-8") as f:
+            self.assertIn("counter", f.read())
+        # demo: fake PLC + logger + live page in one process, stopping by itself.
+        r = run_exe(["demo", "--duration", "3s"], timeout=120, cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("http://127.0.0.1:", r.stdout)
+        self.assertEqual(rows_of(read_csv(os.path.join(self.dir, "log.csv")))[0],
+                         HEADER.split(","))
 
     def test_exe_logger_with_linux_fakeplc(self):
         port = free_port()
@@ -294,7 +357,7 @@ class WindowsExe(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    EXE, LINUX, HOLD = sys.argv[1:4]
+    EXE, LINUX, HOLD = (os.path.abspath(p) for p in sys.argv[1:4])
     del sys.argv[1:4]
     harness.S7LOG = LINUX
     unittest.main(verbosity=2)
