@@ -176,6 +176,13 @@ class WindowsExe(unittest.TestCase):
             r = run_exe(["read", "--port", str(port), "DB1.DBW20:INT"])
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("1234", r.stdout)
+            # The Linux logger logs the course's CSV from the .exe fake PLC.
+            out = os.path.join(self.dir, "linux.csv")
+            r = harness.run(["run", "--port", str(port), "--count", "3", "--interval", "0.5s",
+                             "--out", out], exe=LINUX)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            counters = [int(row[1]) for row in self.assert_course_csv(out, 3)]
+            self.assertEqual(counters, sorted(set(counters)), counters)
 
     def test_ctrl_c_stops_logger_and_fakeplc_cleanly(self):
         plc, port = start_exe_fakeplc()
