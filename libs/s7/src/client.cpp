@@ -18,16 +18,12 @@ using Clock = std::chrono::steady_clock;
 using asio::ip::tcp;
 using detail::get16;
 using detail::spec_bytes;
+using detail::store_be;
 
 std::string duration_text(std::chrono::milliseconds d) {
   const auto ms = d.count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";
-}
-
-void put16(std::uint8_t* p, std::size_t v) {
-  p[0] = static_cast<std::uint8_t>((v >> 8) & 0xFF);
-  p[1] = static_cast<std::uint8_t>(v & 0xFF);
 }
 
 void push16(Bytes& b, std::size_t v) {
@@ -300,7 +296,9 @@ struct Client::Impl {
     b.insert(b.end(), hdr, hdr + 7);
     return start;
   }
-  static void end_frame(Bytes& b, std::size_t start) { put16(&b[start + 2], b.size() - start); }
+  static void end_frame(Bytes& b, std::size_t start) {
+    store_be(&b[start + 2], 2, b.size() - start);
+  }
 
   Error header_error(const Answer& a) const {
     const unsigned code = (static_cast<unsigned>(a.error_class) << 8) | a.error_code;
@@ -494,7 +492,7 @@ Result<void> Client::Impl::connect() {
   const std::size_t start = begin_frame(tx);
   const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00};
   tx.insert(tx.end(), hdr, hdr + 10);
-  put16(&tx[start + 7 + 4], setup_ref);
+  store_be(&tx[start + 7 + 4], 2, setup_ref);
   tx.push_back(0xF0);
   tx.push_back(0x00);
   push16(tx, opt.max_parallel);
@@ -620,8 +618,8 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
       const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0x00, 0x00};
       const std::size_t at = out.size();
       out.insert(out.end(), hdr, hdr + 10);
-      put16(&out[at + 4], ref);
-      put16(&out[at + 6], plen);
+      store_be(&out[at + 4], 2, ref);
+      store_be(&out[at + 6], 2, plen);
       out.push_back(0x04);
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
@@ -792,7 +790,7 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       const std::size_t at = out.size();
       const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
       out.insert(out.end(), hdr, hdr + 10);
-      put16(&out[at + 4], ref);
+      store_be(&out[at + 4], 2, ref);
       out.push_back(0x05);
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
@@ -809,8 +807,8 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
         out.insert(out.end(), src.begin() + c.item_offset, src.begin() + c.item_offset + c.length);
         if ((c.length % 2) != 0 && k + 1 < chunks.size()) out.push_back(0x00);
       }
-      put16(&out[at + 6], data_at - at - 10);
-      put16(&out[at + 8], out.size() - data_at);
+      store_be(&out[at + 6], 2, data_at - at - 10);
+      store_be(&out[at + 8], 2, out.size() - data_at);
     };
     auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
       const auto& chunks = plans[i].chunks;
@@ -1061,7 +1059,7 @@ Result<Bytes> Client::read_szl(std::uint16_t id, std::uint16_t index) {
       const std::size_t at = b.size();
       const std::uint8_t hdr[10] = {0x32, 0x07, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
       b.insert(b.end(), hdr, hdr + 10);
-      put16(&b[at + 4], ref);
+      store_be(&b[at + 4], 2, ref);
       if (first) {
         const std::uint8_t p[8] = {0x00, 0x01, 0x12, 0x04, 0x11, 0x44, 0x01, 0x00};
         b.insert(b.end(), p, p + 8);
@@ -1070,16 +1068,16 @@ Result<Bytes> Client::read_szl(std::uint16_t id, std::uint16_t index) {
         push16(b, 4);
         push16(b, id);
         push16(b, index);
-        put16(&b[at + 6], 8);
-        put16(&b[at + 8], 8);
+        store_be(&b[at + 6], 2, 8);
+        store_be(&b[at + 8], 2, 8);
       } else {
         const std::uint8_t p[12] = {0x00, 0x01,     0x12, 0x08, 0x12, 0x44,
                                     0x01, sequence, 0x00, 0x00, 0x00, 0x00};
         b.insert(b.end(), p, p + 12);
         const std::uint8_t d[4] = {0x0A, 0x00, 0x00, 0x00};
         b.insert(b.end(), d, d + 4);
-        put16(&b[at + 6], 12);
-        put16(&b[at + 8], 4);
+        store_be(&b[at + 6], 2, 12);
+        store_be(&b[at + 8], 2, 4);
       }
     };
     auto handle = [&](std::size_t, const Answer& a) -> Result<void> {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "big_endian.hpp"
 #include "s7/pdu.hpp"
 
 namespace s7::detail {
@@ -41,10 +42,6 @@ inline std::size_t spec_bytes(const ItemSpec& s) {
       return 0;
   }
   return elem * s.count;
-}
-
-inline std::uint16_t get16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }
 
 }  // namespace s7::detail

@@ -1,5 +1,6 @@
 // Sans-IO TPKT (RFC 1006) + COTP class 0 (ISO 8073) encoders and the incremental FrameReader.
 #include "s7/frame.hpp"
+#include "big_endian.hpp"
 
 #include <algorithm>
 #include <string>
@@ -17,14 +18,8 @@ constexpr std::size_t kConnectFixed = 6;
 constexpr std::size_t kDrFixed = 6;
 constexpr std::size_t kDcFixed = 5;
 
-std::uint16_t be16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((static_cast<unsigned>(p[0]) << 8) | p[1]);
-}
-
-void put16(Bytes& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v & 0xFF));
-}
+using detail::get16;
+using detail::put16;
 
 // Writes the TPKT header for a frame of `total` bytes (header included).
 void put_tpkt(Bytes& out, std::size_t total) {
@@ -51,8 +46,8 @@ Result<Frame> parse_connect(const std::uint8_t* cotp, std::size_t size) {
   if (size < 1 + kConnectFixed) return frame_error("COTP CR/CC shorter than its fixed part");
   CotpConnect c;
   c.code = static_cast<CotpCode>(cotp[1] & 0xF0);
-  c.dst_ref = be16(cotp + 2);
-  c.src_ref = be16(cotp + 4);
+  c.dst_ref = get16(cotp + 2);
+  c.src_ref = get16(cotp + 4);
   c.class_option = cotp[6];
   // Variable part: (code, length, value) triples up to the end of the LI-covered header.
   std::size_t off = 1 + kConnectFixed;
@@ -73,8 +68,8 @@ Result<Frame> parse_disconnect(const std::uint8_t* cotp, std::size_t size, std::
   d.code = static_cast<CotpCode>(cotp[1] & 0xF0);
   const std::size_t fixed = d.code == CotpCode::DR ? kDrFixed : kDcFixed;
   if (li < fixed) return frame_error("COTP DR/DC length indicator too small");
-  d.dst_ref = be16(cotp + 2);
-  d.src_ref = be16(cotp + 4);
+  d.dst_ref = get16(cotp + 2);
+  d.src_ref = get16(cotp + 4);
   if (d.code == CotpCode::DR) d.reason = cotp[6];
   d.variable.assign(cotp + 1 + fixed, cotp + 1 + li);
   d.user_data.assign(cotp + 1 + li, cotp + size);
@@ -212,7 +207,7 @@ Result<std::optional<Frame>> FrameReader::next() {
     const std::uint8_t* p = buf_.data() + pos_;
     // RFC 1006: version 3, reserved byte, 16-bit length including the 4-byte header.
     if (p[0] != kTpktVersion) return fail("TPKT version is not 3");
-    const std::size_t len = be16(p + 2);
+    const std::size_t len = get16(p + 2);
     // Smallest TPDU we accept is an empty DT: TPKT 4 + LI + type + EOT = 7 bytes.
     if (len < kTpktHeader + kCotpDtHeader) return fail("TPKT length below 7");
     if (len > max_pdu_ + kTpktHeader + kCotpDtHeader) return fail("TPKT length above the limit");

@@ -1,5 +1,6 @@
 // Sans-IO S7comm PDU codec: header, setup communication, Read/Write Var, SZL userdata, errors.
 #include "s7/pdu.hpp"
+#include "big_endian.hpp"
 
 #include <algorithm>
 #include <string>
@@ -24,14 +25,8 @@ constexpr std::uint8_t kUdTypeResponse = 0x80;  // type 2
 constexpr std::size_t kSzlRequestParam = 8;
 constexpr std::size_t kSzlResponseParam = 12;
 
-std::uint16_t be16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((static_cast<unsigned>(p[0]) << 8) | p[1]);
-}
-
-void put16(Bytes& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v & 0xFF));
-}
+using detail::get16;
+using detail::put16;
 
 void put_bytes(Bytes& out, ByteView b) {
   out.insert(out.end(), b.begin(), b.end());
@@ -209,9 +204,9 @@ Result<SetupCommunication> parse_setup(ByteView param, ByteView data) {
   if (param.size() != 8 || !data.empty())
     return pdu_error("setup communication needs an 8-byte parameter and no data");
   SetupCommunication s;
-  s.amq_calling = be16(param.data() + 2);
-  s.amq_called = be16(param.data() + 4);
-  s.pdu_length = be16(param.data() + 6);
+  s.amq_calling = get16(param.data() + 2);
+  s.amq_called = get16(param.data() + 4);
+  s.pdu_length = get16(param.data() + 6);
   return s;
 }
 
@@ -230,8 +225,8 @@ Result<std::vector<ItemSpec>> parse_specs(ByteView param) {
     ItemSpec s;
     s.syntax_id = p[2];
     s.transport = p[3];
-    s.count = be16(p + 4);
-    s.db = be16(p + 6);
+    s.count = get16(p + 4);
+    s.db = get16(p + 6);
     s.area = p[8];
     s.address =
         (static_cast<std::uint32_t>(p[9]) << 16) | (static_cast<std::uint32_t>(p[10]) << 8) | p[11];
@@ -254,7 +249,7 @@ Result<std::vector<DataItem>> parse_items(ByteView data, std::size_t n,
     DataItem it;
     it.return_code = data[off];
     it.transport = data[off + 1];
-    it.length_field = be16(data.data() + off + 2);
+    it.length_field = get16(data.data() + off + 2);
     off += 4;
     std::size_t bytes = 0;
     if (specs != nullptr) {
@@ -303,15 +298,15 @@ PduBody parse_userdata(ByteView param, ByteView data) {
       (raw.type_group & 0x3F) != kUdGroupCpu || raw.subfunction != kUdSubReadSzl || data.size() < 4)
     return raw;
   const std::uint8_t type = raw.type_group & 0xC0;
-  const std::uint16_t len = be16(data.data() + 2);
+  const std::uint16_t len = get16(data.data() + 2);
   if (type == kUdTypeRequest && param.size() == kSzlRequestParam) {
     SzlRequest r;
     r.sequence = raw.sequence;
     r.return_code = data[0];
     r.transport = data[1];
     if (len == 4 && data.size() == 8) {
-      r.id = be16(data.data() + 4);
-      r.index = be16(data.data() + 6);
+      r.id = get16(data.data() + 4);
+      r.index = get16(data.data() + 6);
     } else {
       r.follow_up = true;
     }
@@ -322,14 +317,14 @@ PduBody parse_userdata(ByteView param, ByteView data) {
     r.sequence = raw.sequence;
     r.data_unit_ref = param[8];
     r.last = param[9] == 0x00;
-    r.error = be16(param.data() + 10);
+    r.error = get16(param.data() + 10);
     r.return_code = data[0];
     r.transport = data[1];
     const auto body_start = data.begin() + 4;
     if (r.return_code == kItemSuccess && len >= 4 && data.size() >= 8) {
       r.has_header = true;
-      r.id = be16(data.data() + 4);
-      r.index = be16(data.data() + 6);
+      r.id = get16(data.data() + 4);
+      r.index = get16(data.data() + 6);
       r.payload.assign(body_start + 4, data.end());
     } else {
       r.has_header = false;
@@ -431,9 +426,9 @@ Result<Pdu> decode_pdu(ByteView in) {
   if (r != 1 && r != 2 && r != 3 && r != 7) return pdu_error("unknown ROSCTR");
   Pdu p;
   p.header.rosctr = static_cast<Rosctr>(r);
-  p.header.ref = be16(in.data() + 4);
-  p.header.param_length = be16(in.data() + 6);
-  p.header.data_length = be16(in.data() + 8);
+  p.header.ref = get16(in.data() + 4);
+  p.header.param_length = get16(in.data() + 6);
+  p.header.data_length = get16(in.data() + 8);
   std::size_t hlen = kJobHeader;
   if (has_error_fields(p.header.rosctr)) {
     if (in.size() < kAckHeader) return pdu_error("Ack header shorter than 12 bytes");

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "big_endian.hpp"
 #include "s7/server.hpp"
 #include "szl.hpp"
 
@@ -21,17 +22,9 @@ constexpr std::size_t kJobHeader = 10;   // Job/Userdata header; Ack/Ack_Data ad
 constexpr std::uint16_t kMinPdu = 240;   // fact sheet section 3: the sensible floor
 constexpr std::uint16_t kMaxPdu = 8192;  // keeps every bit length below 65536
 
-inline std::uint16_t get16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-inline void put16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-  b.push_back(static_cast<std::uint8_t>(v));
-}
-inline void patch16(Bytes& b, std::size_t pos, std::size_t v) {
-  b[pos] = static_cast<std::uint8_t>(v >> 8);
-  b[pos + 1] = static_cast<std::uint8_t>(v);
-}
+using detail::get16;
+using detail::patch16;
+using detail::put16;
 
 // Bytes per element of an item transport size (fact sheet section 4.1); 0 = unknown.
 std::uint32_t element_bytes(std::uint8_t transport) {

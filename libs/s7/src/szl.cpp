@@ -6,19 +6,14 @@
 #include <ctime>
 #include <string>
 
+#include "big_endian.hpp"
 #include "platform/time.hpp"
 
 namespace s7::szl {
 namespace {
 
-void put16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-  b.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(Bytes& b, std::uint32_t v) {
-  put16(b, static_cast<std::uint16_t>(v >> 16));
-  put16(b, static_cast<std::uint16_t>(v));
-}
+using detail::put16;
+using detail::put32;
 // Text field of exactly `width` bytes, padded with `pad`.
 void put_text(Bytes& b, const std::string& s, std::size_t width, std::uint8_t pad) {
   for (std::size_t i = 0; i < width; ++i)

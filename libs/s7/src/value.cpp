@@ -1,5 +1,6 @@
 // Value codecs for every S7 data type (big-endian, fact sheet 7.1) plus user text parse/format.
 #include "s7/value.hpp"
+#include "big_endian.hpp"
 
 #include <algorithm>
 #include <array>
@@ -87,18 +88,8 @@ Error range_error(const std::string& type, std::string_view text, std::string_vi
 // ---------------------------------------------------------------------------------------------
 // Big-endian access (fact sheet 0: all multi-byte fields are big-endian)
 
-std::uint64_t load_be(const std::uint8_t* p, std::size_t n) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
-  return v;
-}
-
-void store_be(std::uint8_t* p, std::size_t n, std::uint64_t v) {
-  for (std::size_t i = n; i-- > 0;) {
-    p[i] = static_cast<std::uint8_t>(v & 0xFF);
-    v >>= 8;
-  }
-}
+using detail::load_be;
+using detail::store_be;
 
 // ---------------------------------------------------------------------------------------------
 // Character sets: CHAR/STRING are Latin-1, WCHAR/WSTRING UTF-16BE; values are UTF-8 strings.
