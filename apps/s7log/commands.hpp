@@ -26,4 +26,11 @@ void register_bench(CLI::App& app, Runner& selected);    // commands/bench.cpp
 void register_manpage(CLI::App& app, Runner& selected);     // commands/manpage.cpp
 void register_completion(CLI::App& app, Runner& selected);  // commands/completion.cpp
 
+// Every command, in the order `s7log --help` lists them: main() registers exactly these.
+using Register = void (*)(CLI::App& app, Runner& selected);
+inline constexpr Register kCommands[] = {register_read,    register_write,     register_info,
+                                         register_fakeplc, register_run,       register_plan,
+                                         register_plot,    register_demo,      register_bench,
+                                         register_manpage, register_completion};
+
 }  // namespace app

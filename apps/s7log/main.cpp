@@ -110,39 +110,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("s7log ") + S7LOG_VERSION);
   app.require_subcommand(1);
   app::Runner selected;
-#ifdef S7LOG_CMD_READ
-  app::register_read(app, selected);
-#endif
-#ifdef S7LOG_CMD_WRITE
-  app::register_write(app, selected);
-#endif
-#ifdef S7LOG_CMD_INFO
-  app::register_info(app, selected);
-#endif
-#ifdef S7LOG_CMD_FAKEPLC
-  app::register_fakeplc(app, selected);
-#endif
-#ifdef S7LOG_CMD_RUN
-  app::register_run(app, selected);
-#endif
-#ifdef S7LOG_CMD_PLAN
-  app::register_plan(app, selected);
-#endif
-#ifdef S7LOG_CMD_PLOT
-  app::register_plot(app, selected);
-#endif
-#ifdef S7LOG_CMD_DEMO
-  app::register_demo(app, selected);
-#endif
-#ifdef S7LOG_CMD_BENCH
-  app::register_bench(app, selected);
-#endif
-#ifdef S7LOG_CMD_MANPAGE
-  app::register_manpage(app, selected);
-#endif
-#ifdef S7LOG_CMD_COMPLETION
-  app::register_completion(app, selected);
-#endif
+  for (const auto register_command : app::kCommands) register_command(app, selected);
   // Unknown arguments are collected (not thrown) so that they can be named in our own words.
   for (auto* sub : app.get_subcommands({})) sub->allow_extras();
   try {
