@@ -347,6 +347,12 @@ class WindowsExe(unittest.TestCase):
             self.assertTrue(text.startswith("ts,tæller_µ\r\n"), text)
             # The console shows the tag name as UTF-8 (a pipe here; a console gets CP_UTF8).
             self.assertIn("tæller_µ", r.stdout + r.stderr)
+        # plot reads the file by its non-ASCII name (also through a wildcard) and writes beside it.
+        for arg in (win_path(out), win_path(os.path.join(folder, "m*ling.csv"))):
+            r = run_exe(["plot", arg])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            with open(os.path.join(folder, "måling.html"), encoding="utf-8") as f:
+                self.assertIn("tæller_µ", f.read())
 
     def test_local_time_comes_from_windows_time_zone(self):
         # The CRT would read TZ (which wine passes through) and take "Europe/Copenhagen" for UTC;

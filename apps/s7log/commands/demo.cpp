@@ -20,6 +20,7 @@
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
 #include "util/duration.hpp"
+#include "util/u8path.hpp"
 #include "web/listen_address.hpp"
 
 namespace app {
@@ -109,7 +110,7 @@ int run_demo(const DemoArgs& d) {
   }
   ext.live = fmt::format("{}:{}", live->host, live->port);
   const std::uint16_t plc_port = plc.port();
-  const std::string csv = std::filesystem::absolute(d.out).string();
+  const std::string csv = util::path_text(std::filesystem::absolute(util::u8path(d.out)));
   ext.on_live = [&, plc_port, csv](const std::string& url) {
     std::string port_opt = plc_port == 1102 ? "" : fmt::format(" --port {}", plc_port);
     print("");

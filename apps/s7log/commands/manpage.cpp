@@ -221,7 +221,7 @@ int run_manpage(const CLI::App& app, const ManpageArgs& a) {
     for (const auto& [file, text] : pages) {
       const auto path = util::u8path(a.out_dir) / file;
       if (!write_file(path, text)) {
-        print_error("manpage: cannot write " + path.string());
+        print_error("manpage: cannot write " + util::path_text(path));
         return kExitPlc;
       }
     }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/u8path.hpp"
 #include "web/assets.hpp"
 
 namespace web {
@@ -126,7 +127,7 @@ struct FileTable {
 };
 
 s7::Result<FileTable> read_one(const fs::path& path) {
-  auto name = path.string();
+  auto name = util::path_text(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code ec;
@@ -238,8 +239,8 @@ std::optional<double> parse_local_ts(std::string_view s) {
 s7::Result<std::vector<fs::path>> expand_inputs(const std::vector<std::string>& args) {
   std::vector<fs::path> out;
   for (const auto& arg : args) {
-    fs::path p(arg);
-    auto fname = p.filename().string();
+    fs::path p = util::u8path(arg);
+    auto fname = util::path_text(p.filename());
     if (fname.find_first_of("*?") == std::string::npos) {
       out.push_back(p);
       continue;
@@ -248,7 +249,7 @@ s7::Result<std::vector<fs::path>> expand_inputs(const std::vector<std::string>& 
     std::vector<fs::path> found;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file() && wildcard_match(fname, it->path().filename().string())) {
+      if (it->is_regular_file() && wildcard_match(fname, util::path_text(it->path().filename()))) {
         found.push_back(p.has_parent_path() ? it->path() : it->path().filename());
       }
     }
@@ -275,7 +276,7 @@ s7::Result<CsvTable> read_s7log_csv(const std::vector<fs::path>& files) {
         union_names.push_back(n);
       }
     }
-    table.files.push_back(f.string());
+    table.files.push_back(util::path_text(f));
     parsed.push_back(std::move(*ft));
   }
   // Kind per column: any text cell -> text; only booleans -> boolean; else number.
