@@ -37,8 +37,10 @@ windows: deps
 test-windows: build
 	@cmake --preset windows >/dev/null
 	@cmake --build --preset windows -j $(JOBS) --target all windows_zip
-	@cd build/windows && TZ=$${TZ:-Europe/Copenhagen} ctest --output-on-failure -j $(JOBS) \
-	  --timeout 600 -L 'unit|fuzz_regression|windows'
+	@export TZ=$${TZ:-Europe/Copenhagen} WINEPREFIX=$(CURDIR)/build/windows/wine; \
+	  scripts/wine-run --server; \
+	  (cd build/windows && ctest --output-on-failure -j $(JOBS) --timeout 600 \
+	    -L 'unit|fuzz_regression|windows'); rc=$$?; wineserver -k; exit $$rc
 
 demo: deps
 	@cmake --preset release >/dev/null
