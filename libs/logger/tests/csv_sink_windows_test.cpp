@@ -3,15 +3,15 @@
 // spaces and non-ASCII letters. Portable: the Excel case runs on Windows only.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "logger/csv_sink.hpp"
+#include "test_dir.hpp"
+#include "util/u8path.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -19,37 +19,8 @@
 
 namespace {
 
-std::filesystem::path from_utf8(const std::string& s) {
-  return std::filesystem::path(std::u8string(s.begin(), s.end()));
-}
-std::string utf8(const std::filesystem::path& p) {
-  const std::u8string s = p.u8string();
-  return {s.begin(), s.end()};
-}
-
-struct TempFolder {
-  std::filesystem::path path;
-  TempFolder() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    do {
-      path = std::filesystem::temp_directory_path() /
-             ("s7log_csv_" + std::to_string(rd()) + "_" + std::to_string(++counter));
-    } while (!std::filesystem::create_directory(path));
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return utf8(path / from_utf8(name)); }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(from_utf8(path), std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using logger::testing::slurp;
+using logger::testing::TempDir;
 
 // The counter column of each row after the header.
 std::vector<std::string> counters(const std::string& csv) {
@@ -87,28 +58,28 @@ struct Sink {
 };
 
 TEST(CsvSinkWindows, PathsWithSpacesAndNonAsciiLetters) {
-  TempFolder d;
+  TempDir d;
   const std::string path = d / "Søren/Skrivebord/måling ÆØÅ.csv";
   Sink s(path);
   s.write(1);
   s.write(2);
   s.sink.close();
   EXPECT_EQ(s.sink.buffered(), 0u);
-  EXPECT_TRUE(std::filesystem::exists(d.path / from_utf8("Søren") / from_utf8("Skrivebord") /
-                                      from_utf8("måling ÆØÅ.csv")));
+  EXPECT_TRUE(std::filesystem::exists(d.path / util::u8path("Søren") / util::u8path("Skrivebord") /
+                                      util::u8path("måling ÆØÅ.csv")));
   EXPECT_EQ(counters(slurp(path)), (std::vector<std::string>{"1", "2"}));
 }
 
 TEST(CsvSinkWindows, AFileExcelHoldsKeepsRowsInMemoryAndSaysWhy) {
 #ifdef _WIN32
-  TempFolder d;
+  TempDir d;
   const std::string path = d / "Søren log.csv";
   {
     Sink first(path);  // the file exists with its header, as after an earlier run
     first.write(0);
   }
   // Excel: read access, others may only read.
-  const std::wstring wide = from_utf8(path).wstring();
+  const std::wstring wide = util::u8path(path).wstring();
   HANDLE excel = ::CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
                                FILE_ATTRIBUTE_NORMAL, nullptr);
   ASSERT_NE(excel, INVALID_HANDLE_VALUE);

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "util/u8path.hpp"
+
 namespace logger::testing {
 
 struct TempDir {
@@ -26,18 +28,21 @@ struct TempDir {
                                  std::filesystem::perm_options::add, ec);
     std::filesystem::remove_all(path, ec);
   }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  // UTF-8 in and out, as s7log handles file names (any letters, also on Windows).
+  std::string operator/(const std::string& name) const {
+    return util::path_text(path / util::u8path(name));
+  }
 };
 
 inline std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
+  std::ifstream in(util::u8path(p), std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
 inline void spit(const std::string& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
+  std::ofstream out(util::u8path(p), std::ios::binary);
   out << text;
 }
 

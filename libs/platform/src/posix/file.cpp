@@ -70,27 +70,6 @@ std::error_code remove_file(const std::string& path) {
   return ::unlink(path.c_str()) == 0 ? std::error_code() : last_error();
 }
 
-AppendFile::~AppendFile() {
-  close();
-}
-
-AppendFile::AppendFile(AppendFile&& other) noexcept
-    : native_(std::exchange(other.native_, -1)),
-      path_(std::move(other.path_)),
-      console_(std::exchange(other.console_, false)),
-      stream_(std::move(other.stream_)) {}
-
-AppendFile& AppendFile::operator=(AppendFile&& other) noexcept {
-  if (this != &other) {
-    close();
-    native_ = std::exchange(other.native_, -1);
-    path_ = std::move(other.path_);
-    console_ = std::exchange(other.console_, false);
-    stream_ = std::move(other.stream_);
-  }
-  return *this;
-}
-
 std::error_code AppendFile::create_new(const std::string& path) {
   close();
   const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

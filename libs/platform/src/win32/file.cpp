@@ -177,27 +177,6 @@ struct AppendFile::StreamWriter {
   }
 };
 
-AppendFile::~AppendFile() {
-  close();
-}
-
-AppendFile::AppendFile(AppendFile&& other) noexcept
-    : native_(std::exchange(other.native_, -1)),
-      path_(std::move(other.path_)),
-      console_(std::exchange(other.console_, false)),
-      stream_(std::move(other.stream_)) {}
-
-AppendFile& AppendFile::operator=(AppendFile&& other) noexcept {
-  if (this != &other) {
-    close();
-    native_ = std::exchange(other.native_, -1);
-    path_ = std::move(other.path_);
-    console_ = std::exchange(other.console_, false);
-    stream_ = std::move(other.stream_);
-  }
-  return *this;
-}
-
 std::error_code AppendFile::create_new(const std::string& path) {
   close();
   HANDLE h = open_path(path, kAppendAccess, CREATE_NEW);
