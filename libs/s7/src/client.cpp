@@ -215,7 +215,8 @@ struct Client::Impl {
     return static_cast<platform::socket_handle>(sock.native_handle());
   }
 
-  void make_blocking(std::chrono::milliseconds rcv) {
+  // Sets the longest wait of one receive (the request timeout).
+  void prepare_stream(std::chrono::milliseconds rcv) {
     rcv_timeout = std::max(rcv, std::chrono::milliseconds(1));
     platform::prepare_stream(handle(), rcv_timeout);
   }
@@ -452,7 +453,7 @@ Result<void> Client::Impl::connect() {
                                          ": is the PLC reachable on this network?");
   }
   sock.set_option(tcp::no_delay(true), ec);  // one small frame per request: no Nagle delay
-  make_blocking(opt.request_timeout);
+  prepare_stream(opt.request_timeout);
 
   // COTP CR (ISO 8073 class 0, fact sheet §1.3/§1.4): TPDU size 1024 (0x0A), calling and
   // called TSAP. A PLC that dislikes the TSAP closes the TCP connection instead of a CC.
