@@ -339,6 +339,11 @@ class LoggerTest(unittest.TestCase):
         self.assertIn("--service is for Windows services", r.stderr)
         self.assertIn("docs/service.md", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "log.csv")))  # nothing started
+        # A service runs a config file: without one it is a usage error on every platform.
+        r = run(["run", "--service", "line1"], cwd=self.dir)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("--service needs --config FILE", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "log.csv")))
 
     def test_check_config_validates_and_exits(self):
         port = free_port()
