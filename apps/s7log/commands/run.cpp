@@ -14,10 +14,10 @@
 
 #include "../commands.hpp"
 #include "connection_options.hpp"
+#include "logger/agent.hpp"
 #include "logger/config.hpp"
 #include "logger/console_sink.hpp"
 #include "logger/csv_sink.hpp"
-#include "logger/logger.hpp"
 #include "logger/rotation.hpp"
 #include "logger/tag.hpp"
 #include "platform/console.hpp"
@@ -65,8 +65,8 @@ void add_extension_options(CLI::App& cmd, Extensions& ext) {
                  "Another host name browsers may use for the live page (repeatable; localhost and "
                  "IP addresses always work); adds to $S7LOG_LIVE_ALLOWED_HOSTS, see docs/live.md");
 }
-s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::TagInfo>& /*tags*/,
-                                   logger::Stats& stats, logger::Sinks& sinks) {
+s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent) {
+  const logger::Stats& stats = agent.stats();
   if (ext.live_opt && ext.live_opt->count() > 0) ext.live = ext.live_addr;
   if (!ext.live) return {};
   auto addr = web::parse_listen_address(ext.live->empty() ? "127.0.0.1:8080" : *ext.live);
@@ -89,7 +89,7 @@ s7::Result<void> attach_extensions(Extensions& ext, const std::vector<logger::Ta
   ext.url = "http://" + host + ":" + std::to_string(*port) + "/";
   print_error("s7log run", "live chart at " + ext.url);
   if (ext.on_live) ext.on_live(ext.url);
-  sinks.samples.push_back(ext.feed.get());
+  agent.add_sample_sink(*ext.feed, "the live page");
   return {};
 }
 // Ends the live page's streams before `stats` goes away.
@@ -255,6 +255,32 @@ std::string describe_run(const logger::LoggerConfig& cfg, std::size_t tags) {
                          : logger::file_pattern(cfg.out, cfg.rotate));
 }
 
+// The agent's configuration for a plain config (one PLC, one group, both unnamed: the messages
+// and the CSV are those of the course's logger).
+logger::AgentConfig agent_config(const RunArgs& a, const logger::LoggerConfig& cfg,
+                                 const std::vector<logger::TagInfo>& tags) {
+  logger::AgentConfig ac;
+  logger::PlcSpec plc;
+  plc.client = cfg.plc;
+  plc.backoff = cfg.backoff;
+  ac.plcs.push_back(plc);
+  logger::GroupSpec g;
+  g.interval = cfg.interval;
+  g.tags = tags;
+  g.on_change = cfg.on_change;
+  g.deadband = cfg.deadband;
+  g.quality = cfg.quality;
+  g.csv = csv_options(cfg);
+  ac.groups.push_back(std::move(g));
+  ac.queue_rows = cfg.buffer_rows;
+  if (a.count) ac.max_slots = *a.count;
+  if (a.once) {
+    ac.max_slots = 1;
+    ac.align_to_wall = false;
+  }
+  return ac;
+}
+
 }  // namespace
 
 int run_logger(const RunArgs& a, Extensions& ext) {
@@ -280,18 +306,23 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   // row and the summary; and the console shows UTF-8 tag names.
   platform::StopHandling stop_handling(on_console_event, /*reload=*/true);
   platform::prepare_console();
-  logger::Stats stats;
   // Console output is written by its own threads: a blocked terminal or pipe never stalls
   // sampling (lines past the bound are dropped and counted), and a stop never waits for it.
   platform::LineWriter out_lines(platform::kStdout), err_lines(platform::kStderr);
+  logger::Stats* counters = nullptr;  // the agent's, once it exists
   auto count_drops = [&] {
-    stats.console_lines_dropped.store(out_lines.dropped_lines() + err_lines.dropped_lines());
+    if (counters != nullptr)
+      counters->console_lines_dropped.store(out_lines.dropped_lines() + err_lines.dropped_lines());
   };
   auto notify = [&](const std::string& m) {
     err_lines.write("s7log run: " + util::escape_control(m) + "\n");
     count_drops();
   };
-  logger::CsvSink csv(csv_options(cfg), &stats, notify);
+  logger::Agent agent(notify);
+  if (auto r = agent.configure(agent_config(a, cfg, tags)); !r)
+    return fail_config(r.error().what());
+  logger::Stats& stats = agent.stats();
+  counters = &stats;
   // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
   platform::LineWriter* text_out = cfg.out == "-" ? &err_lines : &out_lines;
   auto text_line = [&](std::string line) {
@@ -299,30 +330,16 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     count_drops();
   };
   logger::ConsoleSink console(csv_options(cfg).format, text_line);
-  logger::Sinks sinks{{&csv, &console}, {}};
-  if (auto r = attach_extensions(ext, tags, stats, sinks); !r) return fail_config(r.error().what());
+  agent.add_row_sink(console, "the console");
+  if (auto r = attach_extensions(ext, agent); !r) return fail_config(r.error().what());
 
   notify(describe_run(cfg, tags.size()) + " (Ctrl+C stops)");
   const bool started_on_terminal = platform::has_terminal();
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
   for (;;) {
-    logger::RunOptions ro;
-    ro.interval = cfg.interval;
-    ro.quality_rows = cfg.quality;
-    ro.on_change = cfg.on_change;
-    ro.deadband = cfg.deadband;
-    ro.backoff = cfg.backoff;
-    if (a.count) ro.max_slots = *a.count - slots;
-    if (a.once) {
-      ro.max_slots = 1;
-      ro.align_to_wall = false;
-    }
-    logger::ClientReader reader(cfg.plc);
-    logger::SystemClock clock;
-    logger::Logger lg(reader, clock, tags, ro, sinks, stats, notify);
-    auto r = lg.run(g_stop);
-    slots += lg.slots();
+    auto r = agent.run(g_stop);
+    slots += agent.slots(0);
     if (!r) {
       rc = fail_config(r.error().what());
       break;
@@ -342,9 +359,14 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     }
     const bool new_columns = csv_options(next->first).format.header(next->second) !=
                              csv_options(cfg).format.header(tags);
+    auto next_agent = agent_config(a, next->first, next->second);
+    if (a.count) next_agent.max_slots = *a.count - std::min(slots, *a.count);
+    if (auto c = agent.configure(std::move(next_agent)); !c) {
+      notify("reload failed, going on unchanged: " + c.error().what());
+      continue;
+    }
     cfg = std::move(next->first);
     tags = std::move(next->second);
-    csv.reconfigure(csv_options(cfg));
     console.reconfigure(csv_options(cfg).format);
     text_out = cfg.out == "-" ? &err_lines : &out_lines;
     notify("reloaded " + (a.config.empty() ? std::string("the defaults") : a.config) + ": " +
@@ -354,7 +376,8 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   detach_extensions(ext);
   if (rc != kExitOk) return rc;
   const std::uint64_t dropped = stats.dropped_rows.load();
-  const std::size_t unwritten = csv.buffered();
+  std::size_t unwritten = 0;
+  for (const auto& o : agent.outputs()) unwritten += o.unwritten;
   std::string summary = "stopped: " + std::to_string(stats.samples_written.load()) + " rows, " +
                         std::to_string(stats.read_errors.load()) + " read errors, " +
                         std::to_string(stats.reconnects.load()) + " reconnects, " +
@@ -364,9 +387,10 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (const auto lines = stats.console_lines_dropped.load(); lines > 0)
     summary += ", " + std::to_string(lines) + " console lines dropped (output blocked)";
   text_line(summary + "\n");
-  if (unwritten > 0)
-    notify(std::to_string(unwritten) + " rows could not be written to " + csv.waiting_for() +
-           " and are lost (" + csv.last_error() + ")");
+  for (const auto& o : agent.outputs())
+    if (o.unwritten > 0)
+      notify(std::to_string(o.unwritten) + " rows could not be written to " + o.waiting_for +
+             " and are lost (" + o.last_error + ")");
   if (dropped > 0)
     notify(std::to_string(dropped) + " rows were dropped while the file could not be written " +
            "(the buffer holds --buffer-rows " + std::to_string(cfg.buffer_rows) + ")");

@@ -217,8 +217,14 @@ s7::Result<void> CsvSink::open_file(const std::string& path, const std::string& 
 }
 
 void CsvSink::update_stats() {
+  // By difference: the CSV outputs of several groups may share one Stats.
   if (stats_ == nullptr) return;
-  stats_->buffered_rows = pending_.size();
+  const std::size_t now = pending_.size();
+  if (now >= reported_buffered_)
+    stats_->buffered_rows.fetch_add(now - reported_buffered_);
+  else
+    stats_->buffered_rows.fetch_sub(reported_buffered_ - now);
+  reported_buffered_ = now;
 }
 
 s7::Result<void> CsvSink::drain() {

@@ -60,6 +60,22 @@ s7::Result<void> check_pattern(std::string_view pattern) {
   return {};
 }
 
+std::string expand_names(std::string_view pattern, std::string_view plc, std::string_view group) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size();) {
+    if (pattern.substr(i, 5) == "{plc}") {
+      out += plc;
+      i += 5;
+    } else if (pattern.substr(i, 7) == "{group}") {
+      out += group;
+      i += 7;
+    } else {
+      out += pattern[i++];
+    }
+  }
+  return out;
+}
+
 std::tm local_tm(std::chrono::system_clock::time_point ts) {
   return platform::local_time(std::chrono::system_clock::to_time_t(ts));
 }

@@ -26,6 +26,7 @@ class FakeReader : public Reader {
   int connects = 0;
   int reads = 0;
   std::vector<std::vector<s7::ItemSpec>> requests;
+  bool record_requests = true;  // off: `requests` stays empty (long runs)
   std::function<void(int read_no)> before_read;  // e.g. to change the DB between cycles
 
   s7::Result<void> connect() override {
@@ -41,7 +42,7 @@ class FakeReader : public Reader {
   std::vector<s7::ItemResult> read(std::span<const s7::ItemSpec> items) override {
     ++reads;
     if (before_read) before_read(reads);
-    requests.emplace_back(items.begin(), items.end());
+    if (record_requests) requests.emplace_back(items.begin(), items.end());
     if (clock_ != nullptr) clock_->advance(latency);
     std::vector<s7::ItemResult> out;
     if (!connected_ || fail_reads > 0 || down) {

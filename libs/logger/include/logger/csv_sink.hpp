@@ -60,6 +60,7 @@ class CsvSink : public Sink {
   void reconfigure(CsvSinkOptions options);
 
   std::size_t buffered() const { return pending_.size(); }
+  std::size_t pending() const override { return pending_.size(); }
   // Ok when `path` does not exist, is a regular file, or is "-"; otherwise (a folder, a FIFO, a
   // device, a socket) an error naming what it is. open_file() refuses those too.
   static s7::Result<void> check_target(const std::string& path);
@@ -100,6 +101,7 @@ class CsvSink : public Sink {
   std::string stream_header_;    // pattern "-": a header still to write (in part, maybe)
   bool stream_partial_ = false;  // the front row (or header) is partly written
   bool told_dropping_ = false;
+  std::size_t reported_buffered_ = 0;  // pending_.size() as last added to Stats::buffered_rows
   std::uint64_t dropped_ = 0;
   std::uint64_t dropped_in_episode_ = 0;
 };

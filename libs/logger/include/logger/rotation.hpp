@@ -19,6 +19,11 @@ std::string_view to_string(Rotation r);
 // ("log.csv", hourly) -> "log_%Y%m%d_%H.csv".
 std::string file_pattern(std::string_view out, Rotation rotation);
 
+// Replaces the {plc} and {group} fields of an output pattern with the names (other text, and
+// strftime fields, stay as they are): ("{plc}_{group}_%Y%m%d.csv", "press1", "fast") ->
+// "press1_fast_%Y%m%d.csv".
+std::string expand_names(std::string_view pattern, std::string_view plc, std::string_view group);
+
 // Expands strftime fields of `pattern` with the local time of `ts` (TZ is honoured).
 std::string expand_pattern(std::string_view pattern, std::chrono::system_clock::time_point ts);
 

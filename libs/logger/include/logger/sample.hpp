@@ -41,6 +41,8 @@ struct TagValue {
 
 struct Sample {
   std::chrono::system_clock::time_point ts;  // wall clock, for the timestamp column
+  std::string plc;                           // the PLC it came from (empty: the only PLC)
+  std::string group;                         // its group (empty: the only group)
   std::vector<TagValue> values;              // same order as the tags
   Quality quality = Quality::ok;             // worst of the values (comm_error for a missed slot)
   bool missed = false;                       // a slot with no read (outage): values all empty

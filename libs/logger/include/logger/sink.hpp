@@ -1,6 +1,8 @@
 // Where samples go: the CSV file, the live page's ring buffer, ... (small interface).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "logger/sample.hpp"
@@ -8,15 +10,26 @@
 
 namespace logger {
 
-// Called from the sampling thread only. write() must not block for long (a sink that can stall,
-// like a file on a full disk, buffers and retries on its own and reports through its result).
+// Called from one thread at a time (a sampling thread, or the sink's own thread behind a
+// QueuedSink). write() must not block for long (a sink that can stall, like a file on a full
+// disk, buffers and retries on its own and reports through its result).
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual s7::Result<void> open(const std::vector<TagInfo>& tags) = 0;
   virtual s7::Result<void> write(const Sample& sample) = 0;
+  // Like write(), and calls `done` once the row is in its destination for good (the trigger
+  // handshake acknowledges a batch record only then). Here: done() at once unless the sink
+  // holds rows back; a sink that holds rows back is wrapped in a QueuedSink, which waits.
+  virtual s7::Result<void> write_then(const Sample& sample, std::function<void()> done) {
+    auto r = write(sample);
+    if (r && pending() == 0 && done) done();
+    return r;
+  }
   virtual s7::Result<void> flush() { return {}; }
   virtual void close() {}
+  // Rows accepted by write() that are not in their destination yet (waiting for a locked file).
+  virtual std::size_t pending() const { return 0; }
 };
 
 }  // namespace logger

@@ -1,0 +1,93 @@
+// A sink behind its own bounded queue and thread, so a sink that blocks (a slow disk, a server
+// that is down) never delays sampling.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "logger/sink.hpp"
+#include "logger/stats.hpp"
+
+namespace logger {
+
+// Contract:
+// - write() copies the sample into the queue and returns at once; the sink's thread hands the
+//   samples to `inner` in order. It never blocks on `inner`.
+// - When `capacity` samples wait, the oldest waiting sample is dropped to make room (the newest
+//   data is kept), counted in Stats::dropped_rows (of `stats`) and in dropped(), and said once
+//   per episode through `notify`.
+// - open() and close() are queued behind the rows written before them and wait until the thread
+//   did them (so open()'s error reaches the caller, and after close() every row was handed to
+//   `inner`, which is closed). A later open() starts again. The destructor closes.
+// - write_then(): `done` runs on the sink's thread once `inner` holds no row back any more
+//   (Sink::pending() is 0 after the row was written): the row is in its file. While `inner`
+//   holds rows back (a locked file), the thread retries with flush() every `retry`.
+// - Thread-safety: every member may be called from any thread.
+class QueuedSink : public Sink {
+ public:
+  using Notify = std::function<void(const std::string&)>;
+  QueuedSink(Sink& inner, std::string name, std::size_t capacity, Stats* stats = nullptr,
+             Notify notify = {}, std::chrono::milliseconds retry = std::chrono::milliseconds(1000));
+  ~QueuedSink() override;
+
+  s7::Result<void> open(const std::vector<TagInfo>& tags) override;
+  s7::Result<void> write(const Sample& sample) override;
+  s7::Result<void> write_then(const Sample& sample, std::function<void()> done) override;
+  // Queued: the thread flushes `inner` when it gets there.
+  s7::Result<void> flush() override;
+  void close() override;
+  // Samples waiting in the queue plus the rows `inner` held back when last asked.
+  std::size_t pending() const override;
+
+  std::size_t depth() const;
+  std::uint64_t dropped() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  enum class Op { open, write, flush, close };
+  struct Entry {
+    Op op = Op::write;
+    std::shared_ptr<const Sample> sample;
+    std::vector<TagInfo> tags;
+    std::function<void()> done;
+    std::uint64_t ticket = 0;  // call(): handled_ reaches it once done
+  };
+  void push(Entry e);
+  // Queues `e` and waits until the thread handled it; its error, if any.
+  s7::Result<void> call(Entry e);
+  void loop();
+  void fire_done(std::unique_lock<std::mutex>& lock);
+
+  Sink& inner_;
+  std::string name_;
+  std::size_t capacity_;
+  Stats* stats_;
+  Notify notify_;
+  std::chrono::milliseconds retry_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;       // the thread waits for work
+  std::condition_variable idle_cv_;  // close() waits for the thread
+  std::deque<Entry> queue_;
+  std::size_t writes_queued_ = 0;                    // write entries in queue_
+  std::vector<std::function<void()>> waiting_done_;  // rows written but held back by `inner`
+  std::size_t inner_pending_ = 0;
+  std::uint64_t dropped_ = 0;
+  bool told_dropping_ = false;
+  bool opened_ = false;
+  bool quit_ = false;
+  std::uint64_t next_ticket_ = 0;
+  std::uint64_t handled_ = 0;
+  std::optional<s7::Error> call_error_;
+  std::thread thread_;
+};
+
+}  // namespace logger
