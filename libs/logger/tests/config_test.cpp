@@ -143,7 +143,58 @@ TEST(Config, UnknownKeyIsAnError) {
 TEST(Config, TomlSyntaxErrorNamesTheLine) {
   auto r = logger::parse_config("[plc]\nport = \n", "l.toml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().what().rfind("l.toml:2: ", 0), 0u) << r.error().what();
+  EXPECT_EQ(r.error().what().rfind("l.toml:2: syntax: ", 0), 0u) << r.error().what();
+}
+
+TEST(Config, UnknownKeyListsTheAllowedKeys) {
+  auto r = logger::parse_config("[plc]\nhost = \"a\"\nprot = 102\n", "l.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(),
+            "l.toml:3: plc.prot: unknown key (expected one of: host, port, rack, slot, type, "
+            "timeout)");
+}
+
+// The spellings both config files share (docs/logger.md, "Shared spellings").
+TEST(Config, SharedSpellingsAreAccepted) {
+  auto r = logger::parse_config(R"(
+[plc]
+type = "PG"
+timeout = 2
+[log]
+interval = 0.25
+rotate = "Daily"
+csv_dialect = "Excel-DA"
+[reconnect]
+initial = "1"
+max = " 2min "
+)",
+                                "l.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  const auto& c = r->config;
+  EXPECT_EQ(c.plc.type, s7::ConnectionType::pg);
+  EXPECT_EQ(c.plc.connect_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(c.interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.rotate, logger::Rotation::daily);
+  EXPECT_EQ(c.dialect, logger::Dialect::excel_da);
+  EXPECT_EQ(c.backoff.initial, std::chrono::seconds(1));
+  EXPECT_EQ(c.backoff.cap, std::chrono::minutes(2));
+}
+
+TEST(Config, SharedValueChecks) {
+  auto fails = [](const std::string& text) {
+    auto r = logger::parse_config(text, "l.toml");
+    EXPECT_FALSE(r.ok()) << text;
+    return r.ok() ? std::string() : r.error().what();
+  };
+  EXPECT_EQ(fails("[plc]\nhost = \"\"\n"), "l.toml:2: plc.host: must not be empty");
+  EXPECT_EQ(fails("[plc]\nport = \"102\"\n"), "l.toml:2: plc.port: expected an integer");
+  EXPECT_EQ(fails("[log]\nquality = \"yes\"\n"), "l.toml:2: log.quality: expected true or false");
+  EXPECT_EQ(fails("[log]\non_change = [\"alarm\",\n  5]\n"),
+            "l.toml:3: log.on_change[2]: expected a string");
+  EXPECT_EQ(fails("[[tag]]\nname = \"p\"\naddress = \"MW0\"\ndeadband = nan\n"),
+            "l.toml:4: tag[1].deadband: expected a finite number");
+  EXPECT_EQ(fails("[plc]\ntype = \"xx\"\n"),
+            "l.toml:2: plc.type: expected \"pg\", \"op\" or \"basic\"");
 }
 
 TEST(Config, PortOutOfRangeIsAnError) {

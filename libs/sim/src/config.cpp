@@ -5,44 +5,21 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
-#include <toml++/toml.h>
-
 #include "s7/value.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
 #include "util/text_file.hpp"
-#include "util/toml_limits.hpp"
+#include "util/toml_reader.hpp"
 
 namespace sim {
 
 namespace {
-
-using Lines = std::map<std::string, std::uint32_t>;
-
-// Builds "file:line: key: message" (line left out when unknown).
-s7::Error config_error(std::string_view file, const Lines& lines, std::string key,
-                       std::string_view message) {
-  std::uint32_t line = 0;
-  for (std::string k = key; !k.empty();) {
-    if (auto it = lines.find(k); it != lines.end()) {
-      line = it->second;
-      break;
-    }
-    auto cut = k.find_last_of(".[");
-    if (cut == std::string::npos) break;
-    k.resize(cut);
-  }
-  std::string text = line ? fmt::format("{}:{}: {}: {}", file, line, key, message)
-                          : fmt::format("{}: {}: {}", file, key, message);
-  return s7::Error(s7::Errc::invalid_argument, std::move(text));
-}
 
 struct AreaName {
   s7::Area area;
@@ -74,8 +51,8 @@ std::string area_label(const AreaSpec& a) {
 }
 
 // The keys each generator accepts (besides "address" and "generator").
-const std::map<std::string, std::vector<std::string>, std::less<>>& generator_keys() {
-  static const std::map<std::string, std::vector<std::string>, std::less<>> keys = {
+const std::map<std::string, std::vector<std::string_view>, std::less<>>& generator_keys() {
+  static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
       {"none", {}},
       {"constant", {"value"}},
       {"counter", {"start", "step", "wrap"}},
@@ -89,64 +66,63 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& generator_ke
   return keys;
 }
 
-std::string join(const std::vector<std::string>& v) {
+std::string join(const std::vector<std::string_view>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  for (auto s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
   return out;
 }
 
-// Reads one TOML document into a PlcConfig, recording the line of every key it saw.
+// Reads one TOML document into a PlcConfig; `in` remembers the line of every key it saw.
 class Reader {
  public:
-  Reader(std::string_view file, Lines& lines) : file_(file), lines_(lines) {}
+  explicit Reader(util::TomlReader& in) : in_(in) {}
 
   s7::Result<PlcConfig> read(const toml::table& root) {
     PlcConfig c = course_defaults();
-    if (auto r = check_keys(root, "", {"plc", "areas", "fields", "faults", "read_only", "watch"});
+    if (auto r =
+            in_.check_keys(root, "", {"plc", "areas", "fields", "faults", "read_only", "watch"});
         !r)
       return r.error();
-    if (auto* plc = root["plc"].as_table()) {
-      if (auto r = read_plc(*plc, c); !r) return r.error();
-    } else if (root.contains("plc")) {
-      return err("plc", "expected a table [plc]");
+    if (const auto* node = root.get("plc")) {
+      auto plc = in_.table(*node, "plc");
+      if (!plc) return plc.error();
+      if (auto r = read_plc(**plc, c); !r) return r.error();
     }
-    if (root.contains("areas")) {
-      auto* arr = root["areas"].as_array();
-      if (!arr) return err("areas", "expected an array of tables [[areas]]");
+    if (const auto* node = root.get("areas")) {
+      auto arr = in_.array_of_tables(*node, "areas");
+      if (!arr) return arr.error();
       c.areas.clear();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        std::string key = fmt::format("areas[{}]", i);
-        auto* t = (*arr)[i].as_table();
-        if (!t) return err(key, "expected a table");
-        mark(key, *t);
-        auto a = read_area(*t, key);
+      for (std::size_t i = 0; i < (*arr)->size(); ++i) {
+        auto a = read_area(*(**arr)[i].as_table(), in_.item("areas", i));
         if (!a) return a.error();
         c.areas.push_back(*a);
       }
     }
-    if (root.contains("read_only")) {
-      auto r = read_strings(root, "read_only");
+    if (const auto* node = root.get("read_only")) {
+      auto r = in_.strings(*node, "read_only");
       if (!r) return r.error();
-      c.read_only = *r;
+      c.read_only = std::move(*r);
     }
-    if (root.contains("watch")) {
-      auto r = read_strings(root, "watch");
+    if (const auto* node = root.get("watch")) {
+      auto r = in_.strings(*node, "watch");
       if (!r) return r.error();
-      c.watch = *r;
+      c.watch = std::move(*r);
     }
-    if (root.contains("fields")) {
-      auto* fields = root["fields"].as_table();
-      if (!fields) return err("fields", "expected tables [fields.<name>]");
+    if (const auto* node = root.get("fields")) {
+      const auto* fields = node->as_table();
+      if (!fields) return in_.error(*node, "fields", "expected tables [fields.<name>]");
       c.fields.clear();
       std::vector<std::pair<std::uint32_t, FieldSpec>> ordered;
-      for (const auto& [name, node] : *fields) {
-        std::string key = fmt::format("fields.{}", name.str());
-        mark(key, node);
-        auto* t = node.as_table();
-        if (!t) return err(key, "expected a table [" + key + "]");
-        auto f = read_field(std::string(name.str()), *t, key);
+      for (const auto& [name, field] : *fields) {
+        std::string key = util::TomlReader::child("fields", name.str());
+        auto t = in_.table(field, key);
+        if (!t) return t.error();
+        auto f = read_field(std::string(name.str()), **t, key);
         if (!f) return f.error();
-        ordered.emplace_back(line_of(*t, node), std::move(*f));
+        ordered.emplace_back(in_.line_of(key), std::move(*f));
       }
       // toml++ sorts keys; the file order is nicer (print-config round trip, status output).
       std::stable_sort(ordered.begin(), ordered.end(),
@@ -167,15 +143,11 @@ class Reader {
         c.watch = watch;
       }
     }
-    if (root.contains("faults")) {
-      auto* arr = root["faults"].as_array();
-      if (!arr) return err("faults", "expected an array of tables [[faults]]");
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        std::string key = fmt::format("faults[{}]", i);
-        auto* t = (*arr)[i].as_table();
-        if (!t) return err(key, "expected a table");
-        mark(key, *t);
-        auto f = read_fault(*t, key);
+    if (const auto* node = root.get("faults")) {
+      auto arr = in_.array_of_tables(*node, "faults");
+      if (!arr) return arr.error();
+      for (std::size_t i = 0; i < (*arr)->size(); ++i) {
+        auto f = read_fault(*(**arr)[i].as_table(), in_.item("faults", i));
         if (!f) return f.error();
         c.faults.push_back(*f);
       }
@@ -188,132 +160,53 @@ class Reader {
   // watch and read_only present in the file replace the course's.
   static PlcConfig course_defaults() { return course_config(); }
 
-  s7::Error err(const std::string& key, std::string_view message) const {
-    return config_error(file_, lines_, key, message);
-  }
-
-  static std::uint32_t line_of(const toml::table& t, const toml::node& fallback) {
-    if (t.source().begin.line) return t.source().begin.line;
-    return fallback.source().begin.line;
-  }
-
-  void mark(const std::string& key, const toml::node& node) {
-    if (node.source().begin.line) lines_[key] = node.source().begin.line;
-  }
-
-  s7::Result<void> check_keys(const toml::table& t, const std::string& prefix,
-                              const std::vector<std::string>& allowed, std::string hint = {}) {
-    for (const auto& [k, v] : t) {
-      std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-      mark(key, v);
-      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
-        if (hint.empty()) hint = "expected one of " + join(allowed);
-        return err(key, "unknown key (" + hint + ")");
-      }
-    }
-    return {};
-  }
-
-  s7::Result<double> number(const toml::node& n, const std::string& key) {
-    if (auto i = n.as_integer()) return static_cast<double>(i->get());
-    if (auto f = n.as_floating_point()) {
-      if (!std::isfinite(f->get())) return err(key, "expected a finite number");
-      return f->get();
-    }
-    return err(key, "expected a number");
-  }
-
-  s7::Result<std::int64_t> integer(const toml::node& n, const std::string& key, std::int64_t lo,
-                                   std::int64_t hi) {
-    auto i = n.as_integer();
-    if (!i) return err(key, "expected an integer");
-    if (i->get() < lo || i->get() > hi)
-      return err(key, fmt::format("{} is out of range {}..{}", i->get(), lo, hi));
-    return i->get();
-  }
-
-  s7::Result<std::string> string(const toml::node& n, const std::string& key) {
-    if (auto s = n.as_string()) return std::string(s->get());
-    return err(key, "expected a string");
-  }
-
-  s7::Result<bool> boolean(const toml::node& n, const std::string& key) {
-    if (auto b = n.as_boolean()) return b->get();
-    return err(key, "expected true or false");
-  }
-
-  // "500ms", "0.5s", or a number of seconds.
   // Durations resolve to whole microseconds (so --print-config writes them back exactly) and
   // stay at most 10^6 s, whatever unit the text used ("1588889us" is fine: found by fuzzing).
   s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
-    std::optional<Nanos> d;
-    if (auto s = n.as_string()) {
-      std::string_view text = s->get();
-      double number = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (ec == std::errc() && end != text.data()) d = util::parse_duration(text);
-      if (d && *d > std::chrono::seconds(1'000'000)) d.reset();  // over 11 days: a typo
-    } else if (n.is_number()) {
-      double secs = n.value<double>().value_or(-1);
-      if (secs >= 0 && secs <= 1e6) d = Nanos(static_cast<long long>(std::llround(secs * 1e9)));
-    }
-    if (!d) return err(key, "expected a duration like \"500ms\", \"10s\" or \"2min\"");
+    auto d = in_.duration(n, key, std::chrono::seconds(1'000'000));
+    if (!d) return d.error();
     return Nanos(std::chrono::round<std::chrono::microseconds>(*d));
   }
 
-  s7::Result<std::vector<std::string>> read_strings(const toml::table& t, const std::string& key) {
-    auto* arr = t[key].as_array();
-    if (!arr) return err(key, "expected an array of strings");
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      std::string k = fmt::format("{}[{}]", key, i);
-      mark(k, (*arr)[i]);
-      auto s = string((*arr)[i], k);
-      if (!s) return s.error();
-      out.push_back(*s);
-    }
-    return out;
-  }
-
   s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
-    if (auto r = check_keys(t, "plc",
-                            {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
-                             "max_parallel", "max_connections", "tick", "handshake_timeout",
-                             "idle_timeout", "first_item_writes", "state", "identity"});
+    if (auto r = in_.check_keys(t, "plc",
+                                {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
+                                 "max_parallel", "max_connections", "tick", "handshake_timeout",
+                                 "idle_timeout", "first_item_writes", "state", "identity"});
         !r)
       return r;
     for (const auto& [k, v] : t) {
-      std::string key = "plc." + std::string(k.str());
+      std::string key = util::TomlReader::child("plc", k.str());
       if (k == "host") {
-        auto s = string(v, key);
+        auto s = in_.string(v, key, util::Empty::refused);
         if (!s) return s.error();
         c.host = *s;
       } else if (k == "port") {
-        auto i = integer(v, key, 0, 65535);
+        auto i = in_.integer(v, key, 0, 65535);
         if (!i) return i.error();
         c.port = static_cast<std::uint16_t>(*i);
       } else if (k == "rack") {
-        auto i = integer(v, key, 0, 7);
+        auto i = in_.integer(v, key, 0, 7);
         if (!i) return i.error();
         c.rack = static_cast<std::uint8_t>(*i);
       } else if (k == "slot") {
-        auto i = integer(v, key, 0, 31);
+        auto i = in_.integer(v, key, 0, 31);
         if (!i) return i.error();
         c.slot = static_cast<std::uint8_t>(*i);
       } else if (k == "enforce_rack_slot") {
-        auto b = boolean(v, key);
+        auto b = in_.boolean(v, key);
         if (!b) return b.error();
         c.enforce_rack_slot = *b;
       } else if (k == "max_pdu") {
-        auto i = integer(v, key, 0, 65535);
+        auto i = in_.integer(v, key, 0, 65535);
         if (!i) return i.error();
         c.max_pdu = static_cast<std::uint16_t>(*i);
       } else if (k == "max_parallel") {
-        auto i = integer(v, key, 1, 64);
+        auto i = in_.integer(v, key, 1, 64);
         if (!i) return i.error();
         c.max_parallel = static_cast<std::uint16_t>(*i);
       } else if (k == "max_connections") {
-        auto i = integer(v, key, 1, 100000);
+        auto i = in_.integer(v, key, 1, 100000);
         if (!i) return i.error();
         c.max_connections = static_cast<std::uint32_t>(*i);
       } else if (k == "tick" || k == "handshake_timeout" || k == "idle_timeout") {
@@ -323,27 +216,27 @@ class Reader {
          : k == "handshake_timeout" ? c.handshake_timeout
                                     : c.idle_timeout) = *d;
       } else if (k == "first_item_writes") {
-        auto b = boolean(v, key);
+        auto b = in_.boolean(v, key);
         if (!b) return b.error();
         c.first_item_writes = *b;
       } else if (k == "state") {
-        auto s = string(v, key);
+        auto s = in_.string(v, key);
         if (!s) return s.error();
-        if (*s == "run" || *s == "RUN") {
+        const std::string state = util::ascii_lower(*s);
+        if (state == "run") {
           c.run = true;
-        } else if (*s == "stop" || *s == "STOP") {
+        } else if (state == "stop") {
           c.run = false;
         } else {
-          return err(key, fmt::format("expected \"run\" or \"stop\", got \"{}\"", *s));
+          return in_.error(v, key, fmt::format("expected \"run\" or \"stop\", got \"{}\"", *s));
         }
       } else if (k == "identity") {
-        auto* id = v.as_table();
-        if (!id) return err(key, "expected a table [plc.identity]");
-        if (auto r = check_keys(*id, key, {"order_code", "module_name", "serial_number"}); !r)
+        auto id = in_.table(v, key);
+        if (!id) return id.error();
+        if (auto r = in_.check_keys(**id, key, {"order_code", "module_name", "serial_number"}); !r)
           return r;
-        for (const auto& [ik, iv] : *id) {
-          std::string ikey = key + "." + std::string(ik.str());
-          auto s = string(iv, ikey);
+        for (const auto& [ik, iv] : **id) {
+          auto s = in_.string(iv, util::TomlReader::child(key, ik.str()));
           if (!s) return s.error();
           if (ik == "order_code") c.order_code = *s;
           if (ik == "module_name") c.module_name = *s;
@@ -355,36 +248,40 @@ class Reader {
   }
 
   s7::Result<AreaSpec> read_area(const toml::table& t, const std::string& key) {
-    if (auto r = check_keys(t, key, {"area", "number", "size", "init"}); !r) return r.error();
+    if (auto r = in_.check_keys(t, key, {"area", "number", "size", "init"}); !r) return r.error();
     AreaSpec a;
     auto* kind = t.get("area");
-    if (!kind) return err(key, "missing key area (DB, M, I, Q, T or C)");
-    auto s = string(*kind, key + ".area");
+    if (!kind) return in_.error(t, key, "missing key area (DB, M, I, Q, T or C)");
+    auto s = in_.string(*kind, key + ".area");
     if (!s) return s.error();
     auto area = area_from(*s);
     if (!area)
-      return err(key + ".area", fmt::format("unknown area \"{}\" (DB, M, I, Q, T or C)", *s));
+      return in_.error(*kind, key + ".area",
+                       fmt::format("unknown area \"{}\" (DB, M, I, Q, T or C)", *s));
     a.area = *area;
     if (auto* n = t.get("number")) {
-      if (a.area != s7::Area::db) return err(key + ".number", "only DB areas have a number");
-      auto i = integer(*n, key + ".number", 1, 65535);
+      if (a.area != s7::Area::db)
+        return in_.error(*n, key + ".number", "only DB areas have a number");
+      auto i = in_.integer(*n, key + ".number", 1, 65535);
       if (!i) return i.error();
       a.db = static_cast<std::uint16_t>(*i);
     } else if (a.area == s7::Area::db) {
-      return err(key, "missing key number (the DB number)");
+      return in_.error(t, key, "missing key number (the DB number)");
     }
     auto* size = t.get("size");
-    if (!size) return err(key, "missing key size");
-    auto i = integer(*size, key + ".size", 1, 65536);
+    if (!size) return in_.error(t, key, "missing key size");
+    auto i = in_.integer(*size, key + ".size", 1, 65536);
     if (!i) return i.error();
     a.size = static_cast<std::uint32_t>(*i);
     if (auto* init = t.get("init")) {
-      auto v = string(*init, key + ".init");
+      auto v = in_.string(*init, key + ".init");
       if (!v) return v.error();
-      if (*v == "pattern")
+      const std::string mode = util::ascii_lower(*v);
+      if (mode == "pattern")
         a.init = AreaInit::pattern;
-      else if (*v != "zero")
-        return err(key + ".init", fmt::format("unknown init \"{}\" (zero or pattern)", *v));
+      else if (mode != "zero")
+        return in_.error(*init, key + ".init",
+                         fmt::format("unknown init \"{}\" (zero or pattern)", *v));
     }
     return a;
   }
@@ -394,29 +291,28 @@ class Reader {
     f.name = std::move(name);
     std::string gen_name = "none";
     if (auto* g = t.get("generator")) {
-      mark(key + ".generator", *g);
-      auto s = string(*g, key + ".generator");
+      auto s = in_.string(*g, key + ".generator");
       if (!s) return s.error();
-      gen_name = *s;
+      gen_name = util::ascii_lower(*s);
+      if (!generator_keys().count(gen_name)) {
+        std::vector<std::string_view> names;
+        for (const auto& [n, k] : generator_keys()) names.push_back(n);
+        return in_.error(
+            *g, key + ".generator",
+            fmt::format("unknown generator \"{}\" (expected one of {})", *s, join(names)));
+      }
     }
-    const auto& all = generator_keys();
-    auto it = all.find(gen_name);
-    if (it == all.end()) {
-      std::vector<std::string> names;
-      for (const auto& [n, k] : all) names.push_back(n);
-      return err(key + ".generator", fmt::format("unknown generator \"{}\" (expected one of {})",
-                                                 gen_name, join(names)));
-    }
-    std::vector<std::string> allowed = it->second;
+    const std::vector<std::string_view>& params = generator_keys().find(gen_name)->second;
+    std::vector<std::string_view> allowed = params;
     allowed.push_back("address");
     allowed.push_back("generator");
-    std::string hint = it->second.empty()
+    std::string hint = params.empty()
                            ? fmt::format("generator {} takes no parameters", gen_name)
-                           : fmt::format("generator {} takes {}", gen_name, join(it->second));
-    if (auto r = check_keys(t, key, allowed, hint); !r) return r.error();
+                           : fmt::format("generator {} takes {}", gen_name, join(params));
+    if (auto r = in_.check_keys(t, key, allowed, hint); !r) return r.error();
     auto* addr = t.get("address");
-    if (!addr) return err(key, "missing key address (e.g. address = \"DB1.DBW4\")");
-    auto a = string(*addr, key + ".address");
+    if (!addr) return in_.error(t, key, "missing key address (e.g. address = \"DB1.DBW4\")");
+    auto a = in_.string(*addr, key + ".address");
     if (!a) return a.error();
     f.address = *a;
 
@@ -425,7 +321,7 @@ class Reader {
     auto num = [&](const char* k, double& out) {
       if (failed) return;
       if (auto* n = t.get(k)) {
-        auto v = number(*n, key + "." + k);
+        auto v = in_.number(*n, key + "." + k);
         if (!v)
           failed = v.error();
         else
@@ -444,7 +340,7 @@ class Reader {
     };
     auto required = [&](const char* k) {
       if (!failed && !t.get(k))
-        failed = err(key, fmt::format("generator {} needs key {}", gen_name, k));
+        failed = in_.error(t, key, fmt::format("generator {} needs key {}", gen_name, k));
     };
 
     if (gen_name == "none") {
@@ -463,7 +359,7 @@ class Reader {
       else if (auto s = v.as_string())
         g.text = s->get();
       else
-        return err(key + ".value", "expected a number, true/false or a string");
+        return in_.error(v, key + ".value", "expected a number, true/false or a string");
       f.generator = g;
     } else if (gen_name == "counter") {
       Counter g;
@@ -497,7 +393,7 @@ class Reader {
     } else if (gen_name == "random_walk") {
       RandomWalk g;
       if (auto* s = t.get("seed")) {
-        auto i = integer(*s, key + ".seed", 0, INT64_MAX);
+        auto i = in_.integer(*s, key + ".seed", 0, INT64_MAX);
         if (!i) return i.error();
         g.seed = static_cast<std::uint64_t>(*i);
       }
@@ -510,7 +406,7 @@ class Reader {
       Toggle g;
       dur("period", g.period);
       if (auto* b = t.get("initial")) {
-        auto v = boolean(*b, key + ".initial");
+        auto v = in_.boolean(*b, key + ".initial");
         if (!v) return v.error();
         g.initial = *v;
       }
@@ -518,7 +414,7 @@ class Reader {
     } else if (gen_name == "copy") {
       required("source");
       if (failed) return *failed;
-      auto s = string(*t.get("source"), key + ".source");
+      auto s = in_.string(*t.get("source"), key + ".source");
       if (!s) return s.error();
       f.generator = Copy{*s};
     }
@@ -527,23 +423,24 @@ class Reader {
   }
 
   s7::Result<Fault> read_fault(const toml::table& t, const std::string& key) {
-    if (auto r =
-            check_keys(t, key, {"kind", "start", "duration", "every", "delay", "field", "code"});
+    if (auto r = in_.check_keys(t, key,
+                                {"kind", "start", "duration", "every", "delay", "field", "code"});
         !r)
       return r.error();
     Fault f;
     auto* kind = t.get("kind");
-    if (!kind) return err(key, "missing key kind (drop, refuse, delay, item_error or stop)");
-    auto s = string(*kind, key + ".kind");
+    if (!kind)
+      return in_.error(t, key, "missing key kind (drop, refuse, delay, item_error or stop)");
+    auto s = in_.string(*kind, key + ".kind");
     if (!s) return s.error();
-    auto k = fault_kind_from(*s);
+    auto k = fault_kind_from(util::ascii_lower(*s));
     if (!k)
-      return err(key + ".kind", fmt::format("unknown fault \"{}\" (drop, refuse, delay, "
-                                            "item_error or stop)",
-                                            *s));
+      return in_.error(
+          *kind, key + ".kind",
+          fmt::format("unknown fault \"{}\" (drop, refuse, delay, item_error or stop)", *s));
     f.kind = *k;
     for (const auto& [name, v] : t) {
-      std::string nkey = key + "." + std::string(name.str());
+      std::string nkey = util::TomlReader::child(key, name.str());
       if (name == "start" || name == "duration" || name == "every" || name == "delay") {
         auto d = duration(v, nkey);
         if (!d) return d.error();
@@ -552,33 +449,30 @@ class Reader {
         if (name == "every") f.every = *d;
         if (name == "delay") f.delay = *d;
       } else if (name == "field") {
-        auto fs = string(v, nkey);
+        auto fs = in_.string(v, nkey);
         if (!fs) return fs.error();
         f.field = *fs;
       } else if (name == "code") {
-        auto i = integer(v, nkey, 0, 255);
+        auto i = in_.integer(v, nkey, 0, 255);
         if (!i) return i.error();
         f.code = static_cast<std::uint8_t>(*i);
       }
     }
     // Keys of another kind would be lost by --print-config: refuse them.
     if (t.get("delay") && f.kind != FaultKind::delay)
-      return err(key + ".delay", "only a fault of kind delay takes delay");
+      return in_.error(key + ".delay", "only a fault of kind delay takes delay");
     if ((t.get("field") || t.get("code")) && f.kind != FaultKind::item_error)
-      return err(key + (t.get("field") ? ".field" : ".code"),
-                 "only a fault of kind item_error takes field and code");
-    if (auto r = validate(f); !r) return err(key, r.error().what());
+      return in_.error(key + (t.get("field") ? ".field" : ".code"),
+                       "only a fault of kind item_error takes field and code");
+    if (auto r = validate(f); !r) return in_.error(t, key, r.error().what());
     return f;
   }
 
-  std::string_view file_;
-  Lines& lines_;
+  util::TomlReader& in_;
 };
 
-s7::Result<void> validate_with(const PlcConfig& c, std::string_view file, const Lines& lines) {
-  auto err = [&](const std::string& key, std::string_view msg) {
-    return config_error(file, lines, key, msg);
-  };
+s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
+  auto err = [&](const std::string& key, std::string_view msg) { return in.error(key, msg); };
   if (c.max_pdu != 240 && c.max_pdu != 480 && c.max_pdu != 960)
     return err("plc.max_pdu", fmt::format("{} is not one of 240, 480, 960", c.max_pdu));
   if (c.max_parallel < 1) return err("plc.max_parallel", "must be at least 1");
@@ -812,22 +706,12 @@ PlcConfig course_config() {
 }
 
 s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
-  Lines lines;
-  if (auto too_big = util::check_toml_limits(toml_text))
-    return s7::Error(s7::Errc::invalid_argument,
-                     fmt::format("{}:{}: {}", filename, too_big->line, too_big->what));
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, filename);
-  } catch (const toml::parse_error& e) {
-    return s7::Error(
-        s7::Errc::invalid_argument,
-        fmt::format("{}:{}: syntax: {}", filename, e.source().begin.line, e.description()));
-  }
-  Reader reader(filename, lines);
-  auto c = reader.read(root);
+  util::TomlReader in{std::string(filename)};
+  auto root = in.parse(toml_text);
+  if (!root) return root.error();
+  auto c = Reader(in).read(*root);
   if (!c) return c.error();
-  if (auto r = validate_with(*c, filename, lines); !r) return r.error();
+  if (auto r = validate_with(*c, in); !r) return r.error();
   return c;
 }
 
@@ -839,13 +723,13 @@ s7::Result<PlcConfig> load_config(const std::string& path) {
 }
 
 s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
-  return validate_with(c, filename, Lines{});
+  return validate_with(c, util::TomlReader(std::string(filename)));
 }
 
 std::string format_config(const PlcConfig& c) {
   std::string o;
   o += "# s7log fakeplc configuration (TOML). Start it with: s7log fakeplc --config <this file>\n";
-  o += "# Reference: docs/fakeplc.md. Durations are strings like \"500ms\", \"10s\", \"2min\".\n";
+  o += "# Reference: docs/fakeplc.md. Durations: \"500ms\", \"10s\", \"2min\" or seconds (0.5).\n";
   o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
        "C3.\n\n";
   o += "# Fields whose changes (by a client) print one line: WRITE: {'name': value, ...}\n";

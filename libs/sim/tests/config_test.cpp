@@ -120,6 +120,44 @@ order_code = "6ES7 214-1AG40-0XB0"
   EXPECT_EQ(opts.identity.order_code, "6ES7 214-1AG40-0XB0");
 }
 
+// The spellings both config files share (docs/fakeplc.md, "Shared spellings").
+TEST(ParseConfig, SharedSpellingsAreAccepted) {
+  auto c = parse_config(R"(
+[plc]
+state = "Stop"
+tick = 0.25
+handshake_timeout = 2
+idle_timeout = "1"
+[[areas]]
+area = "db"
+number = 2
+size = 8
+init = "Pattern"
+[fields.wave]
+address = "DB2.DBD0:REAL"
+generator = "Sine"
+period = " 2min "
+[[faults]]
+kind = "Delay"
+start = 1.5
+delay = "200ms"
+)",
+                        "plc.toml");
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  EXPECT_FALSE(c->run);
+  EXPECT_EQ(c->tick, 250ms);
+  EXPECT_EQ(c->handshake_timeout, 2s);
+  EXPECT_EQ(c->idle_timeout, 1s);
+  ASSERT_EQ(c->areas.size(), 1u);
+  EXPECT_EQ(c->areas[0].init, AreaInit::pattern);
+  ASSERT_EQ(c->fields.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<Sine>(c->fields[0].generator));
+  EXPECT_EQ(std::get<Sine>(c->fields[0].generator).period, 2min);
+  ASSERT_EQ(c->faults.size(), 1u);
+  EXPECT_EQ(c->faults[0].kind, FaultKind::delay);
+  EXPECT_EQ(c->faults[0].start, 1500ms);
+}
+
 TEST(ParseConfig, FieldsKeepFileOrder) {
   auto c = parse_config(R"(
 [[areas]]
@@ -189,6 +227,19 @@ TEST(ParseConfigErrors, UnknownKeyIsRejected) {
           0),
       0u)
       << g;
+}
+
+TEST(ParseConfigErrors, SharedValueChecks) {
+  EXPECT_EQ(error_of("[plc]\n\nhost = \"\"\n"), "plc.toml:3: plc.host: must not be empty");
+  EXPECT_EQ(error_of("[plc]\nport = 70000\n"), "plc.toml:2: plc.port: must be between 0 and 65535");
+  EXPECT_EQ(error_of("[plc]\ntick = \"fast\"\n"),
+            "plc.toml:2: plc.tick: expected a duration like \"500ms\", \"1s\" or \"2min\"");
+  EXPECT_EQ(error_of("[plc]\ntick = \"300h\"\n"), "plc.toml:2: plc.tick: must be at most 1000000s");
+  EXPECT_EQ(error_of("[plc]\nstate = \"halt\"\n"),
+            "plc.toml:2: plc.state: expected \"run\" or \"stop\", got \"halt\"");
+  EXPECT_EQ(error_of("read_only = [\"MB0\", 1]\n"), "plc.toml:1: read_only[1]: expected a string");
+  EXPECT_EQ(error_of("[[areas]]\narea = \"M\"\nsize = 8\nnumbr = 1\n"),
+            "plc.toml:4: areas[0].numbr: unknown key (expected one of: area, number, size, init)");
 }
 
 TEST(ParseConfigErrors, MaxPduMustBeAStandardSize) {

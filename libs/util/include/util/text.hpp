@@ -26,4 +26,13 @@ inline std::string escape_control(std::string_view text) {
   return out;
 }
 
+// `text` with the ASCII letters A-Z lower-cased (config keywords such as "PG" or "Daily" match in
+// any case); other bytes are kept.
+inline std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
 }  // namespace util
