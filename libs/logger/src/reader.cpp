@@ -25,6 +25,11 @@ std::vector<s7::ItemResult> ClientReader::read(std::span<const s7::ItemSpec> ite
   return client_->read(items);
 }
 
+std::vector<s7::Result<void>> ClientReader::write(std::span<const s7::Address> addresses,
+                                                  std::span<const s7::Value> values) {
+  return client_->write_values(addresses, values);
+}
+
 std::string ClientReader::describe() const {
   return client_->options().describe();
 }

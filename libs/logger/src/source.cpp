@@ -20,9 +20,23 @@ struct Source::Group {
   std::uint64_t slots = 0;  // slots taken or missed
   std::set<std::size_t> alone;
   std::map<std::size_t, std::string> bad_tags;  // tag -> reason already reported
+  // Trigger groups: the bits each poll reads (trigger, then the acknowledgement if any).
+  std::vector<TagInfo> poll_tags;
+  std::set<std::size_t> poll_alone;
+  std::optional<bool> trigger_state;  // as last seen (and acted on); empty until the first poll
+  std::string trigger_error;          // reported once
+  bool acked = false;                 // the acknowledgement bit is true (written by us)
+  // Rows that reached every row sink and wait for their acknowledgement (sink threads add).
+  std::shared_ptr<std::atomic<std::uint64_t>> acks_due =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
 
+  bool triggered() const { return opt.trigger.has_value(); }
   Clock::steady_time deadline() const { return start + k * opt.interval; }
 };
+
+namespace {
+constexpr std::size_t kDataOf = static_cast<std::size_t>(-1);  // plan key {kDataOf, g}
+}  // namespace
 
 // The read plan of one combination of due groups: their tags in one list (group by group), and
 // where each tag of that list comes from.
@@ -43,7 +57,11 @@ Source::Source(Reader& reader, Clock& clock, SourceOptions options,
       backoff_(options_.backoff, options_.backoff_seed) {
   for (auto& g : groups) {
     groups_.push_back(std::make_unique<Group>());
-    groups_.back()->opt = std::move(g);
+    auto& grp = *groups_.back();
+    grp.opt = std::move(g);
+    if (grp.opt.trigger) grp.poll_tags.push_back({"trigger", *grp.opt.trigger});
+    if (grp.opt.trigger && grp.opt.trigger_ack)
+      grp.poll_tags.push_back({"trigger_ack", *grp.opt.trigger_ack});
   }
 }
 
@@ -237,7 +255,7 @@ Clock::wall_time Source::slot_stamp(const Group& g, Clock::wall_time wall) const
 
 void Source::missed_slot(Group& g, Clock::steady_time deadline) {
   each_stats(&g, [](Stats& s) { s.skipped_samples.fetch_add(1); });
-  if (!g.opt.quality_rows) return;
+  if (!g.opt.quality_rows || g.triggered()) return;  // a missed poll is no row
   Sample s;
   s.ts = g.wall_start + duration_cast<Clock::wall_time::duration>(deadline - g.start);
   s.values.assign(g.opt.tags.size(), TagValue{std::nullopt, Quality::comm_error});
@@ -268,17 +286,28 @@ void Source::note_item_state(Group& g, std::size_t tag, const std::optional<s7::
   }
 }
 
-const Source::Merged& Source::merged(const Due& due) {
-  auto& slot = plans_[due];
+const Source::Merged& Source::merged(const Due& key) {
+  auto& slot = plans_[key];
   if (slot) return *slot;
   slot = std::make_unique<Merged>();
   std::set<std::size_t> alone;
-  for (std::size_t gi : due) {
-    const auto& g = *groups_[gi];
-    for (std::size_t t = 0; t < g.opt.tags.size(); ++t) {
-      if (g.alone.count(t)) alone.insert(slot->tags.size());
-      slot->tags.push_back(g.opt.tags[t]);
+  auto add = [&](std::size_t gi, const std::vector<TagInfo>& tags,
+                 const std::set<std::size_t>& group_alone) {
+    for (std::size_t t = 0; t < tags.size(); ++t) {
+      if (group_alone.count(t)) alone.insert(slot->tags.size());
+      slot->tags.push_back(tags[t]);
       slot->origin.emplace_back(gi, t);
+    }
+  };
+  if (key.size() == 2 && key[0] == kDataOf) {
+    add(key[1], groups_[key[1]]->opt.tags, groups_[key[1]]->alone);
+  } else {
+    for (std::size_t gi : key) {
+      const auto& g = *groups_[gi];
+      if (g.triggered())
+        add(gi, g.poll_tags, g.poll_alone);
+      else
+        add(gi, g.opt.tags, g.alone);
     }
   }
   slot->plan = build_plan(slot->tags, options_.plan, alone);
@@ -286,7 +315,7 @@ const Source::Merged& Source::merged(const Due& due) {
   return *slot;
 }
 
-void Source::comm_failure(const Due& due, const std::vector<s7::ItemResult>& results) {
+void Source::comm_failure(const std::vector<s7::ItemResult>& results) {
   // A timeout or a dropped connection: no values this slot (never an old one), reconnect.
   each_stats(nullptr, [](Stats& s) { s.read_errors.fetch_add(1); });
   std::string why = "the connection failed";
@@ -301,19 +330,11 @@ void Source::comm_failure(const Due& due, const std::vector<s7::ItemResult>& res
   reader_.disconnect();
   set_link(LinkState::reconnecting);
   next_attempt_.reset();  // first retry at the next slot, then backoff
-  for (std::size_t gi : due) missed_slot(*groups_[gi], groups_[gi]->deadline());
 }
 
-void Source::sample(const Due& due) {
-  const Merged& m = merged(due);
+bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
+  const Merged& m = merged(key);
   const auto t0 = clock_.now();
-  for (std::size_t gi : due) {
-    const auto late = t0 - groups_[gi]->deadline();
-    each_stats(groups_[gi].get(), [&](Stats& s) { s.observe_lateness(late); });
-  }
-  std::vector<Sample> out(due.size());
-  for (std::size_t d = 0; d < due.size(); ++d)
-    out[d].ts = slot_stamp(*groups_[due[d]], clock_.wall_now());
   auto results = reader_.read(m.specs);
   ++reads_;
   const auto took = duration_cast<nanoseconds>(clock_.now() - t0);
@@ -326,11 +347,17 @@ void Source::sample(const Due& due) {
       if (r.ok() || is_item_error(r.error())) all_comm = false;
     failed = all_comm;
   }
-  if (failed) return comm_failure(due, results);
-
-  // Values and errors by merged tag, then handed out to the groups.
-  std::vector<std::optional<s7::Value>> values(m.tags.size());
-  std::vector<std::optional<s7::Error>> errors(m.tags.size());
+  if (failed) {
+    comm_failure(results);
+    return false;
+  }
+  const bool data_of = key.size() == 2 && key[0] == kDataOf;
+  auto alone_of = [&](std::size_t gi) -> std::set<std::size_t>& {
+    auto& g = *groups_[gi];
+    return g.triggered() && !data_of ? g.poll_alone : g.alone;
+  };
+  values.assign(m.tags.size(), std::nullopt);
+  errors.assign(m.tags.size(), std::nullopt);
   bool replan = false;
   for (std::size_t i = 0; i < m.plan.items.size(); ++i) {
     const auto& item = m.plan.items[i];
@@ -366,7 +393,7 @@ void Source::sample(const Due& due) {
         } else {
           errors[t] = j < again.size() ? again[j].error() : r.error();
           if (j < again.size() && is_item_error(again[j].error())) {
-            groups_[m.origin[t].first]->alone.insert(m.origin[t].second);
+            alone_of(m.origin[t].first).insert(m.origin[t].second);
             replan = true;
           }
         }
@@ -375,32 +402,156 @@ void Source::sample(const Due& due) {
     }
     for (std::size_t t : item.tags) errors[t] = r.error();
   }
+  if (replan) replan_ = true;
+  return true;
+}
 
-  for (std::size_t d = 0; d < due.size(); ++d)
-    out[d].values.assign(groups_[due[d]]->opt.tags.size(), {});
-  std::vector<std::pair<bool, bool>> worst(due.size());  // (any comm, any item) per group
-  std::size_t d = 0;
-  for (std::size_t t = 0; t < m.tags.size(); ++t) {
-    const auto [gi, gt] = m.origin[t];
-    while (due[d] != gi) ++d;
-    Group& g = *groups_[gi];
+void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, const Values& values,
+                  const Errors& errors) {
+  s.values.assign(g.opt.tags.size(), {});
+  bool any_comm = false, any_item = false;
+  const Merged& m = merged(key);
+  for (std::size_t t = first; t < m.tags.size() && groups_[m.origin[t].first].get() == &g; ++t) {
+    const std::size_t gt = m.origin[t].second;
     note_item_state(g, gt, errors[t]);
-    auto& tv = out[d].values[gt];
+    auto& tv = s.values[gt];
     if (errors[t]) {
       const bool item = is_item_error(*errors[t]);
       tv.quality = item ? Quality::item_error : Quality::comm_error;
-      (item ? worst[d].second : worst[d].first) = true;
+      (item ? any_item : any_comm) = true;
     } else {
-      tv.value = std::move(values[t]);
+      tv.value = values[t];
     }
   }
-  for (std::size_t i = 0; i < due.size(); ++i) {
-    out[i].quality = worst[i].first    ? Quality::comm_error
-                     : worst[i].second ? Quality::item_error
-                                       : Quality::ok;
-    emit(*groups_[due[i]], out[i]);
+  s.quality = any_comm ? Quality::comm_error : any_item ? Quality::item_error : Quality::ok;
+}
+
+void Source::sample(const Due& due) {
+  const auto t0 = clock_.now();
+  for (std::size_t gi : due) {
+    const auto late = t0 - groups_[gi]->deadline();
+    each_stats(groups_[gi].get(), [&](Stats& s) { s.observe_lateness(late); });
   }
-  if (replan) plans_.clear();  // `m` is gone from here on
+  send_acks();
+  if (!reader_.connected()) {
+    for (std::size_t gi : due) missed_slot(*groups_[gi], groups_[gi]->deadline());
+    return;
+  }
+  std::vector<Clock::wall_time> stamps;
+  for (std::size_t gi : due) stamps.push_back(slot_stamp(*groups_[gi], clock_.wall_now()));
+  Values values;
+  Errors errors;
+  if (!read_merged(due, values, errors)) {
+    for (std::size_t gi : due) missed_slot(*groups_[gi], groups_[gi]->deadline());
+    return;
+  }
+  // Hand the values out group by group (the merged list holds them in `due` order).
+  const Merged& m = merged(due);
+  std::vector<std::size_t> first(due.size(), m.tags.size());
+  for (std::size_t t = m.tags.size(); t-- > 0;)
+    for (std::size_t d = 0; d < due.size(); ++d)
+      if (due[d] == m.origin[t].first) first[d] = t;
+  std::vector<std::pair<std::size_t, std::size_t>> polls;  // (group, first merged tag)
+  for (std::size_t d = 0; d < due.size(); ++d) {
+    Group& g = *groups_[due[d]];
+    if (g.triggered()) {
+      polls.emplace_back(due[d], first[d]);
+      continue;
+    }
+    Sample s;
+    s.ts = stamps[d];
+    fill(g, s, due, first[d], values, errors);
+    emit(g, s);
+  }
+  for (const auto& [gi, at] : polls) {
+    const auto trig = at < values.size() ? values[at] : std::nullopt;
+    const auto trig_err = at < errors.size() ? errors[at] : std::nullopt;
+    std::optional<s7::Value> ack;
+    if (groups_[gi]->opt.trigger_ack && at + 1 < values.size()) ack = values[at + 1];
+    poll_trigger(gi, trig, trig_err, ack);
+    if (!reader_.connected()) break;
+  }
+  if (replan_) {
+    plans_.clear();
+    replan_ = false;
+  }
+}
+
+namespace {
+std::optional<bool> as_bool(const std::optional<s7::Value>& v) {
+  if (!v || v->elems.empty()) return std::nullopt;
+  if (const auto* b = std::get_if<bool>(&v->elems[0])) return *b;
+  return std::nullopt;
+}
+}  // namespace
+
+void Source::poll_trigger(std::size_t gi, const std::optional<s7::Value>& trig,
+                          const std::optional<s7::Error>& err,
+                          const std::optional<s7::Value>& ack_value) {
+  Group& g = *groups_[gi];
+  const auto v = as_bool(trig);
+  if (!v) {
+    const std::string why = err ? err->what() : "not a BOOL";
+    if (why != g.trigger_error && notify_)
+      notify_("trigger of group '" + g.opt.name + "' (" + s7::to_string(*g.opt.trigger) +
+              "): " + why + "; no rows until it can be read again (said once)");
+    g.trigger_error = why;
+    return;
+  }
+  if (!g.trigger_error.empty() && notify_)
+    notify_("trigger of group '" + g.opt.name + "' (" + s7::to_string(*g.opt.trigger) +
+            ") reads again");
+  g.trigger_error.clear();
+  bool rising;
+  if (!g.trigger_state) {
+    // First look (a start, not a reconnect): a raised trigger that is not acknowledged yet is
+    // a record the PLC is waiting for; without an acknowledgement bit it is not an edge.
+    rising = *v && g.opt.trigger_ack && as_bool(ack_value) == false;
+    if (*v && as_bool(ack_value) == true) g.acked = true;
+  } else {
+    rising = *v && !*g.trigger_state;
+  }
+  if (!*v && g.acked) {
+    // The PLC took the acknowledgement and lowered its trigger: lower ours for the next record.
+    const std::vector<s7::Address> a{*g.opt.trigger_ack};
+    const std::vector<s7::Value> val{s7::Value(s7::Scalar(false))};
+    auto r = reader_.write(a, val);
+    if (!r.empty() && r[0].ok()) g.acked = false;
+  }
+  if (!rising) {
+    g.trigger_state = *v;
+    return;
+  }
+  // The edge: read the group now. Only a row taken makes the edge seen; a read lost to the
+  // connection leaves it to the first poll after the reconnect.
+  const Due key{kDataOf, gi};
+  Values values;
+  Errors errors;
+  const auto stamp = clock_.wall_now();
+  if (!read_merged(key, values, errors)) return;
+  g.trigger_state = true;
+  Sample s;
+  s.ts = stamp;
+  fill(g, s, key, 0, values, errors);
+  emit(g, s);
+}
+
+void Source::send_acks() {
+  for (auto& gp : groups_) {
+    Group& g = *gp;
+    if (!g.opt.trigger_ack || g.acks_due->load() == 0 || !reader_.connected()) continue;
+    const auto due = g.acks_due->load();
+    const std::vector<s7::Address> a{*g.opt.trigger_ack};
+    const std::vector<s7::Value> val{s7::Value(s7::Scalar(true))};
+    auto r = reader_.write(a, val);
+    if (!r.empty() && r[0].ok()) {
+      g.acks_due->fetch_sub(due);
+      g.acked = true;
+    } else if (notify_ && reader_.connected() && !r.empty()) {
+      notify_("trigger_ack of group '" + g.opt.name + "' (" + s7::to_string(*g.opt.trigger_ack) +
+              "): " + r[0].error().what());
+    }
+  }
 }
 
 void Source::emit(Group& g, Sample& s) {
@@ -410,9 +561,21 @@ void Source::emit(Group& g, Sample& s) {
   each_stats(&g, [&](Stats& st) { st.last_sample_unix_ms = ms; });
   for (Sink* sink : g.opt.sinks.samples)
     if (auto r = sink->write(s); !r && notify_) notify_("live sink: " + r.error().what());
-  if (!g.filter.pass(s)) return;
-  for (Sink* sink : g.opt.sinks.rows)
-    if (auto r = sink->write(s); !r && notify_) notify_(r.error().what());
+  if (!g.triggered() && !g.filter.pass(s)) return;
+  if (g.triggered() && g.opt.trigger_ack && !s.missed) {
+    // The acknowledgement waits until every row sink has the row for good.
+    auto remaining = std::make_shared<std::atomic<std::size_t>>(g.opt.sinks.rows.size());
+    if (g.opt.sinks.rows.empty()) g.acks_due->fetch_add(1);
+    for (Sink* sink : g.opt.sinks.rows) {
+      auto done = [remaining, due = g.acks_due] {
+        if (remaining->fetch_sub(1) == 1) due->fetch_add(1);
+      };
+      if (auto r = sink->write_then(s, done); !r && notify_) notify_(r.error().what());
+    }
+  } else {
+    for (Sink* sink : g.opt.sinks.rows)
+      if (auto r = sink->write(s); !r && notify_) notify_(r.error().what());
+  }
   each_stats(&g, [](Stats& st) { st.samples_written.fetch_add(1); });
 }
 

@@ -26,11 +26,13 @@ class FakeReader : public Reader {
   int connects = 0;
   int reads = 0;
   std::vector<std::vector<s7::ItemSpec>> requests;
-  bool record_requests = true;  // off: `requests` stays empty (long runs)
+  bool record_requests = true;                   // off: `requests` stays empty (long runs)
   std::function<void(int read_no)> before_read;  // e.g. to change the DB between cycles
+  std::function<void()> before_connect;          // e.g. to end an outage at some time
 
   s7::Result<void> connect() override {
     ++connects;
+    if (before_connect) before_connect();
     if (down) return s7::Error(s7::Errc::connection_refused, "connection refused");
     connected_ = true;
     return {};
@@ -72,6 +74,38 @@ class FakeReader : public Reader {
       out.emplace_back(s7::Bytes(db->second.begin() + offset, db->second.begin() + offset + len));
     }
     return out;
+  }
+
+  // BOOL writes into the DB memory (what the trigger handshake writes); `writes` records them.
+  std::vector<std::pair<s7::Address, bool>> writes;
+  std::vector<s7::Result<void>> write(std::span<const s7::Address> addresses,
+                                      std::span<const s7::Value> values) override {
+    std::vector<s7::Result<void>> out;
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      if (!connected_ || down) {
+        connected_ = false;
+        out.emplace_back(s7::Error(s7::Errc::request_timeout, "request timed out"));
+        continue;
+      }
+      const auto& a = addresses[i];
+      const auto* b = values[i].elems.empty() ? nullptr : std::get_if<bool>(&values[i].elems[0]);
+      auto db = dbs.find(a.db);
+      if (b == nullptr || db == dbs.end() || a.offset >= db->second.size()) {
+        out.emplace_back(s7::Error(s7::Errc::item_out_of_range, "address out of range (0x05)"));
+        continue;
+      }
+      auto& byte = db->second[a.offset];
+      const auto mask = static_cast<std::uint8_t>(1u << a.bit);
+      byte = static_cast<std::uint8_t>(*b ? (byte | mask) : (byte & ~mask));
+      writes.emplace_back(a, *b);
+      out.emplace_back();
+    }
+    return out;
+  }
+  void set_bit(std::uint16_t db, std::uint32_t offset, std::uint8_t bit, bool on) {
+    auto& byte = dbs[db].at(offset);
+    const auto mask = static_cast<std::uint8_t>(1u << bit);
+    byte = static_cast<std::uint8_t>(on ? (byte | mask) : (byte & ~mask));
   }
 
   // The course's DB1: counter (DINT @0), temperature 25 (INT @4), pressure 1.23 (REAL @6),

@@ -238,3 +238,150 @@ TEST(Source, AnOutageMissesEveryGroupsSlotsAndNamesThePlc) {
   EXPECT_EQ(messages[0].rfind("cannot reach the PLC 'press2' at 127.0.0.1:1102", 0), 0u)
       << messages[0];
 }
+
+namespace {
+
+// A trigger group on the fake reader: DB5.DBX0.0 is the PLC's trigger, DB5.DBX0.1 our
+// acknowledgement; the group reads the counter (DB1.DBD0) on each rising edge, polled at 100 ms.
+struct TriggerRig {
+  logger::FakeClock clock{kWallStart};
+  FakeReader reader{&clock};
+  MemorySink sink;
+  logger::Stats stats;
+  std::vector<std::string> messages;
+  logger::SourceOptions so;
+  logger::GroupOptions g;
+  // The PLC's side, run before every read: `script(t)` with t the time since the start.
+  std::function<void(std::chrono::nanoseconds)> script;
+
+  explicit TriggerRig(bool ack) {
+    reader.course_db(0, false);
+    reader.dbs[5] = s7::Bytes(2, 0);
+    so.plc = "press1";
+    so.align_to_wall = false;
+    so.backoff_seed = 1;
+    so.backoff.jitter = 0;
+    so.backoff.initial = 100ms;
+    g.name = "batch";
+    g.interval = 100ms;
+    g.tags = {tag("counter", "DB1.DBD0:DINT")};
+    g.trigger = *s7::parse_address("DB5.DBX0.0");
+    if (ack) g.trigger_ack = *s7::parse_address("DB5.DBX0.1");
+    g.sinks.rows.push_back(&sink);
+    const auto t0 = clock.now();
+    reader.before_read = [this, t0](int) {
+      if (script) script(clock.now() - t0);
+    };
+    reader.before_connect = [this, t0] {
+      if (script) script(clock.now() - t0);
+    };
+  }
+  bool bit(std::uint8_t b) { return (reader.dbs[5][0] >> b) & 1; }
+  void set_counter(std::int32_t v) { reader.course_db(v, false); }
+  void run(std::uint64_t polls) {
+    so.max_slots = polls;
+    std::vector<logger::GroupOptions> groups{g};
+    logger::Source src(reader, clock, so, std::move(groups), stats,
+                       [this](const std::string& m) { messages.push_back(m); });
+    std::atomic<bool> stop{false};
+    ASSERT_TRUE(src.run(stop).ok());
+  }
+  std::vector<std::int64_t> counters() const {
+    std::vector<std::int64_t> out;
+    for (const auto& s : sink.samples)
+      out.push_back(std::get<std::int64_t>(s.values[0].value->elems[0]));
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST(SourceTrigger, EachRisingEdgeGivesOneRowAndTheHandshakeCompletes) {
+  TriggerRig rig(/*ack=*/true);
+  // The PLC: a batch record at 0.5 s and one at 1.5 s, each held until acknowledged, then the
+  // trigger is lowered; the next record waits until our acknowledgement is low again.
+  int next_batch = 1;
+  rig.script = [&](std::chrono::nanoseconds t) {
+    if (rig.bit(0) && rig.bit(1)) rig.reader.set_bit(5, 0, 0, false);  // acknowledged: lower
+    const auto due = next_batch == 1 ? 500ms : 1500ms;
+    if (next_batch <= 2 && t >= due && !rig.bit(0) && !rig.bit(1)) {
+      rig.set_counter(next_batch * 10);
+      rig.reader.set_bit(5, 0, 0, true);
+      ++next_batch;
+    }
+  };
+  rig.run(30);  // 3 s of polls
+  EXPECT_EQ(rig.counters(), (std::vector<std::int64_t>{10, 20}));
+  // Acknowledgement up once per record, and down again after the PLC lowered its trigger.
+  std::vector<bool> acks;
+  for (const auto& [a, on] : rig.reader.writes) acks.push_back(on);
+  EXPECT_EQ(acks, (std::vector<bool>{true, false, true, false}));
+  EXPECT_FALSE(rig.bit(1));
+  EXPECT_EQ(rig.sink.samples[0].group, "batch");
+}
+
+TEST(SourceTrigger, AHighTriggerIsOneEdgeNotOnePerPoll) {
+  TriggerRig rig(/*ack=*/false);
+  rig.script = [&](std::chrono::nanoseconds t) {
+    if (t >= 200ms && t < 300ms) rig.reader.set_bit(5, 0, 0, true);  // raised and left high
+  };
+  rig.run(20);
+  EXPECT_EQ(rig.sink.samples.size(), 1u);
+  EXPECT_TRUE(rig.reader.writes.empty());
+}
+
+TEST(SourceTrigger, AnEdgeDuringAnOutageIsTakenOnceAfterTheReconnect) {
+  TriggerRig rig(/*ack=*/true);
+  // The link drops at 0.3 s for about a second; the PLC raises its trigger at 0.6 s, in the
+  // outage, and holds it until acknowledged.
+  bool raised = false;
+  rig.script = [&](std::chrono::nanoseconds t) {
+    rig.reader.down = t >= 300ms && t < 1300ms;
+    if (!raised && t >= 600ms) {
+      raised = true;
+      rig.set_counter(7);
+      rig.reader.set_bit(5, 0, 0, true);
+    }
+    if (rig.bit(0) && rig.bit(1)) rig.reader.set_bit(5, 0, 0, false);
+  };
+  rig.run(40);
+  EXPECT_EQ(rig.counters(), (std::vector<std::int64_t>{7}));
+  EXPECT_GT(rig.stats.reconnects.load(), 0u);
+}
+
+TEST(SourceTrigger, AnEdgeWhoseDataReadFailsIsTakenAfterTheReconnectNotLost) {
+  TriggerRig rig(/*ack=*/false);
+  int data_reads = 0;
+  rig.reader.before_read = [&, t0 = rig.clock.now()](int) {
+    if (rig.clock.now() - t0 >= 200ms) rig.reader.set_bit(5, 0, 0, true);
+    // The read right after the first poll that sees the trigger is the group's data read.
+    if (rig.bit(0) && rig.reader.requests.size() >= 1 &&
+        rig.reader.requests.back().front().db == 5 && data_reads++ == 0)
+      rig.reader.fail_reads = 1;
+  };
+  rig.run(20);
+  EXPECT_EQ(rig.sink.samples.size(), 1u);  // once, after the reconnect
+  EXPECT_EQ(rig.stats.reconnects.load(), 1u);
+}
+
+TEST(SourceTrigger, AtStartARaisedUnacknowledgedTriggerIsARecordAnAcknowledgedOneIsNot) {
+  {
+    TriggerRig rig(/*ack=*/true);
+    rig.reader.set_bit(5, 0, 0, true);  // waiting for us since before the start
+    rig.run(3);
+    EXPECT_EQ(rig.sink.samples.size(), 1u);
+  }
+  {
+    TriggerRig rig(/*ack=*/true);
+    rig.reader.set_bit(5, 0, 0, true);
+    rig.reader.set_bit(5, 0, 1, true);  // we acknowledged it before a restart
+    rig.run(3);
+    EXPECT_EQ(rig.sink.samples.size(), 0u);
+  }
+  {
+    TriggerRig rig(/*ack=*/false);
+    rig.reader.set_bit(5, 0, 0, true);  // no handshake: a level at start is no edge
+    rig.run(3);
+    EXPECT_EQ(rig.sink.samples.size(), 0u);
+  }
+}

@@ -10,6 +10,7 @@
 #include "s7/client.hpp"
 #include "s7/error.hpp"
 #include "s7/pdu.hpp"
+#include "s7/value.hpp"
 
 namespace logger {
 
@@ -23,6 +24,10 @@ class Reader {
   virtual void disconnect() = 0;
   virtual bool connected() const = 0;
   virtual std::vector<s7::ItemResult> read(std::span<const s7::ItemSpec> items) = 0;
+  // Typed writes, one result per address (BOOL with bit access: the trigger handshake). A
+  // connection failure leaves connected() false, as for read().
+  virtual std::vector<s7::Result<void>> write(std::span<const s7::Address> addresses,
+                                              std::span<const s7::Value> values) = 0;
   // "127.0.0.1:1102 (rack 0, slot 1)" for messages.
   virtual std::string describe() const = 0;
 };
@@ -37,6 +42,8 @@ class ClientReader : public Reader {
   void disconnect() override;
   bool connected() const override;
   std::vector<s7::ItemResult> read(std::span<const s7::ItemSpec> items) override;
+  std::vector<s7::Result<void>> write(std::span<const s7::Address> addresses,
+                                      std::span<const s7::Value> values) override;
   std::string describe() const override;
 
  private:

@@ -46,6 +46,15 @@ struct GroupOptions {
   std::map<std::string, double> deadband;
   Sinks sinks;
   Stats* stats = nullptr;  // the group's own counters (optional)
+  // A trigger group: `interval` is how often the BOOL `trigger` is polled, and the group is
+  // read once on each rising edge (its rows are stamped when the edge was seen; on_change does
+  // not apply). With `trigger_ack` (a BOOL) the source writes true there once the row is in
+  // every row sink for good, and false again when the PLC lowers the trigger. Across a lost
+  // connection the last seen state is kept: an edge that rose during the outage is taken at the
+  // first poll after it, one taken before is not taken again. At the first poll of a run, a
+  // raised trigger is an edge only when the acknowledgement bit is configured and false.
+  std::optional<s7::Address> trigger;
+  std::optional<s7::Address> trigger_ack;
 };
 
 struct SourceOptions {
@@ -100,10 +109,22 @@ class Source {
   struct Merged;
   using Due = std::vector<std::size_t>;
 
+  using Values = std::vector<std::optional<s7::Value>>;
+  using Errors = std::vector<std::optional<s7::Error>>;
+
   bool ensure_connected();
   void sample(const Due& due);
+  // One read of the plan for `key`; values and errors by merged tag. False: the connection
+  // failed (reported, disconnected).
+  bool read_merged(const Due& key, Values& values, Errors& errors);
+  // The row of group `g` from the merged tags starting at `first`.
+  void fill(Group& g, Sample& s, const Due& key, std::size_t first, const Values& values,
+            const Errors& errors);
+  void poll_trigger(std::size_t g, const std::optional<s7::Value>& trigger,
+                    const std::optional<s7::Error>& error, const std::optional<s7::Value>& ack);
+  void send_acks();
   void missed_slot(Group& g, Clock::steady_time deadline);
-  void comm_failure(const Due& due, const std::vector<s7::ItemResult>& results);
+  void comm_failure(const std::vector<s7::ItemResult>& results);
   void emit(Group& g, Sample& s);
   void advance(Group& g, bool sampled, Clock::steady_time now);
   void note_item_state(Group& g, std::size_t tag, const std::optional<s7::Error>& err);
@@ -127,6 +148,7 @@ class Source {
   bool outage_reported_ = false;
   bool ever_connected_ = false;
   std::uint64_t reads_ = 0;
+  bool replan_ = false;  // an item error found a tag to read alone: rebuild the plans
 };
 
 }  // namespace logger
