@@ -52,13 +52,7 @@ struct Workload {
 
 // BYTE[n] item of a DB (fact sheet §4.3: S7ANY, transport BYTE, address = byte * 8).
 s7::ItemSpec db_bytes(std::uint16_t db, std::uint32_t offset, std::uint16_t count) {
-  s7::ItemSpec s;
-  s.transport = 0x02;
-  s.count = count;
-  s.db = db;
-  s.area = static_cast<std::uint8_t>(s7::Area::db);
-  s.address = offset * 8;
-  return s;
+  return s7::byte_range_spec(s7::Area::db, db, offset, count);
 }
 
 Workload make_workload(const std::string& test, int size) {

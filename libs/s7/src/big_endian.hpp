@@ -12,6 +12,10 @@ namespace s7::detail {
 inline std::uint16_t get16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((static_cast<unsigned>(p[0]) << 8) | p[1]);
 }
+// 24-bit field (the bit address of an S7ANY item spec).
+inline std::uint32_t get24(const std::uint8_t* p) {
+  return (static_cast<std::uint32_t>(p[0]) << 16) | (static_cast<std::uint32_t>(p[1]) << 8) | p[2];
+}
 
 // The first `n` (at most 8) bytes at `p` as one unsigned number.
 inline std::uint64_t load_be(const std::uint8_t* p, std::size_t n) {
@@ -28,10 +32,14 @@ inline void store_be(std::uint8_t* p, std::size_t n, std::uint64_t v) {
   }
 }
 
-// Appends a 16- or 32-bit field.
+// Appends a 16-, 24- or 32-bit field (put24 writes the low 24 bits of `v`).
 inline void put16(Bytes& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v & 0xFF));
+}
+inline void put24(Bytes& out, std::uint32_t v) {
+  out.push_back(static_cast<std::uint8_t>((v >> 16) & 0xFF));
+  put16(out, static_cast<std::uint16_t>(v & 0xFFFF));
 }
 inline void put32(Bytes& out, std::uint32_t v) {
   put16(out, static_cast<std::uint16_t>(v >> 16));

@@ -17,8 +17,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using asio::ip::tcp;
 using detail::get16;
+using detail::patch16;
+using detail::put16;
+using detail::put24;
 using detail::spec_bytes;
-using detail::store_be;
 
 std::string duration_text(std::chrono::milliseconds d) {
   const auto ms = d.count();
@@ -26,46 +28,53 @@ std::string duration_text(std::chrono::milliseconds d) {
   return std::to_string(ms) + "ms";
 }
 
-void push16(Bytes& b, std::size_t v) {
-  b.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
-  b.push_back(static_cast<std::uint8_t>(v & 0xFF));
+bool is_rosctr(std::uint8_t byte, Rosctr r) {
+  return byte == static_cast<std::uint8_t>(r);
+}
+
+// Appends a 10-byte S7 header (fact sheet §2) for `rosctr` and `ref` with both lengths 0 (the
+// caller patches them at offsets 6 and 8); returns where it starts.
+std::size_t begin_pdu(Bytes& b, Rosctr rosctr, std::uint16_t ref) {
+  const std::size_t at = b.size();
+  b.push_back(kProtocolId);
+  b.push_back(static_cast<std::uint8_t>(rosctr));
+  put16(b, 0);  // reserved
+  put16(b, ref);
+  put16(b, 0);  // parameter length
+  put16(b, 0);  // data length
+  return at;
 }
 
 // Appends a 12-byte S7ANY item spec (fact sheet §4.1).
 void push_spec(Bytes& b, const ItemSpec& s) {
-  const std::uint8_t spec[12] = {0x12,
-                                 0x0A,
-                                 s.syntax_id,
-                                 s.transport,
-                                 static_cast<std::uint8_t>((s.count >> 8) & 0xFF),
-                                 static_cast<std::uint8_t>(s.count & 0xFF),
-                                 static_cast<std::uint8_t>((s.db >> 8) & 0xFF),
-                                 static_cast<std::uint8_t>(s.db & 0xFF),
-                                 s.area,
-                                 static_cast<std::uint8_t>((s.address >> 16) & 0xFF),
-                                 static_cast<std::uint8_t>((s.address >> 8) & 0xFF),
-                                 static_cast<std::uint8_t>(s.address & 0xFF)};
-  b.insert(b.end(), spec, spec + 12);
+  b.push_back(kVarSpec);
+  b.push_back(kVarSpecLength);
+  b.push_back(s.syntax_id);
+  b.push_back(s.transport);
+  put16(b, s.count);
+  put16(b, s.db);
+  b.push_back(s.area);
+  put24(b, s.address);
 }
 
 // Data transport size and length field for `len` data bytes of a write item, following the
 // Snap7 client conventions that every server accepts (fact sheet §4.5): BIT 0x03 length 1,
 // INT/DINT 0x05 bits, REAL 0x07 bytes, CHAR/T/C 0x09 bytes, everything else 0x04 bits.
-std::pair<std::uint8_t, std::size_t> write_transport(const ItemSpec& s, std::size_t len) {
-  switch (s.transport) {
-    case 0x01:
-      return {0x03, 1};
-    case 0x05:
-    case 0x07:
-      return {0x05, len * 8};
-    case 0x08:
-      return {0x07, len};
-    case 0x03:
-    case 0x1C:
-    case 0x1D:
-      return {0x09, len};
+std::pair<DataTransport, std::size_t> write_transport(const ItemSpec& s, std::size_t len) {
+  switch (static_cast<ItemTransport>(s.transport)) {
+    case ItemTransport::bit:
+      return {DataTransport::bit, 1};
+    case ItemTransport::integer:
+    case ItemTransport::dint:
+      return {DataTransport::integer, len * 8};
+    case ItemTransport::real:
+      return {DataTransport::real, len};
+    case ItemTransport::chr:
+    case ItemTransport::counter:
+    case ItemTransport::timer:
+      return {DataTransport::octet_string, len};
     default:
-      return {0x04, len * 8};
+      return {DataTransport::byte_word_dword, len * 8};
   }
 }
 
@@ -80,7 +89,7 @@ struct Answer {
 };
 
 Result<Answer> parse_answer(ByteView p) {
-  if (p.size() < 10 || p[0] != kProtocolId) {
+  if (p.size() < kJobHeaderSize || p[0] != kProtocolId) {
     return Error(Errc::malformed_pdu, "answer is not an S7 PDU (protocol id 0x32 expected)");
   }
   Answer a;
@@ -88,9 +97,10 @@ Result<Answer> parse_answer(ByteView p) {
   a.ref = get16(&p[4]);
   const std::size_t plen = get16(&p[6]);
   const std::size_t dlen = get16(&p[8]);
-  std::size_t hdr = 10;
-  if (a.rosctr == 0x02 || a.rosctr == 0x03) {  // Ack / Ack_Data carry error class and code
-    hdr = 12;
+  std::size_t hdr = kJobHeaderSize;
+  // Ack / Ack_Data carry error class and code.
+  if (is_rosctr(a.rosctr, Rosctr::ack) || is_rosctr(a.rosctr, Rosctr::ack_data)) {
+    hdr = kAckHeaderSize;
     if (p.size() < hdr) return Error(Errc::malformed_pdu, "S7 answer header is truncated");
     a.error_class = p[10];
     a.error_code = p[11];
@@ -293,17 +303,19 @@ struct Client::Impl {
   // Starts a frame in `tx`: TPKT (RFC 1006, length patched by end_frame) + COTP DT with EOT.
   static std::size_t begin_frame(Bytes& b) {
     const std::size_t start = b.size();
-    const std::uint8_t hdr[7] = {0x03, 0x00, 0x00, 0x00, 0x02, 0xF0, 0x80};
-    b.insert(b.end(), hdr, hdr + 7);
+    b.push_back(kTpktVersion);
+    b.push_back(0);  // reserved
+    put16(b, 0);     // length, patched by end_frame
+    b.push_back(kCotpDtLength);
+    b.push_back(static_cast<std::uint8_t>(CotpCode::DT));
+    b.push_back(kCotpEot);
     return start;
   }
-  static void end_frame(Bytes& b, std::size_t start) {
-    store_be(&b[start + 2], 2, b.size() - start);
-  }
+  static void end_frame(Bytes& b, std::size_t start) { patch16(b, start + 2, b.size() - start); }
 
   Error header_error(const Answer& a) const {
     const unsigned code = (static_cast<unsigned>(a.error_class) << 8) | a.error_code;
-    if (code == 0x8104) {
+    if (code == kHeaderErrorNotAvailable) {
       return Error(Errc::cpu_function_not_available,
                    desc +
                        " refused the request (header error 0x8104, function not available): "
@@ -315,8 +327,10 @@ struct Client::Impl {
     std::snprintf(buf, sizeof buf, " refused the request: header error class 0x%02X code 0x%02X",
                   a.error_class, a.error_code);
     std::string msg = desc + buf;
-    if (a.error_class == 0x85) msg += " (the request or its answer does not fit the PDU)";
-    if (a.error_class == 0x87) msg += " (access error: check the PLC's protection settings)";
+    if (a.error_class == kErrorClassSupplies)
+      msg += " (the request or its answer does not fit the PDU)";
+    if (a.error_class == kErrorClassAccess)
+      msg += " (access error: check the PLC's protection settings)";
     return Error(Errc::header_error, msg, static_cast<std::uint16_t>(code));
   }
 
@@ -463,7 +477,8 @@ Result<void> Client::Impl::connect() {
                     " after the ISO connect request: check rack and slot (or the TSAPs) and the "
                     "connection type, and that the PLC has a free connection resource");
   };
-  tx = encode_frame(make_connect_request(opt.local_tsap_value(), opt.remote_tsap_value(), 0x0A, 1));
+  tx = encode_frame(
+      make_connect_request(opt.local_tsap_value(), opt.remote_tsap_value(), kTpduSize1024, 1));
   if (auto s = send_all(tx, deadline); !s) {
     if (s.error().is(Errc::connection_closed)) return iso_refused("closed the connection");
     return s;
@@ -491,14 +506,13 @@ Result<void> Client::Impl::connect() {
   const std::uint16_t setup_ref = next_ref();
   tx.clear();
   const std::size_t start = begin_frame(tx);
-  const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00};
-  tx.insert(tx.end(), hdr, hdr + 10);
-  store_be(&tx[start + 7 + 4], 2, setup_ref);
-  tx.push_back(0xF0);
-  tx.push_back(0x00);
-  push16(tx, opt.max_parallel);
-  push16(tx, opt.max_parallel);
-  push16(tx, opt.pdu_length);
+  const std::size_t at = begin_pdu(tx, Rosctr::job, setup_ref);
+  tx.push_back(static_cast<std::uint8_t>(Function::setup_communication));
+  tx.push_back(0);  // reserved
+  put16(tx, opt.max_parallel);
+  put16(tx, opt.max_parallel);
+  put16(tx, opt.pdu_length);
+  patch16(tx, at + 6, tx.size() - at - kJobHeaderSize);
   end_frame(tx, start);
   if (auto s = send_all(tx, deadline); !s) return s;
   if (auto r = receive_pdu(deadline); !r) {
@@ -517,7 +531,8 @@ Result<void> Client::Impl::connect() {
     return fail(Errc::negotiation_failed,
                 desc + " refused the S7 session (setup communication): " + e.what(), e.s7_code);
   }
-  if (a->rosctr != 0x03 || a->ref != setup_ref || a->param.size() < 8 || a->param[0] != 0xF0) {
+  if (!is_rosctr(a->rosctr, Rosctr::ack_data) || a->ref != setup_ref || a->param.size() < 8 ||
+      a->param[0] != static_cast<std::uint8_t>(Function::setup_communication)) {
     return fail(Errc::negotiation_failed,
                 desc + " sent an unexpected answer to setup communication");
   }
@@ -615,20 +630,17 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
     auto build = [&](std::size_t i, std::uint16_t ref, Bytes& out) {
       const auto& chunks = plans[i].chunks;
       // Job header (10 bytes) + Read Var parameter: 04, item count, 12-byte specs (§4.1).
-      const std::size_t plen = 2 + 12 * chunks.size();
-      const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0x00, 0x00};
-      const std::size_t at = out.size();
-      out.insert(out.end(), hdr, hdr + 10);
-      store_be(&out[at + 4], 2, ref);
-      store_be(&out[at + 6], 2, plen);
-      out.push_back(0x04);
+      const std::size_t plen = 2 + kItemSpecSize * chunks.size();
+      const std::size_t at = begin_pdu(out, Rosctr::job, ref);
+      patch16(out, at + 6, plen);
+      out.push_back(static_cast<std::uint8_t>(Function::read_var));
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
         push_spec(out, chunk_spec(items[c.item], c.item_offset, c.length));
     };
     auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
       const auto& chunks = plans[i].chunks;
-      if (a.rosctr == 0x02 || a.error_class != 0 || a.error_code != 0) {
+      if (is_rosctr(a.rosctr, Rosctr::ack) || a.error_class != 0 || a.error_code != 0) {
         const Error e = m.header_error(a);
         for (const auto& c : chunks) {
           --remaining[c.item];
@@ -636,7 +648,8 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
         }
         return {};
       }
-      if (a.rosctr != 0x03 || a.param.size() < 2 || a.param[0] != 0x04 ||
+      if (!is_rosctr(a.rosctr, Rosctr::ack_data) || a.param.size() < 2 ||
+          a.param[0] != static_cast<std::uint8_t>(Function::read_var) ||
           a.param[1] != chunks.size()) {
         // Left in `remaining`: the exchange's error reaches these items.
         return Error(Errc::unexpected_response,
@@ -673,7 +686,7 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
           continue;
         }
         const std::size_t want = c.length;
-        const std::size_t wire = (ts == 0x03 || ts == 0x04 || ts == 0x05) ? (len + 7) / 8 : len;
+        const std::size_t wire = data_item_bytes(ts, static_cast<std::uint16_t>(len));
         if (wire != want && len != want && len != 8 * want) {
           broken("answered " + std::to_string(wire) + " bytes where " + std::to_string(want) +
                  " were requested");
@@ -684,10 +697,10 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
           break;
         }
         auto& buf = *results[c.item];
-        if (spec.transport == 0x01) {
+        if (spec.transport == static_cast<std::uint8_t>(ItemTransport::bit)) {
           // BIT: 0x03 carries 0/1; a server answering the whole byte (0x04, 8 bits) gets its bit.
           const std::uint8_t v = d[pos];
-          buf[0] = (ts != 0x03 && len == 8)
+          buf[0] = (ts != static_cast<std::uint8_t>(DataTransport::bit) && len == 8)
                        ? static_cast<std::uint8_t>((v >> (spec.address & 7)) & 1)
                        : static_cast<std::uint8_t>(v != 0);
         } else {
@@ -717,7 +730,7 @@ Result<Bytes> Client::read_bytes(Area area, std::uint16_t db, std::uint32_t offs
   for (std::size_t off = 0; off < length; off += 0xFFFF) {
     const auto len = static_cast<std::uint16_t>(std::min<std::size_t>(0xFFFF, length - off));
     ItemSpec s;
-    s.transport = 0x02;
+    s.transport = static_cast<std::uint8_t>(ItemTransport::byte);
     s.count = len;
     s.db = area == Area::db ? db : 0;
     s.area = static_cast<std::uint8_t>(area);
@@ -788,11 +801,8 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       const auto& chunks = plans[i].chunks;
       // Write Var (§4.5): parameter 05, n, specs; data items 00, transport, length, data,
       // fill after odd items but the last (never trailing padding).
-      const std::size_t at = out.size();
-      const std::uint8_t hdr[10] = {0x32, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
-      out.insert(out.end(), hdr, hdr + 10);
-      store_be(&out[at + 4], 2, ref);
-      out.push_back(0x05);
+      const std::size_t at = begin_pdu(out, Rosctr::job, ref);
+      out.push_back(static_cast<std::uint8_t>(Function::write_var));
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
         push_spec(out, chunk_spec(valid[c.item], c.item_offset, c.length));
@@ -801,19 +811,19 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
         const auto& c = chunks[k];
         const ItemSpec spec = chunk_spec(valid[c.item], c.item_offset, c.length);
         const auto [ts, len_field] = write_transport(spec, c.length);
-        out.push_back(0x00);
-        out.push_back(ts);
-        push16(out, len_field);
+        out.push_back(kItemReserved);
+        out.push_back(static_cast<std::uint8_t>(ts));
+        put16(out, static_cast<std::uint16_t>(len_field));
         const Bytes& src = data[map[c.item]];
         out.insert(out.end(), src.begin() + c.item_offset, src.begin() + c.item_offset + c.length);
-        if ((c.length % 2) != 0 && k + 1 < chunks.size()) out.push_back(0x00);
+        if ((c.length % 2) != 0 && k + 1 < chunks.size()) out.push_back(0);  // fill
       }
-      store_be(&out[at + 6], 2, data_at - at - 10);
-      store_be(&out[at + 8], 2, out.size() - data_at);
+      patch16(out, at + 6, data_at - at - kJobHeaderSize);
+      patch16(out, at + 8, out.size() - data_at);
     };
     auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
       const auto& chunks = plans[i].chunks;
-      if (a.rosctr == 0x02 || a.error_class != 0 || a.error_code != 0) {
+      if (is_rosctr(a.rosctr, Rosctr::ack) || a.error_class != 0 || a.error_code != 0) {
         const Error e = m.header_error(a);
         for (const auto& c : chunks) {
           --remaining[map[c.item]];
@@ -821,7 +831,8 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
         }
         return {};
       }
-      if (a.rosctr != 0x03 || a.param.size() < 2 || a.param[0] != 0x05) {
+      if (!is_rosctr(a.rosctr, Rosctr::ack_data) || a.param.size() < 2 ||
+          a.param[0] != static_cast<std::uint8_t>(Function::write_var)) {
         return Error(Errc::unexpected_response,
                      m.desc + " answered a Write Var with a different function");
       }
@@ -891,12 +902,13 @@ ItemSpec whole_spec(const Address& a) {
   s.area = static_cast<std::uint8_t>(a.area);
   s.db = a.area == Area::db ? a.db : 0;
   if (a.area == Area::timers || a.area == Area::counters) {
-    s.transport = a.area == Area::timers ? 0x1D : 0x1C;
+    s.transport = static_cast<std::uint8_t>(a.area == Area::timers ? ItemTransport::timer
+                                                                   : ItemTransport::counter);
     s.count = static_cast<std::uint16_t>(a.count);
     s.address = a.offset;
     return s;
   }
-  s.transport = 0x02;
+  s.transport = static_cast<std::uint8_t>(ItemTransport::byte);
   s.count = static_cast<std::uint16_t>(byte_size(a));
   s.address = a.offset * 8;
   return s;
@@ -905,7 +917,7 @@ ItemSpec whole_spec(const Address& a) {
 // BIT item for element k of a BOOL address (bits are consecutive from offset.bit).
 ItemSpec bit_spec(const Address& a, std::uint32_t k) {
   ItemSpec s;
-  s.transport = 0x01;
+  s.transport = static_cast<std::uint8_t>(ItemTransport::bit);
   s.count = 1;
   s.area = static_cast<std::uint8_t>(a.area);
   s.db = a.area == Area::db ? a.db : 0;
@@ -1057,47 +1069,54 @@ Result<Bytes> Client::read_szl(std::uint16_t id, std::uint16_t index) {
       // Userdata (§6.1): CPU functions group 4, subfunction 1 (read SZL). First request:
       // 8-byte parameter, data FF 09 00 04 id index; follow-up: 12-byte parameter with the
       // answer's sequence number, data 0A 00 00 00 (the Snap7 form).
-      const std::size_t at = b.size();
-      const std::uint8_t hdr[10] = {0x32, 0x07, 0x00, 0x00, 0, 0, 0, 0, 0, 0};
-      b.insert(b.end(), hdr, hdr + 10);
-      store_be(&b[at + 4], 2, ref);
+      const std::size_t at = begin_pdu(b, Rosctr::userdata, ref);
+      b.insert(b.end(), std::begin(kUdHead), std::end(kUdHead));
       if (first) {
-        const std::uint8_t p[8] = {0x00, 0x01, 0x12, 0x04, 0x11, 0x44, 0x01, 0x00};
-        b.insert(b.end(), p, p + 8);
-        b.push_back(0xFF);
-        b.push_back(0x09);
-        push16(b, 4);
-        push16(b, id);
-        push16(b, index);
-        store_be(&b[at + 6], 2, 8);
-        store_be(&b[at + 8], 2, 8);
+        b.push_back(static_cast<std::uint8_t>(kUdRequestParamSize - sizeof kUdHead - 1));
+        b.push_back(kUdMethodRequest);
+        b.push_back(kUdTypeRequest | kUdGroupCpu);
+        b.push_back(kUdSubReadSzl);
+        b.push_back(0);  // sequence
+        b.push_back(kItemSuccess);
+        b.push_back(static_cast<std::uint8_t>(DataTransport::octet_string));
+        put16(b, 4);
+        put16(b, id);
+        put16(b, index);
+        patch16(b, at + 6, kUdRequestParamSize);
+        patch16(b, at + 8, 8);
       } else {
-        const std::uint8_t p[12] = {0x00, 0x01,     0x12, 0x08, 0x12, 0x44,
-                                    0x01, sequence, 0x00, 0x00, 0x00, 0x00};
-        b.insert(b.end(), p, p + 12);
-        const std::uint8_t d[4] = {0x0A, 0x00, 0x00, 0x00};
-        b.insert(b.end(), d, d + 4);
-        store_be(&b[at + 6], 2, 12);
-        store_be(&b[at + 8], 2, 4);
+        // Snap7's follow-up: the 12-byte parameter form (method 0x12) with the sequence.
+        b.push_back(static_cast<std::uint8_t>(kUdResponseParamSize - sizeof kUdHead - 1));
+        b.push_back(kUdMethodResponse);
+        b.push_back(kUdTypeRequest | kUdGroupCpu);
+        b.push_back(kUdSubReadSzl);
+        b.push_back(sequence);
+        b.insert(b.end(), {0, 0, 0, 0});  // data unit reference, last unit, error
+        b.push_back(kItemNotFound);
+        b.push_back(static_cast<std::uint8_t>(DataTransport::null));
+        put16(b, 0);
+        patch16(b, at + 6, kUdResponseParamSize);
+        patch16(b, at + 8, 4);
       }
     };
     auto handle = [&](std::size_t, const Answer& a) -> Result<void> {
-      if (a.rosctr == 0x02 || a.rosctr == 0x03) {  // header error instead of userdata
+      // A header error instead of userdata.
+      if (is_rosctr(a.rosctr, Rosctr::ack) || is_rosctr(a.rosctr, Rosctr::ack_data)) {
         refused = a.error_class != 0 || a.error_code != 0
                       ? m.header_error(a)
                       : Error(Errc::unexpected_response,
                               m.desc + " answered " + std::string(what) + " with a Job answer");
         return {};
       }
-      if (a.rosctr != 0x07 || a.param.size() < 8 || (a.param[5] & 0x3F) != 0x04 ||
-          a.param[6] != 0x01) {
+      if (!is_rosctr(a.rosctr, Rosctr::userdata) || a.param.size() < kUdRequestParamSize ||
+          (a.param[5] & kUdGroupMask) != kUdGroupCpu || a.param[6] != kUdSubReadSzl) {
         return Error(Errc::unexpected_response,
                      m.desc + " sent an unexpected answer to a read of " + what);
       }
       sequence = a.param[7];
       bool last = true;
       std::uint16_t perr = 0;
-      if (a.param.size() >= 12) {
+      if (a.param.size() >= kUdResponseParamSize) {
         last = a.param[9] == 0;
         perr = get16(&a.param[10]);
       }
@@ -1146,7 +1165,7 @@ Result<CpuInfoResult> Client::cpu_info() {
   CpuInfoResult info;
   // SZL 0x001C: component identification, records index(2) + text(32) (§6.2). Servers that
   // leave LENTHDR/N_DR 0 or the indices out are read by position (1, 2, 3, 4, 5, 7, ...).
-  auto id = read_szl(0x001C, 0x0000);
+  auto id = read_szl(kSzlComponentId, 0);
   if (!id) return id.error();
   {
     const Bytes& b = *id;
@@ -1185,7 +1204,7 @@ Result<CpuInfoResult> Client::cpu_info() {
   }
   // SZL 0x0011: module identification, records index(2) MLFB(20) BGTyp(2) Ausbg(2) Ausbe(2);
   // 0x0001 = module (order code), 0x0007 = firmware 'V' major minor patch.
-  auto ident = read_szl(0x0011, 0x0000);
+  auto ident = read_szl(kSzlModuleId, 0);
   if (ident) {
     const Bytes& b = *ident;
     std::size_t rec = b.size() >= 2 ? get16(&b[0]) : 0;
@@ -1193,10 +1212,10 @@ Result<CpuInfoResult> Client::cpu_info() {
     bool firmware_found = false;
     for (std::size_t at = 4; at + rec <= b.size(); at += rec) {
       const std::uint16_t index = get16(&b[at]);
-      if ((index == 0x0001 || info.order_code.empty()) && rec >= 22) {
+      if ((index == kSzlIndexModule || info.order_code.empty()) && rec >= 22) {
         info.order_code = trim_text(ByteView(b).subspan(at + 2, 20));
       }
-      if (index == 0x0007 && rec >= 28 && b[at + 24] == 'V') {
+      if (index == kSzlIndexFirmware && rec >= 28 && b[at + 24] == 'V') {
         info.firmware = "V" + std::to_string(b[at + 25]) + "." + std::to_string(b[at + 26]) + "." +
                         std::to_string(b[at + 27]);
         firmware_found = true;
@@ -1216,17 +1235,17 @@ Result<CpuInfoResult> Client::cpu_info() {
 
 Result<PlcRunState> Client::cpu_state() {
   // SZL 0x0424: one record ereig(2) ae(1) bzu-id(1) ...; bzu-id 0x08 RUN, 0x04 STOP (§6.2).
-  auto r = read_szl(0x0424, 0x0000);
+  auto r = read_szl(kSzlCpuState, 0);
   if (!r) return r.error();
   const Bytes& b = *r;
   if (b.size() < 8) {
     return Error(Errc::szl_not_available,
                  impl_->desc + " sent a CPU state record (SZL 0x0424) that is too short");
   }
-  switch (b[7]) {
-    case 0x08:
+  switch (static_cast<CpuState>(b[7])) {
+    case CpuState::run:
       return PlcRunState::run;
-    case 0x00:
+    case CpuState::unknown:
       return PlcRunState::unknown;
     default:
       return PlcRunState::stop;

@@ -12,8 +12,16 @@ namespace {
 
 using detail::spec_bytes;
 
+bool is_transport(const ItemSpec& s, ItemTransport t) {
+  return s.transport == static_cast<std::uint8_t>(t);
+}
+
+bool is_timer_or_counter(const ItemSpec& s) {
+  return is_transport(s, ItemTransport::timer) || is_transport(s, ItemTransport::counter);
+}
+
 bool never_split(const ItemSpec& s) {
-  return s.transport == 0x01 || s.transport == 0x1C || s.transport == 0x1D;
+  return is_transport(s, ItemTransport::bit) || is_timer_or_counter(s);
 }
 
 std::string hex2(unsigned v) {
@@ -30,24 +38,23 @@ std::string tsap_text(std::uint16_t t) {
 
 // "DB3", "M", "I", "Q", "T", "C" (prefix of Siemens addresses).
 std::string area_prefix(const ItemSpec& s) {
-  switch (s.area) {
-    case 0x84:
+  switch (static_cast<Area>(s.area)) {
+    case Area::db:
       return "DB" + std::to_string(s.db);
-    case 0x83:
+    case Area::merkers:
       return "M";
-    case 0x81:
+    case Area::inputs:
       return "I";
-    case 0x82:
+    case Area::outputs:
       return "Q";
-    case 0x1C:
+    case Area::counters:
       return "C";
-    case 0x1D:
+    case Area::timers:
       return "T";
-    case 0x80:
+    case Area::periphery:
       return "P";
-    default:
-      return "area " + hex2(s.area) + " ";
   }
+  return "area " + hex2(s.area) + " ";
 }
 
 struct Chunk {
@@ -190,7 +197,7 @@ std::vector<PlannedRequest> pack_writes(std::span<const ItemSpec> items, std::ui
 ItemSpec chunk_spec(const ItemSpec& spec, std::uint32_t item_offset, std::uint16_t length) {
   if (item_offset == 0 && length == spec_bytes(spec)) return spec;
   ItemSpec c = spec;
-  c.transport = 0x02;  // BYTE x length
+  c.transport = static_cast<std::uint8_t>(ItemTransport::byte);  // BYTE x length
   c.count = length;
   c.address = spec.address + item_offset * 8;  // bit address = byte * 8 (§4.2)
   return c;
@@ -198,14 +205,14 @@ ItemSpec chunk_spec(const ItemSpec& spec, std::uint32_t item_offset, std::uint16
 
 std::string describe_item(const ItemSpec& s) {
   const std::string prefix = area_prefix(s);
-  const bool db = s.area == 0x84;
-  if (s.transport == 0x1C || s.transport == 0x1D) {
-    std::string t = (s.transport == 0x1D ? "T" : "C") + std::to_string(s.address);
+  const bool db = s.area == static_cast<std::uint8_t>(Area::db);
+  if (is_timer_or_counter(s)) {
+    std::string t = (is_transport(s, ItemTransport::timer) ? "T" : "C") + std::to_string(s.address);
     if (s.count > 1) t += " (" + std::to_string(s.count) + " elements)";
     return t;
   }
   const std::uint32_t byte = s.address >> 3;
-  if (s.transport == 0x01) {
+  if (is_transport(s, ItemTransport::bit)) {
     return prefix + (db ? ".DBX" : "") + std::to_string(byte) + "." + std::to_string(s.address & 7);
   }
   const std::size_t len = spec_bytes(s);
@@ -218,36 +225,38 @@ std::string describe_item(const ItemSpec& s) {
 Error item_error(std::string_view what, const ItemSpec& spec, std::uint8_t code) {
   std::string reason;
   const std::string code_text = " (item error " + hex2(code) + ")";
+  const bool db = spec.area == static_cast<std::uint8_t>(Area::db);
+  const bool periphery = spec.area == static_cast<std::uint8_t>(Area::periphery);
   switch (code) {
-    case 0x0A:
-      if (spec.area == 0x84)
+    case kItemNotFound:
+      if (db)
         reason = "DB" + std::to_string(spec.db) + " does not exist on the PLC";
-      else if (spec.area == 0x80)
+      else if (periphery)
         reason = "no I/O module at this address, or the PLC does not allow direct periphery access";
       else
         reason = "the PLC has no " + area_prefix(spec) + " area";
       break;
-    case 0x05: {
+    case kItemOutOfRange: {
       const std::size_t end_byte = (spec.address >> 3) + spec_bytes(spec);
-      if (spec.area == 0x80)
+      if (periphery)
         reason = "address out of range: no I/O module answers at these addresses";
-      else if (spec.transport == 0x1C || spec.transport == 0x1D)
+      else if (is_timer_or_counter(spec))
         reason = "address out of range";
       else
         reason = "address out of range: " + area_prefix(spec) + " is smaller than " +
                  std::to_string(end_byte) + " bytes, or the bit address is invalid";
       break;
     }
-    case 0x03:
+    case kItemAccessDenied:
       reason = "access denied: the PLC does not allow this access (read-only)";
       break;
-    case 0x01:
+    case kItemHardwareFault:
       reason = "hardware fault";
       break;
-    case 0x06:
+    case kItemTypeUnsupported:
       reason = "data type not supported by the PLC";
       break;
-    case 0x07:
+    case kItemSizeMismatch:
       reason = "data size does not match the type";
       break;
     default:

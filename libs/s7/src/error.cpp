@@ -88,19 +88,19 @@ std::error_code make_error_code(Errc e) noexcept {
 
 Errc errc_from_item_code(std::uint8_t code) noexcept {
   switch (code) {
-    case 0xFF:
+    case kItemSuccess:
       return Errc::ok;
-    case 0x01:
+    case kItemHardwareFault:
       return Errc::item_hardware_fault;
-    case 0x03:
+    case kItemAccessDenied:
       return Errc::item_access_denied;
-    case 0x05:
+    case kItemOutOfRange:
       return Errc::item_out_of_range;
-    case 0x06:
+    case kItemTypeUnsupported:
       return Errc::item_type_unsupported;
-    case 0x07:
+    case kItemSizeMismatch:
       return Errc::item_size_mismatch;
-    case 0x0A:
+    case kItemNotFound:
       return Errc::item_not_found;
     default:
       return Errc::item_unknown;
@@ -110,21 +110,21 @@ Errc errc_from_item_code(std::uint8_t code) noexcept {
 std::uint8_t item_code_from_errc(Errc e) noexcept {
   switch (e) {
     case Errc::ok:
-      return 0xFF;
+      return kItemSuccess;
     case Errc::item_hardware_fault:
-      return 0x01;
+      return kItemHardwareFault;
     case Errc::item_access_denied:
-      return 0x03;
+      return kItemAccessDenied;
     case Errc::item_out_of_range:
-      return 0x05;
+      return kItemOutOfRange;
     case Errc::item_type_unsupported:
-      return 0x06;
+      return kItemTypeUnsupported;
     case Errc::item_size_mismatch:
-      return 0x07;
+      return kItemSizeMismatch;
     case Errc::item_not_found:
-      return 0x0A;
+      return kItemNotFound;
     default:
-      return 0x05;
+      return kItemOutOfRange;
   }
 }
 

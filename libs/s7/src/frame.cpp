@@ -10,8 +10,8 @@ namespace s7 {
 
 namespace {
 
-constexpr std::uint8_t kTpktVersion = 0x03;  // RFC 1006: version 3, reserved 0
-constexpr std::uint8_t kEot = 0x80;          // DT byte 2, bit 7: last data unit
+// ISO 8073: the TPDU code is the high nibble of byte 1 (CR/CC carry the credit in the low one).
+constexpr std::uint8_t kCotpCodeMask = 0xF0;
 // CR/CC fixed part after LI: type, dst ref (2), src ref (2), class/option = 6 bytes.
 constexpr std::size_t kConnectFixed = 6;
 // DR fixed part after LI: type, dst ref, src ref, reason = 6; DC: type, dst ref, src ref = 5.
@@ -24,7 +24,7 @@ using detail::put16;
 // Writes the TPKT header for a frame of `total` bytes (header included).
 void put_tpkt(Bytes& out, std::size_t total) {
   out.push_back(kTpktVersion);
-  out.push_back(0x00);
+  out.push_back(0x00);  // reserved
   put16(out, static_cast<std::uint16_t>(total));
 }
 
@@ -32,7 +32,7 @@ std::optional<std::uint16_t> param16(const CotpConnect& c, std::uint8_t code) {
   for (const auto& p : c.params)
     if (p.code == code) {
       if (p.value.size() != 2) return std::nullopt;
-      return static_cast<std::uint16_t>((p.value[0] << 8) | p.value[1]);
+      return get16(p.value.data());
     }
   return std::nullopt;
 }
@@ -45,7 +45,7 @@ Error frame_error(std::string why) {
 Result<Frame> parse_connect(const std::uint8_t* cotp, std::size_t size) {
   if (size < 1 + kConnectFixed) return frame_error("COTP CR/CC shorter than its fixed part");
   CotpConnect c;
-  c.code = static_cast<CotpCode>(cotp[1] & 0xF0);
+  c.code = static_cast<CotpCode>(cotp[1] & kCotpCodeMask);
   c.dst_ref = get16(cotp + 2);
   c.src_ref = get16(cotp + 4);
   c.class_option = cotp[6];
@@ -65,7 +65,7 @@ Result<Frame> parse_connect(const std::uint8_t* cotp, std::size_t size) {
 // Parses a DR/DC TPDU; `cotp` spans the whole TPKT payload, `li` is the length indicator.
 Result<Frame> parse_disconnect(const std::uint8_t* cotp, std::size_t size, std::size_t li) {
   CotpDisconnect d;
-  d.code = static_cast<CotpCode>(cotp[1] & 0xF0);
+  d.code = static_cast<CotpCode>(cotp[1] & kCotpCodeMask);
   const std::size_t fixed = d.code == CotpCode::DR ? kDrFixed : kDcFixed;
   if (li < fixed) return frame_error("COTP DR/DC length indicator too small");
   d.dst_ref = get16(cotp + 2);
@@ -103,12 +103,10 @@ CotpConnect make_connect_request(std::uint16_t local_tsap, std::uint16_t remote_
   c.src_ref = src_ref;
   c.class_option = 0;
   c.params.push_back({kParamTpduSize, {tpdu_size_code}});
-  c.params.push_back(
-      {kParamCallingTsap,
-       {static_cast<std::uint8_t>(local_tsap >> 8), static_cast<std::uint8_t>(local_tsap & 0xFF)}});
-  c.params.push_back({kParamCalledTsap,
-                      {static_cast<std::uint8_t>(remote_tsap >> 8),
-                       static_cast<std::uint8_t>(remote_tsap & 0xFF)}});
+  c.params.push_back({kParamCallingTsap, {}});
+  put16(c.params.back().value, local_tsap);
+  c.params.push_back({kParamCalledTsap, {}});
+  put16(c.params.back().value, remote_tsap);
   return c;
 }
 
@@ -175,9 +173,9 @@ Bytes encode_data_frame(ByteView s7_pdu) {
 void append_data_frame(Bytes& out, ByteView s7_pdu) {
   put_tpkt(out, kTpktHeader + kCotpDtHeader + s7_pdu.size());
   // COTP DT, class 0: LI 2, code 0xF0, EOT set, TPDU number 0 (fact sheet 1.3).
-  out.push_back(0x02);
+  out.push_back(kCotpDtLength);
   out.push_back(static_cast<std::uint8_t>(CotpCode::DT));
-  out.push_back(kEot);
+  out.push_back(kCotpEot);
   out.insert(out.end(), s7_pdu.begin(), s7_pdu.end());
 }
 
@@ -217,14 +215,14 @@ Result<std::optional<Frame>> FrameReader::next() {
     const std::size_t cotp_size = len - kTpktHeader;
     const std::size_t li = cotp[0];
     if (li < 2 || li + 1 > cotp_size) return fail("COTP length indicator out of range");
-    const auto code = static_cast<std::uint8_t>(cotp[1] & 0xF0);
+    const auto code = static_cast<std::uint8_t>(cotp[1] & kCotpCodeMask);
     pos_ += len;
 
     switch (code) {
       case static_cast<std::uint8_t>(CotpCode::DT): {
         // Class 0 DT has LI 2 (Wireshark accepts no other); byte 2: EOT + TPDU number.
-        if (li != 2) return fail("COTP DT with length indicator other than 2");
-        const bool eot = (cotp[2] & kEot) != 0;
+        if (li != kCotpDtLength) return fail("COTP DT with length indicator other than 2");
+        const bool eot = (cotp[2] & kCotpEot) != 0;
         const std::uint8_t* data = cotp + kCotpDtHeader;
         const std::size_t n = cotp_size - kCotpDtHeader;
         if (partial_.size() + n > max_pdu_) return fail("reassembled S7 PDU above the limit");

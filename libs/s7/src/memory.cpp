@@ -9,10 +9,6 @@
 namespace s7 {
 namespace {
 
-constexpr std::uint8_t kItemAccessDenied = 0x03;  // S7 item return code: access not allowed
-constexpr std::uint8_t kItemOutOfRange = 0x05;    // invalid address / out of range
-constexpr std::uint8_t kItemNotFound = 0x0A;      // object does not exist
-
 // Normalises a key: the DB number only matters for Area::db.
 AreaKey normal(AreaKey key) {
   if (key.area != Area::db) key.db = 0;

@@ -11,22 +11,10 @@ namespace s7 {
 
 namespace {
 
-constexpr std::size_t kJobHeader = 10;  // Job and Userdata (fact sheet 2)
-constexpr std::size_t kAckHeader = 12;  // Ack and Ack_Data add error class + code
-constexpr std::size_t kItemSpecSize = 12;
-constexpr std::uint8_t kVarSpec = 0x12;
-constexpr std::uint8_t kVarSpecLength = 0x0A;
-// Userdata parameter head (fact sheet 6.1): function 0, item count 1, var spec 0x12.
-constexpr std::uint8_t kUdHead[3] = {0x00, 0x01, 0x12};
-constexpr std::uint8_t kUdGroupCpu = 0x04;
-constexpr std::uint8_t kUdSubReadSzl = 0x01;
-constexpr std::uint8_t kUdTypeRequest = 0x40;   // type 1 in the 2 high bits
-constexpr std::uint8_t kUdTypeResponse = 0x80;  // type 2
-constexpr std::size_t kSzlRequestParam = 8;
-constexpr std::size_t kSzlResponseParam = 12;
-
 using detail::get16;
+using detail::get24;
 using detail::put16;
+using detail::put24;
 
 void put_bytes(Bytes& out, ByteView b) {
   out.insert(out.end(), b.begin(), b.end());
@@ -72,9 +60,9 @@ PartSizes part_sizes(const PduBody& body) {
         } else if constexpr (std::is_same_v<T, WriteResponse>) {
           return {2, b.codes.size()};
         } else if constexpr (std::is_same_v<T, SzlRequest>) {
-          return {kSzlRequestParam, b.follow_up ? 4u : 8u};
+          return {kUdRequestParamSize, b.follow_up ? 4u : 8u};
         } else if constexpr (std::is_same_v<T, SzlResponse>) {
-          return {kSzlResponseParam, 4 + (b.has_header ? 4u : 0u) + b.payload.size()};
+          return {kUdResponseParamSize, 4 + (b.has_header ? 4u : 0u) + b.payload.size()};
         } else if constexpr (std::is_same_v<T, PlcControl>) {
           return {b.param.size(), 0};
         } else {  // UserdataRaw, OtherPdu
@@ -94,9 +82,7 @@ void put_spec(Bytes& out, const ItemSpec& s) {
   put16(out, s.count);
   put16(out, s.db);
   out.push_back(s.area);
-  out.push_back(static_cast<std::uint8_t>((s.address >> 16) & 0xFF));
-  out.push_back(static_cast<std::uint8_t>((s.address >> 8) & 0xFF));
-  out.push_back(static_cast<std::uint8_t>(s.address & 0xFF));
+  put24(out, s.address);
 }
 
 void put_items(Bytes& out, const std::vector<DataItem>& items) {
@@ -106,7 +92,7 @@ void put_items(Bytes& out, const std::vector<DataItem>& items) {
     out.push_back(it.transport);
     put16(out, it.length_field);
     put_bytes(out, it.data);
-    if (it.data.size() % 2 == 1 && i + 1 < items.size()) out.push_back(0x00);  // fill
+    if (it.data.size() % 2 == 1 && i + 1 < items.size()) out.push_back(0);  // fill
   }
 }
 
@@ -117,7 +103,7 @@ void put_param(Bytes& out, const PduBody& body) {
         if constexpr (std::is_same_v<T, SetupCommunication>) {
           // Fact sheet 3: F0 00, AmQ calling, AmQ called, PDU length.
           out.push_back(static_cast<std::uint8_t>(Function::setup_communication));
-          out.push_back(0x00);
+          out.push_back(0);  // reserved
           put16(out, b.amq_calling);
           put16(out, b.amq_called);
           put16(out, b.pdu_length);
@@ -138,16 +124,18 @@ void put_param(Bytes& out, const PduBody& body) {
         } else if constexpr (std::is_same_v<T, SzlRequest>) {
           // Fact sheet 6.1, 8-byte request form: 00 01 12 04 11 44 01 <seq>.
           put_bytes(out, kUdHead);
-          out.push_back(0x04);
-          out.push_back(0x11);
+          out.push_back(static_cast<std::uint8_t>(kUdRequestParamSize - sizeof kUdHead -
+                                                  1));  // length of the rest
+          out.push_back(kUdMethodRequest);
           out.push_back(kUdTypeRequest | kUdGroupCpu);
           out.push_back(kUdSubReadSzl);
           out.push_back(b.sequence);
         } else if constexpr (std::is_same_v<T, SzlResponse>) {
           // 12-byte response form: ... 08 12 84 01 <seq> <dur> <last: 00 last, 01 more> <err>.
           put_bytes(out, kUdHead);
-          out.push_back(0x08);
-          out.push_back(0x12);
+          out.push_back(static_cast<std::uint8_t>(kUdResponseParamSize - sizeof kUdHead -
+                                                  1));  // length of the rest
+          out.push_back(kUdMethodResponse);
           out.push_back(kUdTypeResponse | kUdGroupCpu);
           out.push_back(kUdSubReadSzl);
           out.push_back(b.sequence);
@@ -228,8 +216,7 @@ Result<std::vector<ItemSpec>> parse_specs(ByteView param) {
     s.count = get16(p + 4);
     s.db = get16(p + 6);
     s.area = p[8];
-    s.address =
-        (static_cast<std::uint32_t>(p[9]) << 16) | (static_cast<std::uint32_t>(p[10]) << 8) | p[11];
+    s.address = get24(p + 9);
     specs.push_back(s);
   }
   return specs;
@@ -287,19 +274,21 @@ bool same_parts(const PduBody& body, ByteView param, ByteView data) {
 // to the same bytes; any other group or shape stays raw.
 PduBody parse_userdata(ByteView param, ByteView data) {
   UserdataRaw raw;
-  if (param.size() >= 8) {
+  if (param.size() >= kUdRequestParamSize) {
     raw.type_group = param[5];
     raw.subfunction = param[6];
     raw.sequence = param[7];
   }
   raw.param.assign(param.begin(), param.end());
   raw.data.assign(data.begin(), data.end());
-  if (param.size() < 8 || !std::equal(std::begin(kUdHead), std::end(kUdHead), param.begin()) ||
-      (raw.type_group & 0x3F) != kUdGroupCpu || raw.subfunction != kUdSubReadSzl || data.size() < 4)
+  if (param.size() < kUdRequestParamSize ||
+      !std::equal(std::begin(kUdHead), std::end(kUdHead), param.begin()) ||
+      (raw.type_group & kUdGroupMask) != kUdGroupCpu || raw.subfunction != kUdSubReadSzl ||
+      data.size() < 4)
     return raw;
-  const std::uint8_t type = raw.type_group & 0xC0;
+  const std::uint8_t type = raw.type_group & kUdTypeMask;
   const std::uint16_t len = get16(data.data() + 2);
-  if (type == kUdTypeRequest && param.size() == kSzlRequestParam) {
+  if (type == kUdTypeRequest && param.size() == kUdRequestParamSize) {
     SzlRequest r;
     r.sequence = raw.sequence;
     r.return_code = data[0];
@@ -312,7 +301,7 @@ PduBody parse_userdata(ByteView param, ByteView data) {
     }
     PduBody body{r};
     if (same_parts(body, param, data)) return body;
-  } else if (type == kUdTypeResponse && param.size() == kSzlResponseParam) {
+  } else if (type == kUdTypeResponse && param.size() == kUdResponseParamSize) {
     SzlResponse r;
     r.sequence = raw.sequence;
     r.data_unit_ref = param[8];
@@ -412,29 +401,35 @@ Bytes plc_param(std::uint8_t function, ByteView tail) {
   return b;
 }
 
-// PI service name "P_PROGRAM" with its length prefix (fact sheet 6.3).
-constexpr std::uint8_t kPProgram[] = {0x09, 'P', '_', 'P', 'R', 'O', 'G', 'R', 'A', 'M'};
+// PI service name with its length prefix (fact sheet 6.3).
+void put_pi_program(Bytes& b) {
+  b.push_back(static_cast<std::uint8_t>(kPiServiceProgram.size()));
+  b.insert(b.end(), kPiServiceProgram.begin(), kPiServiceProgram.end());
+}
 
 }  // namespace
 
 Result<Pdu> decode_pdu(ByteView in) {
   // Fact sheet 2: 0x32, ROSCTR, reserved(2), reference(2), parameter length, data length
   // [, error class, error code for Ack/Ack_Data].
-  if (in.size() < kJobHeader) return pdu_error("PDU shorter than the 10-byte S7 header");
+  if (in.size() < kJobHeaderSize) return pdu_error("PDU shorter than the 10-byte S7 header");
   if (in[0] != kProtocolId) return pdu_error("protocol id is not 0x32");
   const std::uint8_t r = in[1];
-  if (r != 1 && r != 2 && r != 3 && r != 7) return pdu_error("unknown ROSCTR");
+  if (r != static_cast<std::uint8_t>(Rosctr::job) && r != static_cast<std::uint8_t>(Rosctr::ack) &&
+      r != static_cast<std::uint8_t>(Rosctr::ack_data) &&
+      r != static_cast<std::uint8_t>(Rosctr::userdata))
+    return pdu_error("unknown ROSCTR");
   Pdu p;
   p.header.rosctr = static_cast<Rosctr>(r);
   p.header.ref = get16(in.data() + 4);
   p.header.param_length = get16(in.data() + 6);
   p.header.data_length = get16(in.data() + 8);
-  std::size_t hlen = kJobHeader;
+  std::size_t hlen = kJobHeaderSize;
   if (has_error_fields(p.header.rosctr)) {
-    if (in.size() < kAckHeader) return pdu_error("Ack header shorter than 12 bytes");
+    if (in.size() < kAckHeaderSize) return pdu_error("Ack header shorter than 12 bytes");
     p.header.error_class = in[10];
     p.header.error_code = in[11];
-    hlen = kAckHeader;
+    hlen = kAckHeaderSize;
   }
   if (hlen + p.header.param_length + p.header.data_length != in.size())
     return pdu_error("header lengths do not add up to the PDU size");
@@ -468,7 +463,7 @@ Bytes encode_pdu(const Pdu& pdu) {
   const PartSizes s = part_sizes(pdu.body);
   const bool ack = has_error_fields(pdu.header.rosctr);
   Bytes out;
-  out.reserve((ack ? kAckHeader : kJobHeader) + s.param + s.data);
+  out.reserve((ack ? kAckHeaderSize : kJobHeaderSize) + s.param + s.data);
   out.push_back(kProtocolId);
   out.push_back(static_cast<std::uint8_t>(pdu.header.rosctr));
   put16(out, 0x0000);  // redundancy id / reserved
@@ -520,8 +515,8 @@ Pdu make_szl_follow_up(std::uint16_t ref, std::uint8_t sequence) {
   SzlRequest r;
   r.sequence = sequence;
   r.follow_up = true;
-  r.return_code = 0x0A;
-  r.transport = 0x00;
+  r.return_code = kItemNotFound;  // data header 0A 00: Snap7's follow-up form
+  r.transport = static_cast<std::uint8_t>(DataTransport::null);
   return finish(Rosctr::userdata, ref, r);
 }
 
@@ -539,8 +534,8 @@ Pdu make_szl_error_response(std::uint16_t ref, std::uint8_t sequence, std::uint1
   SzlResponse r;
   r.sequence = sequence;
   r.error = error;
-  r.return_code = 0x0A;
-  r.transport = 0x00;
+  r.return_code = kItemNotFound;
+  r.transport = static_cast<std::uint8_t>(DataTransport::null);
   r.has_header = false;
   return finish(Rosctr::userdata, ref, std::move(r));
 }
@@ -556,7 +551,7 @@ Pdu make_plc_stop(std::uint16_t ref) {
   // 29 00 00 00 00 00 09 "P_PROGRAM" (16 bytes).
   const std::uint8_t tail[] = {0x00, 0x00, 0x00, 0x00, 0x00};
   Bytes b = plc_param(static_cast<std::uint8_t>(Function::plc_stop), tail);
-  put_bytes(b, kPProgram);
+  put_pi_program(b);
   return finish(Rosctr::job, ref, PlcControl{static_cast<std::uint8_t>(Function::plc_stop), b});
 }
 
@@ -564,7 +559,7 @@ Pdu make_plc_hot_start(std::uint16_t ref) {
   // 28 00 00 00 00 00 00 FD 00 00 09 "P_PROGRAM" (20 bytes).
   const std::uint8_t tail[] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFD, 0x00, 0x00};
   Bytes b = plc_param(static_cast<std::uint8_t>(Function::plc_control), tail);
-  put_bytes(b, kPProgram);
+  put_pi_program(b);
   return finish(Rosctr::job, ref, PlcControl{static_cast<std::uint8_t>(Function::plc_control), b});
 }
 
@@ -572,7 +567,7 @@ Pdu make_plc_cold_start(std::uint16_t ref) {
   // 28 00 00 00 00 00 00 FD 00 02 "C " 09 "P_PROGRAM" (22 bytes).
   const std::uint8_t tail[] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFD, 0x00, 0x02, 'C', ' '};
   Bytes b = plc_param(static_cast<std::uint8_t>(Function::plc_control), tail);
-  put_bytes(b, kPProgram);
+  put_pi_program(b);
   return finish(Rosctr::job, ref, PlcControl{static_cast<std::uint8_t>(Function::plc_control), b});
 }
 
@@ -655,43 +650,39 @@ ItemSpec byte_range_spec(Area area, std::uint16_t db, std::uint32_t byte_offset,
   return s;
 }
 
-std::size_t spec_byte_size(const ItemSpec& s) {
-  // Element sizes per item transport size (fact sheet 4.1).
-  std::size_t elem = 0;
-  switch (s.transport) {
-    case 0x01:
-    case 0x02:
-    case 0x03:
-      elem = 1;
-      break;
-    case 0x04:
-    case 0x05:
-    case 0x09:
-    case 0x0C:
-    case 0x1C:
-    case 0x1D:
-      elem = 2;
-      break;
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x0A:
-    case 0x0B:
-      elem = 4;
-      break;
-    case 0x0F:
-      elem = 8;
-      break;
-    default:
-      return 0;
+std::size_t item_element_size(std::uint8_t item_transport) {
+  switch (static_cast<ItemTransport>(item_transport)) {
+    case ItemTransport::bit:
+    case ItemTransport::byte:
+    case ItemTransport::chr:
+      return 1;
+    case ItemTransport::word:
+    case ItemTransport::integer:
+    case ItemTransport::date:
+    case ItemTransport::s5time:
+    case ItemTransport::counter:
+    case ItemTransport::timer:
+      return 2;
+    case ItemTransport::dword:
+    case ItemTransport::dint:
+    case ItemTransport::real:
+    case ItemTransport::tod:
+    case ItemTransport::time:
+      return 4;
+    case ItemTransport::date_and_time:
+      return 8;
   }
-  return elem * s.count;
+  return 0;
+}
+
+std::size_t spec_byte_size(const ItemSpec& s) {
+  return item_element_size(s.transport) * s.count;
 }
 
 DataItem make_data_item(const ItemSpec& spec, Bytes data, std::uint8_t return_code) {
   DataItem it;
   it.return_code = return_code;
-  if (return_code != kItemSuccess && return_code != 0x00) {
+  if (return_code != kItemSuccess && return_code != kItemReserved) {
     // Error item: [code][0x00][0x0000], no data (fact sheet 4.3).
     it.transport = static_cast<std::uint8_t>(DataTransport::null);
     it.length_field = 0;
@@ -699,22 +690,22 @@ DataItem make_data_item(const ItemSpec& spec, Bytes data, std::uint8_t return_co
   }
   const std::size_t n = data.size();
   auto bits = [n] { return static_cast<std::uint16_t>(n * 8); };
-  switch (spec.transport) {
-    case 0x01:  // BIT: 0x03, length 1
+  switch (static_cast<ItemTransport>(spec.transport)) {
+    case ItemTransport::bit:  // BIT: 0x03, length 1
       it.transport = static_cast<std::uint8_t>(DataTransport::bit);
       it.length_field = 1;
       break;
-    case 0x05:
-    case 0x07:  // INT, DINT: 0x05 in bits
+    case ItemTransport::integer:
+    case ItemTransport::dint:  // INT, DINT: 0x05 in bits
       it.transport = static_cast<std::uint8_t>(DataTransport::integer);
       it.length_field = bits();
       break;
-    case 0x08:  // REAL: 0x07 in bytes
+    case ItemTransport::real:  // REAL: 0x07 in bytes
       it.transport = static_cast<std::uint8_t>(DataTransport::real);
       it.length_field = static_cast<std::uint16_t>(n);
       break;
-    case 0x1C:
-    case 0x1D:  // COUNTER, TIMER: 0x09 in bytes
+    case ItemTransport::counter:
+    case ItemTransport::timer:  // COUNTER, TIMER: 0x09 in bytes
       it.transport = static_cast<std::uint8_t>(DataTransport::octet_string);
       it.length_field = static_cast<std::uint16_t>(n);
       break;
@@ -729,24 +720,26 @@ DataItem make_data_item(const ItemSpec& spec, Bytes data, std::uint8_t return_co
 
 std::size_t data_item_bytes(std::uint8_t transport, std::uint16_t length_field) {
   // Wireshark's unit rule: bits for BIT, BYTE/WORD/DWORD and INTEGER, bytes otherwise.
-  if (transport == 0x03 || transport == 0x04 || transport == 0x05)
+  if (transport == static_cast<std::uint8_t>(DataTransport::bit) ||
+      transport == static_cast<std::uint8_t>(DataTransport::byte_word_dword) ||
+      transport == static_cast<std::uint8_t>(DataTransport::integer))
     return (static_cast<std::size_t>(length_field) + 7) / 8;
   return length_field;
 }
 
 std::size_t read_request_size(std::size_t items) {
-  return kJobHeader + 2 + kItemSpecSize * items;
+  return kJobHeaderSize + 2 + kItemSpecSize * items;
 }
 
 std::size_t read_response_size(const std::vector<std::size_t>& item_bytes) {
-  std::size_t n = kAckHeader + 2;
+  std::size_t n = kAckHeaderSize + 2;
   for (std::size_t i = 0; i < item_bytes.size(); ++i)
     n += 4 + item_bytes[i] + ((item_bytes[i] % 2 == 1 && i + 1 < item_bytes.size()) ? 1 : 0);
   return n;
 }
 
 std::size_t write_request_size(const std::vector<std::size_t>& item_bytes) {
-  std::size_t n = kJobHeader + 2 + kItemSpecSize * item_bytes.size();
+  std::size_t n = kJobHeaderSize + 2 + kItemSpecSize * item_bytes.size();
   for (std::size_t i = 0; i < item_bytes.size(); ++i)
     n += 4 + item_bytes[i] + ((item_bytes[i] % 2 == 1 && i + 1 < item_bytes.size()) ? 1 : 0);
   return n;

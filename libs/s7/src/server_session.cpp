@@ -11,47 +11,20 @@
 namespace s7 {
 namespace {
 
-// S7 item return codes (fact sheet section 4.4).
-constexpr std::uint8_t kAccessDenied = 0x03;
-constexpr std::uint8_t kOutOfRange = 0x05;
-constexpr std::uint8_t kTypeUnsupported = 0x06;
-constexpr std::uint8_t kSizeMismatch = 0x07;
-constexpr std::uint8_t kNotFound = 0x0A;
-
-constexpr std::size_t kJobHeader = 10;   // Job/Userdata header; Ack/Ack_Data add 2 error bytes
 constexpr std::uint16_t kMinPdu = 240;   // fact sheet section 3: the sensible floor
 constexpr std::uint16_t kMaxPdu = 8192;  // keeps every bit length below 65536
 
 using detail::get16;
+using detail::get24;
 using detail::patch16;
 using detail::put16;
 
-// Bytes per element of an item transport size (fact sheet section 4.1); 0 = unknown.
-std::uint32_t element_bytes(std::uint8_t transport) {
-  switch (transport) {
-    case 0x01:
-    case 0x02:
-    case 0x03:
-      return 1;  // BIT, BYTE, CHAR
-    case 0x04:
-    case 0x05:
-    case 0x09:
-    case 0x0C:
-      return 2;  // WORD, INT, DATE, S5TIME
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x0A:
-    case 0x0B:
-      return 4;  // DWORD DINT REAL TOD TIME
-    case 0x0F:
-      return 8;  // DATE_AND_TIME
-    case 0x1C:
-    case 0x1D:
-      return 2;  // COUNTER, TIMER
-    default:
-      return 0;
-  }
+// Userdata requests are answered by the low nibble of type|group (the Wireshark reading: type
+// 4 bits, group 4 bits), so a request typed 0x5n is still group n here.
+constexpr std::uint8_t kUdGroupNibble = 0x0F;
+
+std::uint8_t wire(Rosctr r) {
+  return static_cast<std::uint8_t>(r);
 }
 
 // Data transport size and length field of a read answer (fact sheet section 4.3, server
@@ -59,66 +32,50 @@ std::uint32_t element_bytes(std::uint8_t transport) {
 // BYTE/CHAR/WORD/DWORD and the rest 0x04 bits.
 void read_transport(std::uint8_t item_transport, std::uint32_t bytes, std::uint8_t& ts,
                     std::uint16_t& length) {
-  switch (item_transport) {
-    case 0x01:
-      ts = 0x03;
+  switch (static_cast<ItemTransport>(item_transport)) {
+    case ItemTransport::bit:
+      ts = static_cast<std::uint8_t>(DataTransport::bit);
       length = 1;
       return;
-    case 0x05:
-    case 0x07:
-      ts = 0x05;
+    case ItemTransport::integer:
+    case ItemTransport::dint:
+      ts = static_cast<std::uint8_t>(DataTransport::integer);
       break;
-    case 0x08:
-      ts = 0x07;
+    case ItemTransport::real:
+      ts = static_cast<std::uint8_t>(DataTransport::real);
       length = static_cast<std::uint16_t>(bytes);
       return;
-    case 0x1C:
-    case 0x1D:
-      ts = 0x09;
+    case ItemTransport::counter:
+    case ItemTransport::timer:
+      ts = static_cast<std::uint8_t>(DataTransport::octet_string);
       length = static_cast<std::uint16_t>(bytes);
       return;
     default:
-      ts = 0x04;
+      ts = static_cast<std::uint8_t>(DataTransport::byte_word_dword);
       break;
   }
   length = static_cast<std::uint16_t>(bytes * 8);
 }
 
-// Data bytes a write data item's length field means under the Wireshark rule (bits for
-// 0x03/0x04/0x05, bytes otherwise); used only to step over an item whose length is wrong.
-std::size_t wireshark_bytes(std::uint8_t ts, std::uint16_t length) {
-  if (ts == 0x03 || ts == 0x04 || ts == 0x05) return (static_cast<std::size_t>(length) + 7) / 8;
-  return length;
-}
-
 // Wire area code to the memory it names. Direct peripheral access (0x80) reads the input
 // modules and writes the output modules; a fake PLC's modules are its I and Q bytes.
 bool area_for(std::uint8_t code, std::uint16_t db, bool for_write, AreaKey& key) {
-  switch (code) {
-    case 0x80:
+  switch (static_cast<Area>(code)) {
+    case Area::periphery:
       key = {for_write ? Area::outputs : Area::inputs, 0};
       return true;
-    case 0x81:
-      key = {Area::inputs, 0};
+    case Area::inputs:
+    case Area::outputs:
+    case Area::merkers:
+    case Area::counters:
+    case Area::timers:
+      key = {static_cast<Area>(code), 0};
       return true;
-    case 0x82:
-      key = {Area::outputs, 0};
-      return true;
-    case 0x83:
-      key = {Area::merkers, 0};
-      return true;
-    case 0x84:
+    case Area::db:
       key = {Area::db, db};
       return true;
-    case 0x1C:
-      key = {Area::counters, 0};
-      return true;
-    case 0x1D:
-      key = {Area::timers, 0};
-      return true;
-    default:
-      return false;
   }
+  return false;
 }
 
 std::string hex2(unsigned v) {
@@ -228,7 +185,7 @@ bool ServerSession::handle_connect(const CotpConnect& cr, Bytes& out) {
     }
   }
   // CC: dst ref = CR src ref, own ref, parameters echoed in the CR's order, C0 added if absent.
-  Bytes cc = encode_frame(make_connect_confirm(cr, 0x0001, 0x0A));
+  Bytes cc = encode_frame(make_connect_confirm(cr, 1, kTpduSize1024));
   out.insert(out.end(), cc.begin(), cc.end());
   connected_ = true;
   log(peer_ + " connected");
@@ -237,7 +194,7 @@ bool ServerSession::handle_connect(const CotpConnect& cr, Bytes& out) {
 
 bool ServerSession::handle_pdu(ByteView pdu, Bytes& out) {
   // S7 header (fact sheet section 2): 0x32, ROSCTR, reserved, ref, param length, data length.
-  if (pdu.size() < kJobHeader || pdu[0] != kProtocolId) {
+  if (pdu.size() < kJobHeaderSize || pdu[0] != kProtocolId) {
     log(peer_ + " malformed S7 header");
     return false;
   }
@@ -245,23 +202,21 @@ bool ServerSession::handle_pdu(ByteView pdu, Bytes& out) {
   const std::uint16_t ref = get16(&pdu[4]);
   const std::size_t plen = get16(&pdu[6]);
   const std::size_t dlen = get16(&pdu[8]);
-  if (kJobHeader + plen + dlen != pdu.size()) {
+  if (kJobHeaderSize + plen + dlen != pdu.size()) {
     log(peer_ + " S7 header lengths do not add up");
     return false;
   }
-  const ByteView param = pdu.subspan(kJobHeader, plen);
-  const ByteView data = pdu.subspan(kJobHeader + plen, dlen);
-  if (rosctr == static_cast<std::uint8_t>(Rosctr::job))
-    return handle_job(ref, pdu, param, data, out);
-  if (rosctr == static_cast<std::uint8_t>(Rosctr::userdata))
-    return handle_userdata(ref, param, data, out);
+  const ByteView param = pdu.subspan(kJobHeaderSize, plen);
+  const ByteView data = pdu.subspan(kJobHeaderSize + plen, dlen);
+  if (rosctr == wire(Rosctr::job)) return handle_job(ref, pdu, param, data, out);
+  if (rosctr == wire(Rosctr::userdata)) return handle_userdata(ref, param, data, out);
   log(peer_ + " unexpected ROSCTR 0x" + hex2(rosctr));
   return false;
 }
 
 bool ServerSession::handle_job(std::uint16_t ref, ByteView pdu, ByteView param, ByteView data,
                                Bytes& out) {
-  const std::uint8_t function = param.empty() ? 0x00 : param[0];
+  const std::uint8_t function = param.empty() ? 0 : param[0];  // no parameter: no function
   switch (static_cast<Function>(function)) {
     case Function::setup_communication:
       if (param.size() != 8) {
@@ -287,7 +242,7 @@ bool ServerSession::handle_job(std::uint16_t ref, ByteView pdu, ByteView param, 
   }
   // Unsupported function: Ack with 0x81 0x04 "service not implemented", never silence (5).
   if (hooks_.on_log) log(peer_ + " unsupported function 0x" + hex2(function) + " -> Ack 8104");
-  answer_header_error(static_cast<std::uint8_t>(Rosctr::ack), ref, 0x81, 0x04, out);
+  answer_header_error(wire(Rosctr::ack), ref, kErrorClassApplication, kErrorCodeNotAvailable, out);
   return true;
 }
 
@@ -303,8 +258,9 @@ void ServerSession::handle_setup(std::uint16_t ref, ByteView param, Bytes& out) 
   pdu_ = std::max(kMinPdu, std::min(req_pdu, own_pdu));
   amq_ = std::min(amq_calling, amq_called);
   set_up_ = true;
-  begin(static_cast<std::uint8_t>(Rosctr::ack_data), ref, true);
-  scratch_.insert(scratch_.end(), {0xF0, 0x00});
+  begin(wire(Rosctr::ack_data), ref, true);
+  scratch_.push_back(static_cast<std::uint8_t>(Function::setup_communication));
+  scratch_.push_back(0);  // reserved
   put16(scratch_, amq_calling);
   put16(scratch_, amq_called);
   put16(scratch_, pdu_);
@@ -321,33 +277,32 @@ void ServerSession::plan_item(const std::uint8_t* spec, bool for_write, ItemPlan
   const std::uint16_t count = get16(&spec[4]);
   const std::uint16_t db = get16(&spec[6]);
   const std::uint8_t area = spec[8];
-  const std::uint32_t address = (static_cast<std::uint32_t>(spec[9]) << 16) |
-                                (static_cast<std::uint32_t>(spec[10]) << 8) | spec[11];
-  const std::uint32_t size = element_bytes(item.transport);
-  if (spec[0] != 0x12 || spec[1] != 0x0A || spec[2] != 0x10 || size == 0) {
+  const std::uint32_t address = get24(&spec[9]);
+  const auto size = static_cast<std::uint32_t>(item_element_size(item.transport));
+  if (spec[0] != kVarSpec || spec[1] != kVarSpecLength || spec[2] != kSyntaxIdS7Any || size == 0) {
     // Unknown transport size / syntax: 0x05 in reads, 0x06 in writes (Snap7, seen live).
-    item.code = for_write ? kTypeUnsupported : kOutOfRange;
+    item.code = for_write ? kItemTypeUnsupported : kItemOutOfRange;
     return;
   }
-  item.is_bit = item.transport == 0x01;
+  item.is_bit = item.transport == static_cast<std::uint8_t>(ItemTransport::bit);
   item.bytes = item.is_bit ? 1 : size * count;
   if (!area_for(area, db, for_write, item.key)) {
-    item.code = kNotFound;  // unsupported area: object does not exist
+    item.code = kItemNotFound;  // unsupported area: object does not exist
     return;
   }
-  if (area == 0x1C || area == 0x1D) {
+  if (item.key.area == Area::counters || item.key.area == Area::timers) {
     item.offset = address * 2;  // T/C: the address is the number, 2 bytes each (4.2)
   } else {
     item.offset = address >> 3;
     item.bit = static_cast<std::uint8_t>(address & 0x07);
     // Bit part must be 0 for non-BIT items; BIT items address exactly one bit (4.2, 4.4).
     if ((!item.is_bit && item.bit != 0) || (item.is_bit && count != 1)) {
-      item.code = kOutOfRange;
+      item.code = kItemOutOfRange;
       return;
     }
   }
   if (count == 0) {
-    item.code = kOutOfRange;
+    item.code = kItemOutOfRange;
     return;
   }
   // One look-up under the store's lock: no such area -> 0x0A, beyond its end -> 0x05.
@@ -371,21 +326,24 @@ void ServerSession::apply_item_faults() {
 }
 
 void ServerSession::handle_read(std::uint16_t ref, ByteView pdu, ByteView param, Bytes& out) {
-  const std::uint8_t ack_data = static_cast<std::uint8_t>(Rosctr::ack_data);
+  const std::uint8_t ack_data = wire(Rosctr::ack_data);
+  const auto read_var = static_cast<std::uint8_t>(Function::read_var);
   if (param.size() < 2) {
-    // python-snap7's get_cpu_state() stub sends a bare `04`; any non-error answer satisfies it.
+    // python-snap7's get_cpu_state() stub sends a bare `04`; any non-error answer satisfies it:
+    // one error item (code, null transport, length 0).
     begin(ack_data, ref, true);
-    scratch_.insert(scratch_.end(), {0x04, 0x01, kNotFound, 0x00, 0x00, 0x00});
+    scratch_.insert(scratch_.end(), {read_var, 1, kItemNotFound,
+                                     static_cast<std::uint8_t>(DataTransport::null), 0, 0});
     finish(2, out);
     return;
   }
   const std::size_t n = param[1];
-  if (n == 0 || param.size() != 2 + 12 * n) {
-    answer_header_error(ack_data, ref, 0x85, 0x00, out);
+  if (n == 0 || param.size() != 2 + kItemSpecSize * n) {
+    answer_header_error(ack_data, ref, kErrorClassSupplies, 0, out);
     return;
   }
   plan_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) plan_item(&param[2 + 12 * i], false, plan_[i]);
+  for (std::size_t i = 0; i < n; ++i) plan_item(&param[2 + kItemSpecSize * i], false, plan_[i]);
   apply_item_faults();
   // Budget (4.6): 12 + 2 + sum(4 + L + fill) must fit the negotiated PDU, as must the Job.
   std::size_t answer_size = 14;
@@ -400,11 +358,11 @@ void ServerSession::handle_read(std::uint16_t ref, ByteView pdu, ByteView param,
   if (answer_size > pdu_ || pdu.size() > pdu_) {
     // Reply would exceed the PDU: header error 0x8500, no items (pitfall 12).
     if (hooks_.on_log) log(peer_ + " read of " + std::to_string(answer_size) + " bytes > PDU");
-    answer_header_error(ack_data, ref, 0x85, 0x00, out);
+    answer_header_error(ack_data, ref, kErrorClassSupplies, 0, out);
     return;
   }
   begin(ack_data, ref, true);
-  scratch_.push_back(0x04);
+  scratch_.push_back(read_var);
   scratch_.push_back(static_cast<std::uint8_t>(n));
   for (std::size_t i = 0; i < n; ++i) {
     const auto& item = plan_[i];
@@ -425,11 +383,11 @@ void ServerSession::handle_read(std::uint16_t ref, ByteView pdu, ByteView param,
     }
     if (code != kItemSuccess) {
       // Error item: code, 0x00, length 0 - no data, no fill (4.3; nodes7 needs length 0).
-      scratch_.insert(scratch_.end(), {code, 0x00, 0x00, 0x00});
+      scratch_.insert(scratch_.end(), {code, static_cast<std::uint8_t>(DataTransport::null), 0, 0});
       continue;
     }
     // Fill byte 0x00 after an odd item, except the last (4.3, pitfall 6).
-    if ((item.bytes & 1) != 0 && i + 1 < n) scratch_.push_back(0x00);
+    if ((item.bytes & 1) != 0 && i + 1 < n) scratch_.push_back(0);
   }
   finish(2, out);
   if (hooks_.on_log) log(peer_ + " read " + std::to_string(n) + " item(s)");
@@ -437,18 +395,18 @@ void ServerSession::handle_read(std::uint16_t ref, ByteView pdu, ByteView param,
 
 void ServerSession::handle_write(std::uint16_t ref, ByteView pdu, ByteView param, ByteView data,
                                  Bytes& out) {
-  const std::uint8_t ack_data = static_cast<std::uint8_t>(Rosctr::ack_data);
+  const std::uint8_t ack_data = wire(Rosctr::ack_data);
   const std::size_t n = param.size() >= 2 ? param[1] : 0;
-  if (n == 0 || param.size() != 2 + 12 * n) {
-    answer_header_error(ack_data, ref, 0x85, 0x00, out);
+  if (n == 0 || param.size() != 2 + kItemSpecSize * n) {
+    answer_header_error(ack_data, ref, kErrorClassSupplies, 0, out);
     return;
   }
   if (pdu.size() > pdu_) {
-    answer_header_error(ack_data, ref, 0x85, 0x00, out);
+    answer_header_error(ack_data, ref, kErrorClassSupplies, 0, out);
     return;
   }
   plan_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) plan_item(&param[2 + 12 * i], true, plan_[i]);
+  for (std::size_t i = 0; i < n; ++i) plan_item(&param[2 + kItemSpecSize * i], true, plan_[i]);
   // Walk the data items (4.5 robust rule): with E = count x size, the length field must be E
   // (bytes) or 8E (bits) whatever the data transport size; step over E (+ fill) bytes. A wrong
   // length gets 0x07 and is stepped over by the Wireshark rule; items past the end get 0x07.
@@ -456,22 +414,23 @@ void ServerSession::handle_write(std::uint16_t ref, ByteView pdu, ByteView param
   for (std::size_t i = 0; i < n; ++i) {
     auto& item = plan_[i];
     if (pos + 4 > data.size()) {
-      item.code = kSizeMismatch;
+      item.code = kItemSizeMismatch;
       continue;
     }
     const std::uint8_t ts = data[pos + 1];
     const std::uint16_t length = get16(&data[pos + 2]);
     std::size_t step = 0;
-    const std::size_t e = element_bytes(item.transport) == 0 ? 0 : item.bytes;
+    const std::size_t e = item_element_size(item.transport) == 0 ? 0 : item.bytes;
     if (e != 0 && (length == e || length == 8 * e)) {
       step = e;
     } else {
-      step = wireshark_bytes(ts, length);
-      if (item.code == kItemSuccess) item.code = kSizeMismatch;
+      // Only to step over an item whose length is wrong: the Wireshark rule.
+      step = data_item_bytes(ts, length);
+      if (item.code == kItemSuccess) item.code = kItemSizeMismatch;
     }
     item.data_pos = pos + 4;
     if (item.data_pos + step > data.size()) {
-      if (item.code == kItemSuccess) item.code = kSizeMismatch;
+      if (item.code == kItemSuccess) item.code = kItemSizeMismatch;
       pos = data.size();
       continue;
     }
@@ -480,7 +439,7 @@ void ServerSession::handle_write(std::uint16_t ref, ByteView pdu, ByteView param
   apply_item_faults();
   const std::size_t executed = control_.first_item_writes.load() ? 1 : n;
   begin(ack_data, ref, true);
-  scratch_.push_back(0x05);
+  scratch_.push_back(static_cast<std::uint8_t>(Function::write_var));
   scratch_.push_back(static_cast<std::uint8_t>(executed));
   for (std::size_t i = 0; i < executed; ++i) {
     auto& item = plan_[i];
@@ -521,27 +480,28 @@ void ServerSession::handle_plc_control(std::uint16_t ref, ByteView param, Bytes&
   if (function == static_cast<std::uint8_t>(Function::plc_stop)) {
     control_.cpu_state.store(CpuState::stop);
   } else {
-    static constexpr std::uint8_t kProgram[] = {'P', '_', 'P', 'R', 'O', 'G', 'R', 'A', 'M'};
     const bool start =
-        param.size() <= 2 || std::search(param.begin(), param.end(), std::begin(kProgram),
-                                         std::end(kProgram)) != param.end();
+        param.size() <= 2 || std::search(param.begin(), param.end(), kPiServiceProgram.begin(),
+                                         kPiServiceProgram.end()) != param.end();
     if (start) control_.cpu_state.store(CpuState::run);
   }
-  begin(static_cast<std::uint8_t>(Rosctr::ack_data), ref, true);
+  begin(wire(Rosctr::ack_data), ref, true);
   scratch_.push_back(function);
   finish(1, out);
-  log(peer_ + (function == 0x29 ? " PLC stop" : " PLC start/control"));
+  log(peer_ + (function == static_cast<std::uint8_t>(Function::plc_stop) ? " PLC stop"
+                                                                         : " PLC start/control"));
   if (const CpuState now = control_.cpu_state.load(); now != before && hooks_.on_state_change)
     hooks_.on_state_change(peer_, now);
 }
 
 bool ServerSession::handle_userdata(std::uint16_t ref, ByteView param, ByteView data, Bytes& out) {
   // 6.1: request parameter 00 01 12 <len> <syntax> <type|group> <subfunction> <sequence>.
-  if (param.size() < 8 || param[0] != 0x00 || param[1] != 0x01 || param[2] != 0x12) {
+  if (param.size() < kUdRequestParamSize ||
+      !std::equal(std::begin(kUdHead), std::end(kUdHead), param.begin())) {
     log(peer_ + " malformed userdata parameter");
     return false;
   }
-  const std::uint8_t group = param[5] & 0x0F;
+  const std::uint8_t group = param[5] & kUdGroupNibble;
   const std::uint8_t subfunction = param[6];
   const std::uint8_t sequence = param[7];
   std::uint16_t error = 0;
@@ -549,7 +509,7 @@ bool ServerSession::handle_userdata(std::uint16_t ref, ByteView param, ByteView 
   std::size_t payload_size = 0;
   std::uint16_t id = 0, index = 0;
   szl::Answer answer;
-  if (group == 0x04 && subfunction == 0x01) {
+  if (group == kUdGroupCpu && subfunction == kUdSubReadSzl) {
     // Read SZL: data FF 09 00 04 <id> <index> (python-snap7 sends 0A 00: not validated).
     if (data.size() >= 8) {
       id = get16(&data[4]);
@@ -560,57 +520,63 @@ bool ServerSession::handle_userdata(std::uint16_t ref, ByteView param, ByteView 
         payload = answer.bytes.data();
         payload_size = answer.bytes.size();
       } else {
-        error = 0xD402;  // information function unavailable
+        error = kSzlErrorNotAvailable;  // information function unavailable
       }
     } else {
-      error = 0xD402;  // follow-up request: we never fragment, nothing is pending
+      error = kSzlErrorNotAvailable;  // follow-up request: we never fragment, nothing is pending
     }
-  } else if (group == 0x04) {
-    error = 0xD402;  // other CPU function (Snap7 answers the same, seen live)
+  } else if (group == kUdGroupCpu) {
+    error = kSzlErrorNotAvailable;  // other CPU function (Snap7 answers the same, seen live)
   } else {
-    error = 0x8104;  // group not implemented
+    error = kHeaderErrorNotAvailable;  // group not implemented
   }
   if (hooks_.on_log)
     log(peer_ + " userdata group " + std::to_string(group) + " sub " + std::to_string(subfunction) +
         " szl " + hex2(id >> 8) + hex2(id & 0xFF) + (error ? " -> error" : ""));
   // Response parameter (12 bytes): 00 01 12 08 12 <0x80|group> <sub> <seq> <dur> <last> <err>.
-  begin(static_cast<std::uint8_t>(Rosctr::userdata), ref, false);
+  begin(wire(Rosctr::userdata), ref, false);
+  scratch_.insert(scratch_.end(), std::begin(kUdHead), std::end(kUdHead));
   scratch_.insert(scratch_.end(),
-                  {0x00, 0x01, 0x12, 0x08, 0x12, static_cast<std::uint8_t>(0x80 | group),
-                   subfunction, sequence, 0x00, 0x00});
+                  {static_cast<std::uint8_t>(kUdResponseParamSize - sizeof kUdHead - 1),
+                   kUdMethodResponse, static_cast<std::uint8_t>(kUdTypeResponse | group),
+                   subfunction, sequence, 0, 0});  // data unit reference 0, last unit
   put16(scratch_, error);
   if (error != 0) {
-    scratch_.insert(scratch_.end(), {0x0A, 0x00, 0x00, 0x00});
+    // 0A 00 00 00: no data (Snap7's form).
+    scratch_.insert(scratch_.end(),
+                    {kItemNotFound, static_cast<std::uint8_t>(DataTransport::null), 0, 0});
   } else {
     // FF 09 <length> <id> <index> <LENTHDR> <N_DR> <records>; always fits PDU 240 (szl.hpp).
-    scratch_.insert(scratch_.end(), {kItemSuccess, 0x09});
+    scratch_.insert(scratch_.end(),
+                    {kItemSuccess, static_cast<std::uint8_t>(DataTransport::octet_string)});
     put16(scratch_, static_cast<std::uint16_t>(4 + payload_size));
     put16(scratch_, id);
     put16(scratch_, index);
     scratch_.insert(scratch_.end(), payload, payload + payload_size);
   }
-  finish(12, out);
+  finish(kUdResponseParamSize, out);
   return true;
 }
 
 void ServerSession::begin(std::uint8_t rosctr, std::uint16_t ref, bool with_error,
                           std::uint8_t error_class, std::uint8_t error_code) {
   scratch_.clear();
-  scratch_.insert(scratch_.end(), {kProtocolId, rosctr, 0x00, 0x00});
+  scratch_.insert(scratch_.end(), {kProtocolId, rosctr});
+  put16(scratch_, 0);    // reserved
   put16(scratch_, ref);  // PDU reference echoed verbatim (section 2)
-  scratch_.insert(scratch_.end(), {0x00, 0x00, 0x00, 0x00});
+  put16(scratch_, 0);    // parameter length, patched by finish
+  put16(scratch_, 0);    // data length, patched by finish
   if (with_error) scratch_.insert(scratch_.end(), {error_class, error_code});
 }
 
 void ServerSession::finish(std::size_t param_length, Bytes& out) {
-  const std::size_t header = scratch_[1] == static_cast<std::uint8_t>(Rosctr::ack) ||
-                                     scratch_[1] == static_cast<std::uint8_t>(Rosctr::ack_data)
-                                 ? 12
-                                 : 10;
+  const std::size_t header =
+      scratch_[1] == wire(Rosctr::ack) || scratch_[1] == wire(Rosctr::ack_data) ? kAckHeaderSize
+                                                                                : kJobHeaderSize;
   if (scratch_.size() > pdu_) {
     // Safety net: never send a PDU bigger than negotiated.
     const std::uint16_t ref = get16(&scratch_[4]);
-    begin(static_cast<std::uint8_t>(Rosctr::ack_data), ref, true, 0x85, 0x00);
+    begin(wire(Rosctr::ack_data), ref, true, kErrorClassSupplies, 0);
     append_data_frame(out, scratch_);
     ++answered_;
     return;

@@ -34,14 +34,15 @@ void header(Bytes& b, std::uint16_t record_length, std::uint16_t records) {
 // ('V' major minor patch) goes last.
 void order_code(const CpuIdentity& id, Bytes& b) {
   header(b, 28, 4);
-  const std::uint16_t indices[] = {0x0001, 0x0006, 0x0081, 0x0007};
+  // Module, basic hardware, basic firmware ('A'), firmware ('V').
+  const std::uint16_t indices[] = {kSzlIndexModule, 0x0006, 0x0081, kSzlIndexFirmware};
   for (std::uint16_t index : indices) {
     put16(b, index);
-    const bool firmware = index == 0x0007 || index == 0x0081;
+    const bool firmware = index == kSzlIndexFirmware || index == 0x0081;
     put_text(b, firmware ? std::string() : id.order_code, 20, 0x20);
     put16(b, 0x0000);  // BGTyp
     if (firmware) {
-      b.push_back(index == 0x0007 ? 'V' : 'A');
+      b.push_back(index == kSzlIndexFirmware ? 'V' : 'A');
       b.push_back(id.firmware[0]);
       b.push_back(id.firmware[1]);
       b.push_back(id.firmware[2]);
@@ -93,24 +94,25 @@ void communication(const Context& ctx, Bytes& b) {
 
 bool build(std::uint16_t id, std::uint16_t index, const Context& ctx, Answer& out) {
   switch (id) {
-    case 0x0000: {
-      const std::uint16_t ids[] = {0x0000, 0x0011, 0x001C, 0x0131, 0x0424};
+    case kSzlIdList: {
+      const std::uint16_t ids[] = {kSzlIdList, kSzlModuleId, kSzlComponentId, kSzlCommunication,
+                                   kSzlCpuState};
       header(out.bytes, 2, static_cast<std::uint16_t>(std::size(ids)));
       for (auto v : ids) put16(out.bytes, v);
       return true;
     }
-    case 0x0011:
+    case kSzlModuleId:
       order_code(ctx.identity, out.bytes);
       return true;  // index ignored, like Snap7
-    case 0x001C:
+    case kSzlComponentId:
       if (index != 0) return false;
       identity(ctx.identity, out.bytes);
       return true;
-    case 0x0131:
+    case kSzlCommunication:
       if (index != 1) return false;
       communication(ctx, out.bytes);
       return true;
-    case 0x0424:
+    case kSzlCpuState:
       state(ctx.state, out.bytes);
       return true;
     default:

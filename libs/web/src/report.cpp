@@ -1,17 +1,14 @@
-// s7log CSV reader (both dialects) and the self-contained HTML report of `s7log plot`.
+// The self-contained HTML report of `s7log plot`: s7log CSV files merged into one chart.
 #include "web/report.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <fstream>
 #include <map>
-#include <numeric>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "logger/csv_reader.hpp"
 #include "util/u8path.hpp"
 #include "web/assets.hpp"
 
@@ -42,135 +39,32 @@ bool wildcard_match(std::string_view pat, std::string_view name) {
   return p == pat.size();
 }
 
-// Splits CSV text into records (RFC 4180 quoting: "" inside quotes is one quote).
-std::vector<std::vector<std::string>> split_csv(std::string_view text, char delim) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string cell;
-  bool quoted = false;
-  bool any = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          cell += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cell += c;
-      }
-      continue;
-    }
-    if (c == '"') {
-      quoted = true;
-      any = true;
-    } else if (c == delim) {
-      row.push_back(std::move(cell));
-      cell.clear();
-      any = true;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (any || !cell.empty()) {
-        row.push_back(std::move(cell));
-        rows.push_back(std::move(row));
-      }
-      row.clear();
-      cell.clear();
-      any = false;
-    } else {
-      cell += c;
-      any = true;
-    }
-  }
-  if (any || !cell.empty()) {
-    row.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-enum class CellKind { empty, boolean, number, text };
-
-struct Cell {
-  CellKind kind = CellKind::empty;
-  double value = 0;
-  std::string text;  // only for CellKind::text
-};
-
-Cell parse_cell(std::string_view raw, bool decimal_comma) {
-  auto s = trim(raw);
-  if (s.empty()) return {};
-  if (s == "True" || s == "true" || s == "TRUE") return {CellKind::boolean, 1, {}};
-  if (s == "False" || s == "false" || s == "FALSE") return {CellKind::boolean, 0, {}};
-  std::string num(s);
-  if (decimal_comma) std::replace(num.begin(), num.end(), ',', '.');
-  if (!num.empty() && num.front() == '+') num.erase(0, 1);
-  double d = 0;
-  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), d);
-  if (ec == std::errc() && p == num.data() + num.size()) return {CellKind::number, d, {}};
-  return {CellKind::text, 0, std::string(s)};
-}
-
+// One file's rows with every cell interpreted (logger::interpret_cell).
 struct FileTable {
   std::vector<std::string> names;  // without ts
   std::vector<double> t;
-  std::vector<std::vector<Cell>> cells;  // [row][column]
+  std::vector<std::vector<logger::CsvCell>> cells;  // [row][column]
 };
 
+// The local wall-clock time as seconds counted as if it were UTC (what the chart shows).
+double chart_seconds(logger::LocalTime ts) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(ts);
+  return static_cast<double>(secs.time_since_epoch().count()) +
+         std::chrono::duration<double>(ts - secs).count();
+}
+
 s7::Result<FileTable> read_one(const fs::path& path) {
-  auto name = util::path_text(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    bool exists = fs::exists(path, ec);
-    return s7::Error(s7::Errc::invalid_argument,
-                     fmt::format("{}: {}", name, exists ? "cannot be read" : "no such file"));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  std::string_view body = text;
-  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);  // UTF-8 BOM (excel-da)
-  auto not_s7log = [&](const std::string& why) {
-    return s7::Error(s7::Errc::invalid_argument,
-                     fmt::format("{}: not an s7log CSV: {}", name, why));
-  };
-  if (trim(body).empty()) return not_s7log("the file is empty");
-  auto header_end = body.find_first_of("\r\n");
-  auto header_line = body.substr(0, header_end);
-  char delim = ',';
-  if (header_line.substr(0, 3) == "ts;") {
-    delim = ';';  // excel-da: semicolons and decimal commas
-  } else if (header_line != "ts" && header_line.substr(0, 3) != "ts,") {
-    return not_s7log(
-        fmt::format("the header must start with 'ts', found '{}'", header_line.substr(0, 40)));
-  }
-  auto rows = split_csv(body, delim);
+  auto file = logger::read_csv_file(path);
+  if (!file) return file.error();
   FileTable ft;
-  for (std::size_t c = 1; c < rows[0].size(); ++c) ft.names.emplace_back(trim(rows[0][c]));
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    const auto& row = rows[r];
-    auto t = parse_local_ts(trim(row[0]));
-    if (!t) {
-      return s7::Error(s7::Errc::invalid_argument,
-                       fmt::format("{}: row {}: bad timestamp '{}' (expected "
-                                   "YYYY-MM-DDTHH:MM:SS[.mmm])",
-                                   name, r + 1, row[0].substr(0, 40)));
-    }
-    ft.t.push_back(*t);
-    std::vector<Cell> cells(ft.names.size());
-    for (std::size_t c = 0; c < ft.names.size() && c + 1 < row.size(); ++c) {
-      cells[c] = parse_cell(row[c + 1], delim == ';');
-    }
+  ft.names = std::move(file->columns);
+  ft.t.reserve(file->rows.size());
+  ft.cells.reserve(file->rows.size());
+  for (const auto& row : file->rows) {
+    ft.t.push_back(chart_seconds(row.ts));
+    std::vector<logger::CsvCell> cells;
+    cells.reserve(row.cells.size());
+    for (const auto& c : row.cells) cells.push_back(logger::interpret_cell(c, file->dialect));
     ft.cells.push_back(std::move(cells));
   }
   return ft;
@@ -200,41 +94,6 @@ std::string html_escape(std::string_view s) {
 }
 
 }  // namespace
-
-std::optional<double> parse_local_ts(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS with optional .f{1,9}
-  auto digits = [&](std::size_t pos, std::size_t n, int& out) {
-    if (pos + n > s.size()) return false;
-    out = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  int y, mo, d, h, mi, se;
-  if (s.size() < 19 || !digits(0, 4, y) || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' ||
-      !digits(8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(11, 2, h) || s[13] != ':' ||
-      !digits(14, 2, mi) || s[16] != ':' || !digits(17, 2, se)) {
-    return std::nullopt;
-  }
-  double frac = 0;
-  if (s.size() > 19) {
-    if (s[19] != '.' && s[19] != ',') return std::nullopt;
-    double scale = 0.1;
-    if (s.size() == 20) return std::nullopt;
-    for (std::size_t i = 20; i < s.size(); ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      frac += (s[i] - '0') * scale;
-      scale /= 10;
-    }
-  }
-  using namespace std::chrono;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
-  auto days = sys_days{ymd}.time_since_epoch().count();
-  return static_cast<double>(days) * 86400.0 + h * 3600.0 + mi * 60.0 + se + frac;
-}
 
 s7::Result<std::vector<fs::path>> expand_inputs(const std::vector<std::string>& args) {
   std::vector<fs::path> out;
@@ -284,18 +143,18 @@ s7::Result<CsvTable> read_s7log_csv(const std::vector<fs::path>& files) {
       has_num(union_names.size());
   struct Row {
     double t;
-    std::vector<Cell> cells;  // union order
+    std::vector<logger::CsvCell> cells;  // union order
   };
   std::vector<Row> rows;
   for (const auto& ft : parsed) {
     for (std::size_t r = 0; r < ft.t.size(); ++r) {
-      Row row{ft.t[r], std::vector<Cell>(union_names.size())};
+      Row row{ft.t[r], std::vector<logger::CsvCell>(union_names.size())};
       for (std::size_t c = 0; c < ft.names.size(); ++c) {
         auto u = index[ft.names[c]];
         row.cells[u] = ft.cells[r][c];
-        has_text[u] = has_text[u] || row.cells[u].kind == CellKind::text;
-        has_bool[u] = has_bool[u] || row.cells[u].kind == CellKind::boolean;
-        has_num[u] = has_num[u] || row.cells[u].kind == CellKind::number;
+        has_text[u] = has_text[u] || row.cells[u].kind == logger::CsvCellKind::text;
+        has_bool[u] = has_bool[u] || row.cells[u].kind == logger::CsvCellKind::boolean;
+        has_num[u] = has_num[u] || row.cells[u].kind == logger::CsvCellKind::number;
       }
       rows.push_back(std::move(row));
     }
@@ -317,8 +176,9 @@ s7::Result<CsvTable> read_s7log_csv(const std::vector<fs::path>& files) {
     col.values.reserve(rows.size());
     for (const auto& row : rows) {
       const auto& c = row.cells[u];
-      bool charted = c.kind == CellKind::number || c.kind == CellKind::boolean;
-      col.values.push_back(charted && col.kind != "text" ? std::optional<double>(c.value)
+      bool charted =
+          c.kind == logger::CsvCellKind::number || c.kind == logger::CsvCellKind::boolean;
+      col.values.push_back(charted && col.kind != "text" ? std::optional<double>(c.number)
                                                          : std::nullopt);
     }
     table.columns.push_back(std::move(col));

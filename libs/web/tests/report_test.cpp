@@ -1,4 +1,4 @@
-// Tests of `s7log plot`'s reader and report: both CSV dialects, globs, gaps, errors naming files.
+// Tests of `s7log plot`'s report: both CSV dialects merged, globs, gaps, errors naming files.
 #include "web/report.hpp"
 
 #include <gmock/gmock.h>
@@ -37,15 +37,6 @@ const CsvColumn& col(const CsvTable& t, const std::string& name) {
 }
 
 }  // namespace
-
-TEST(ParseLocalTs, ReadsSecondsAndMilliseconds) {
-  EXPECT_EQ(parse_local_ts("1970-01-02T00:00:01"), 86401.0);
-  EXPECT_EQ(parse_local_ts("1970-01-01 00:00:00,500"), 0.5);  // excel-da
-  EXPECT_EQ(parse_local_ts("1970-01-01T00:01:00.250"), 60.25);
-  EXPECT_FALSE(parse_local_ts("1970-13-01T00:00:00"));
-  EXPECT_FALSE(parse_local_ts("yesterday"));
-  EXPECT_FALSE(parse_local_ts("1970-01-01T00:00:00."));
-}
 
 TEST(ReadS7logCsv, CourseDialect) {
   TempDir d;

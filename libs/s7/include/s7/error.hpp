@@ -57,6 +57,18 @@ struct is_error_code_enum<s7::Errc> : true_type {};
 
 namespace s7 {
 
+// S7 item return codes (fact sheet 4.4; Wireshark's s7comm return-code table): one per item in
+// a Read Var answer and a Write Var confirmation. The data items of a Write Var request carry
+// the reserved code. Every other byte value is an item error this library does not name.
+inline constexpr std::uint8_t kItemReserved = 0x00;
+inline constexpr std::uint8_t kItemHardwareFault = 0x01;
+inline constexpr std::uint8_t kItemAccessDenied = 0x03;     // object access not allowed
+inline constexpr std::uint8_t kItemOutOfRange = 0x05;       // invalid address
+inline constexpr std::uint8_t kItemTypeUnsupported = 0x06;  // data type not supported
+inline constexpr std::uint8_t kItemSizeMismatch = 0x07;     // data type inconsistent (size)
+inline constexpr std::uint8_t kItemNotFound = 0x0A;         // object does not exist
+inline constexpr std::uint8_t kItemSuccess = 0xFF;
+
 const std::error_category& category() noexcept;
 std::error_code make_error_code(Errc e) noexcept;
 

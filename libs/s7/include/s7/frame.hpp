@@ -15,16 +15,25 @@ namespace s7 {
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
+// TPKT header (RFC 1006 section 6): version 3, a reserved 0 byte, 16-bit length of the whole
+// frame including these 4 bytes.
 inline constexpr std::size_t kTpktHeader = 4;
-inline constexpr std::size_t kCotpDtHeader = 3;  // LI, 0xF0, EOT/number
+inline constexpr std::uint8_t kTpktVersion = 0x03;
 
 // COTP TPDU codes (ISO 8073, high nibble of byte 1).
 enum class CotpCode : std::uint8_t { CR = 0xE0, CC = 0xD0, DT = 0xF0, DR = 0x80, DC = 0xC0 };
+
+// Class 0 DT header (ISO 8073 / X.224 13.7): LI 2, code 0xF0, EOT flag + TPDU number.
+inline constexpr std::size_t kCotpDtHeader = 3;
+inline constexpr std::uint8_t kCotpDtLength = 0x02;  // the DT's LI
+inline constexpr std::uint8_t kCotpEot = 0x80;       // DT byte 2, bit 7: last data unit
 
 // COTP variable-part parameter codes used by S7.
 inline constexpr std::uint8_t kParamTpduSize = 0xC0;     // 1-byte exponent, size = 2^v
 inline constexpr std::uint8_t kParamCallingTsap = 0xC1;  // local (client) TSAP
 inline constexpr std::uint8_t kParamCalledTsap = 0xC2;   // remote (PLC) TSAP
+// kParamTpduSize value for a 1024-byte TPDU (2^10), what S7 clients ask for and PLCs confirm.
+inline constexpr std::uint8_t kTpduSize1024 = 0x0A;
 
 struct CotpParam {
   std::uint8_t code = 0;
@@ -71,11 +80,12 @@ using Frame = std::variant<CotpConnect, CotpDisconnect, CotpData>;
 
 // Builds a CR for a client: C0 (TPDU size code), C1 (local TSAP), C2 (remote TSAP).
 CotpConnect make_connect_request(std::uint16_t local_tsap, std::uint16_t remote_tsap,
-                                 std::uint8_t tpdu_size_code = 0x0A, std::uint16_t src_ref = 1);
+                                 std::uint8_t tpdu_size_code = kTpduSize1024,
+                                 std::uint16_t src_ref = 1);
 // Builds the CC answering `cr`: dst ref = CR's src ref, own src ref, C0/C1/C2 echoed in the
 // CR's order; C0 added (with `tpdu_size_code`) when the CR had none.
 CotpConnect make_connect_confirm(const CotpConnect& cr, std::uint16_t own_ref = 1,
-                                 std::uint8_t tpdu_size_code = 0x0A);
+                                 std::uint8_t tpdu_size_code = kTpduSize1024);
 
 // Encoders produce a whole frame, TPKT header included.
 Bytes encode_frame(const CotpConnect& c);

@@ -1,8 +1,10 @@
 // Sans-IO S7comm PDUs: header, setup communication, Read Var, Write Var, SZL userdata, errors.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -12,7 +14,11 @@
 
 namespace s7 {
 
+// S7 header (fact sheet 2): protocol id 0x32, ROSCTR, reserved (2), PDU reference (2),
+// parameter length (2), data length (2); Ack and Ack_Data add error class and error code.
 inline constexpr std::uint8_t kProtocolId = 0x32;
+inline constexpr std::size_t kJobHeaderSize = 10;  // Job and Userdata
+inline constexpr std::size_t kAckHeaderSize = 12;  // Ack and Ack_Data
 
 enum class Rosctr : std::uint8_t { job = 0x01, ack = 0x02, ack_data = 0x03, userdata = 0x07 };
 
@@ -62,7 +68,52 @@ enum class DataTransport : std::uint8_t {
   octet_string = 0x09,
 };
 
-inline constexpr std::uint8_t kItemSuccess = 0xFF;
+// S7ANY item spec of Read/Write Var (fact sheet 4.1): 12 0A 10 TS COUNT(2) DB(2) AREA ADDR(3).
+inline constexpr std::size_t kItemSpecSize = 12;
+inline constexpr std::uint8_t kVarSpec = 0x12;        // variable specification
+inline constexpr std::uint8_t kVarSpecLength = 0x0A;  // bytes that follow
+inline constexpr std::uint8_t kSyntaxIdS7Any = 0x10;  // S7ANY addressing
+
+// Item return codes (kItemSuccess, kItemNotFound, ...): s7/error.hpp.
+
+// Ack/Ack_Data header error classes and codes this library sends or explains (fact sheet 2 and 5;
+// class names as in Wireshark's s7comm dissector).
+inline constexpr std::uint8_t kErrorClassApplication = 0x81;  // application relationship
+inline constexpr std::uint8_t kErrorCodeNotAvailable = 0x04;  // with 0x81: function not available
+inline constexpr std::uint8_t kErrorClassSupplies = 0x85;     // 0x8500: does not fit the PDU
+inline constexpr std::uint8_t kErrorClassAccess = 0x87;       // access error
+inline constexpr std::uint16_t kHeaderErrorNotAvailable = 0x8104;  // class << 8 | code
+
+// Userdata parameter (fact sheet 6.1): head 00 01 12, length of the rest, method, type|group,
+// subfunction, sequence; responses add data unit reference, last-unit flag and error (2).
+inline constexpr std::uint8_t kUdHead[3] = {0x00, 0x01, 0x12};
+inline constexpr std::size_t kUdRequestParamSize = 8;
+inline constexpr std::size_t kUdResponseParamSize = 12;
+inline constexpr std::uint8_t kUdMethodRequest = 0x11;
+inline constexpr std::uint8_t kUdMethodResponse = 0x12;
+inline constexpr std::uint8_t kUdTypeMask = 0xC0;      // type: the 2 high bits of type|group
+inline constexpr std::uint8_t kUdTypeRequest = 0x40;   // type 1
+inline constexpr std::uint8_t kUdTypeResponse = 0x80;  // type 2
+inline constexpr std::uint8_t kUdGroupMask = 0x3F;     // function group: the 6 low bits
+inline constexpr std::uint8_t kUdGroupCpu = 0x04;      // CPU functions
+inline constexpr std::uint8_t kUdSubReadSzl = 0x01;    // CPU functions: read SZL
+
+// SZL (system status list) ids and record indices (fact sheet 6.2), and the parameter error of
+// an SZL answer for a list the CPU does not provide.
+inline constexpr std::uint16_t kSzlIdList = 0x0000;         // the ids the CPU provides
+inline constexpr std::uint16_t kSzlModuleId = 0x0011;       // order code and versions
+inline constexpr std::uint16_t kSzlComponentId = 0x001C;    // names, serial number, type
+inline constexpr std::uint16_t kSzlCommunication = 0x0131;  // index 1: max PDU, connections
+inline constexpr std::uint16_t kSzlCpuState = 0x0424;       // operating state (CpuState)
+inline constexpr std::uint16_t kSzlIndexModule = 0x0001;    // 0x0011 record: the module
+inline constexpr std::uint16_t kSzlIndexFirmware = 0x0007;  // 0x0011 record: 'V' x.y.z
+inline constexpr std::uint16_t kSzlErrorNotAvailable = 0xD402;
+
+// CPU operating state: the bzu-id byte of the SZL 0x0424 record.
+enum class CpuState : std::uint8_t { unknown = 0x00, stop = 0x04, run = 0x08 };
+
+// PI service that hot and cold start name in PLC control (fact sheet 6.3).
+inline constexpr std::string_view kPiServiceProgram = "P_PROGRAM";
 
 // S7 header. Job/Userdata: 10 bytes; Ack/Ack_Data: 12 bytes (with error class/code).
 struct Header {
@@ -77,11 +128,12 @@ struct Header {
 
 // S7ANY item spec (12 bytes: 12 0A 10 TS COUNT DB AREA ADDR).
 struct ItemSpec {
-  std::uint8_t syntax_id = 0x10;
-  std::uint8_t transport = 0x02;  // ItemTransport value (kept raw: servers must answer unknowns)
+  std::uint8_t syntax_id = kSyntaxIdS7Any;
+  // ItemTransport value (kept raw: servers must answer unknowns)
+  std::uint8_t transport = static_cast<std::uint8_t>(ItemTransport::byte);
   std::uint16_t count = 0;
   std::uint16_t db = 0;
-  std::uint8_t area = 0x84;
+  std::uint8_t area = static_cast<std::uint8_t>(Area::db);
   std::uint32_t address = 0;  // bit address (byte*8+bit), or T/C number (24 bits)
   friend bool operator==(const ItemSpec&, const ItemSpec&) = default;
 };
@@ -89,8 +141,8 @@ struct ItemSpec {
 // Data item of a read response or write request. `length_field` is the raw length from the
 // wire (its unit depends on `transport`); `data` the bytes that followed.
 struct DataItem {
-  std::uint8_t return_code = kItemSuccess;  // 0x00 in write requests
-  std::uint8_t transport = 0x04;
+  std::uint8_t return_code = kItemSuccess;  // kItemReserved in write requests
+  std::uint8_t transport = static_cast<std::uint8_t>(DataTransport::byte_word_dword);
   std::uint16_t length_field = 0;
   Bytes data;
   friend bool operator==(const DataItem&, const DataItem&) = default;
@@ -130,7 +182,7 @@ struct SzlRequest {
   // Data header bytes, kept raw: Snap7 sends FF 09, python-snap7 3.x 0A 00 (fact sheet 6.1);
   // a follow-up carries 0A 00 (see make_szl_follow_up). Servers must not validate them.
   std::uint8_t return_code = kItemSuccess;
-  std::uint8_t transport = 0x09;
+  std::uint8_t transport = static_cast<std::uint8_t>(DataTransport::octet_string);
   friend bool operator==(const SzlRequest&, const SzlRequest&) = default;
 };
 struct SzlResponse {
@@ -139,7 +191,8 @@ struct SzlResponse {
   bool last = true;
   std::uint16_t error = 0;  // parameter error code, e.g. 0xD402
   std::uint8_t return_code = kItemSuccess;
-  std::uint8_t transport = 0x09;  // data transport size: 0x09 octet string; 0x00 in error answers
+  // Data transport size: octet string; null in error answers.
+  std::uint8_t transport = static_cast<std::uint8_t>(DataTransport::octet_string);
   // First fragment: id, index, record length, record count and records (`payload` starts at
   // LENTHDR); follow-up fragments: raw continuation bytes in `payload` with has_header false.
   bool has_header = true;
@@ -164,7 +217,7 @@ struct UserdataRaw {
 
 // PLC control (0x28 hot/cold start) and stop (0x29): the raw parameter part is kept.
 struct PlcControl {
-  std::uint8_t function = 0x28;
+  std::uint8_t function = static_cast<std::uint8_t>(Function::plc_control);
   Bytes param;  // whole parameter part, function byte included
   friend bool operator==(const PlcControl&, const PlcControl&) = default;
 };
@@ -237,6 +290,9 @@ ItemSpec item_spec_for(const Address& a);
 ItemSpec byte_range_spec(Area area, std::uint16_t db, std::uint32_t byte_offset,
                          std::uint16_t length);
 
+// Bytes of one element of an item transport size (fact sheet 4.1): BIT, BYTE, CHAR 1; WORD, INT,
+// DATE, S5TIME, COUNTER, TIMER 2; DWORD, DINT, REAL, TOD, TIME 4; DATE_AND_TIME 8; 0 unknown.
+std::size_t item_element_size(std::uint8_t item_transport);
 // Number of data bytes an item spec addresses (count x element size; BIT: 1; T/C: 2 each);
 // 0 for an unknown transport size.
 std::size_t spec_byte_size(const ItemSpec& s);

@@ -30,8 +30,6 @@ struct CpuIdentity {
   std::uint8_t firmware[3] = {3, 2, 6};
 };
 
-enum class CpuState : std::uint8_t { unknown = 0x00, stop = 0x04, run = 0x08 };
-
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   std::uint16_t port = 102;        // 0 = pick a free port (see Server::port())
@@ -75,7 +73,7 @@ struct ServerControl {
     AreaKey area;
     std::uint32_t offset = 0;
     std::uint32_t length = 0;
-    std::uint8_t code = 0x0A;
+    std::uint8_t code = kItemNotFound;
   };
   void set_item_faults(std::vector<ItemFault> faults);
   std::vector<ItemFault> item_faults() const;
@@ -130,8 +128,8 @@ class ServerSession {
  private:
   // One Read/Write Var item after validation (reused between requests: no per-request heap).
   struct ItemPlan {
-    std::uint8_t code = 0xFF;    // item return code decided so far
-    std::uint8_t transport = 0;  // item transport size from the spec
+    std::uint8_t code = kItemSuccess;  // item return code decided so far
+    std::uint8_t transport = 0;        // item transport size from the spec
     AreaKey key;
     std::uint32_t offset = 0;  // byte offset in the area
     std::uint8_t bit = 0;      // BIT items only

@@ -32,14 +32,11 @@ struct CsvTable {
 // (sorted by name); other paths are kept. Error naming the pattern when nothing matches.
 s7::Result<std::vector<std::filesystem::path>> expand_inputs(const std::vector<std::string>& args);
 
-// Reads s7log CSV files in either dialect (comma; or excel-da: UTF-8 BOM, ';', decimal comma).
-// The first header column must be `ts`; ts cells are YYYY-MM-DDTHH:MM:SS[.mmm] (or a space
-// instead of T). Files may have different columns (the union is charted; missing cells are
-// gaps). Rows of all files are sorted by time (stable). Errors name the file (and line).
+// Reads s7log CSV files in either dialect with logger::read_csv_file (logger/csv_reader.hpp:
+// comma, or excel-da with BOM, ';' and decimal commas; the first header column is `ts`).
+// Files may have different columns (the union is charted; missing cells are gaps). Rows of all
+// files are sorted by time (stable). Errors name the file (and row).
 s7::Result<CsvTable> read_s7log_csv(const std::vector<std::filesystem::path>& files);
-
-// Parses one ts cell; nullopt when malformed.
-std::optional<double> parse_local_ts(std::string_view text);
 
 // The report: plot.html with uPlot, the chart scripts and the table inlined.
 std::string render_report(const CsvTable& table, std::string_view title);
