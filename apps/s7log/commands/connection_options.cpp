@@ -64,28 +64,6 @@ std::uint16_t default_port(std::string_view host) {
   return is_loopback_host(host) ? std::uint16_t{1102} : std::uint16_t{102};
 }
 
-std::optional<std::uint16_t> parse_tsap(std::string_view text) {
-  std::string digits;
-  std::string_view t = text;
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t.remove_prefix(2);
-  const auto dot = t.find('.');
-  if (dot != std::string_view::npos) {
-    // "01.00": high byte, dot, low byte.
-    const auto hi = t.substr(0, dot);
-    const auto lo = t.substr(dot + 1);
-    if (hi.empty() || lo.empty() || hi.size() > 2 || lo.size() > 2) return std::nullopt;
-    digits = std::string(2 - hi.size(), '0') + std::string(hi) + std::string(2 - lo.size(), '0') +
-             std::string(lo);
-  } else {
-    digits = std::string(t);
-  }
-  if (digits.empty() || digits.size() > 4) return std::nullopt;
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, 16);
-  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return static_cast<std::uint16_t>(v);
-}
-
 s7::Result<s7::ClientOptions> make_client_options(const ConnectionArgs& args) {
   using s7::Errc;
   s7::ClientOptions o;
@@ -122,14 +100,14 @@ s7::Result<s7::ClientOptions> make_client_options(const ConnectionArgs& args) {
     return s7::Error(Errc::invalid_argument, "--type " + args.type + ": expected pg, op or basic");
   }
   if (!args.local_tsap.empty()) {
-    o.local_tsap = parse_tsap(args.local_tsap);
+    o.local_tsap = s7::parse_tsap(args.local_tsap);
     if (!o.local_tsap) {
       return s7::Error(Errc::invalid_argument,
                        "--local-tsap " + args.local_tsap + ": expected hex like 01.00 or 0x0100");
     }
   }
   if (!args.remote_tsap.empty()) {
-    o.remote_tsap = parse_tsap(args.remote_tsap);
+    o.remote_tsap = s7::parse_tsap(args.remote_tsap);
     if (!o.remote_tsap) {
       return s7::Error(Errc::invalid_argument,
                        "--remote-tsap " + args.remote_tsap + ": expected hex like 03.01 or 0x0301");

@@ -50,8 +50,6 @@ void add_connection_options(CLI::App& cmd, ConnectionArgs& args);
 bool is_loopback_host(std::string_view host);
 // 1102 on loopback (the course's fake PLC listens there, as port 102 needs root), else 102.
 std::uint16_t default_port(std::string_view host);
-// TSAP text: "01.00", "0x0100" or "0100" (hex). nullopt when malformed.
-std::optional<std::uint16_t> parse_tsap(std::string_view text);
 
 // Validates the options. Errors (Errc::invalid_argument) name the option, e.g.
 // "--slot 40: slot must be 0..31".

@@ -103,16 +103,58 @@ int fail_config(const std::string& msg) {
   return 2;
 }
 
+// What a run logs: a plain config (one PLC, `cfg` and `tags`), or a plant (`plant`).
+struct Effective {
+  logger::LoggerConfig cfg;  // plain: everything; plant: the [log] defaults
+  std::vector<logger::TagInfo> tags;
+  std::optional<logger::AgentConfig> plant;
+  logger::LiveAuth live;
+};
+
+// A plant config takes its PLCs and groups from the file only: the options that describe one
+// PLC and its one group are refused (the message says where the setting lives instead).
+s7::Result<void> check_plant_flags(const RunArgs& a) {
+  std::vector<std::string> named(a.given.begin(), a.given.end());
+  if (a.interval) named.emplace_back("--interval");
+  if (a.out) named.emplace_back("--out");
+  if (a.rotate) named.emplace_back("--rotate");
+  if (a.dialect) named.emplace_back("--csv-dialect");
+  if (!a.on_change.empty()) named.emplace_back("--on-change");
+  if (!a.deadband.empty()) named.emplace_back("--deadband");
+  if (!a.tags.empty()) named.emplace_back("--tag");
+  if (a.quality) named.emplace_back("--quality");
+  if (a.fsync) named.emplace_back("--fsync");
+  if (a.buffer_rows) named.emplace_back("--buffer-rows");
+  if (named.empty()) return {};
+  return s7::Error(s7::Errc::invalid_argument,
+                   named.front() + ": " + a.config +
+                       " is a plant config ([[plc]] and [[group]] tables); set this in its "
+                       "[[plc]] or [[group]] tables (or [log] for every group)");
+}
+
 // Builds the effective configuration: defaults < config file < flags. Errors -> exit code 2.
-s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effective(
-    const RunArgs& a) {
-  logger::LoggerConfig cfg;
+s7::Result<Effective> effective(const RunArgs& a) {
+  Effective eff;
+  logger::LoggerConfig& cfg = eff.cfg;
   bool file_tags = false;
   if (!a.config.empty()) {
     auto loaded = logger::load_config(a.config);
     if (!loaded) return loaded.error();
     cfg = loaded->config;
     file_tags = loaded->has_tags;
+    eff.live = loaded->live;
+    if (loaded->plant) {
+      if (auto r = check_plant_flags(a); !r) return r.error();
+      // A FIFO, a device or a folder where a file should be: say so now, before connecting.
+      for (const auto& g : loaded->plant->groups) {
+        const auto name = logger::expand_names(g.csv.pattern, g.plc, g.name);
+        if (name == "-") continue;
+        const auto first = logger::expand_pattern(name, std::chrono::system_clock::now());
+        if (auto r = logger::CsvSink::check_target(first); !r) return r.error();
+      }
+      eff.plant = std::move(loaded->plant);
+      return eff;
+    }
   }
   auto bad = [](const std::string& m) { return s7::Error(s7::Errc::invalid_argument, m); };
   auto co = make_client_options(a.conn);
@@ -189,20 +231,20 @@ s7::Result<std::pair<logger::LoggerConfig, std::vector<logger::TagInfo>>> effect
   }
   if (auto f = logger::ChangeFilter::create(tags, cfg.on_change, cfg.deadband); !f)
     return f.error();
-  return std::pair{cfg, tags};
+  eff.tags = std::move(tags);
+  return eff;
 }
 
 // --stats-json: the run's counters and the sample lateness (deadline to start of the read,
 // steady clock) and read latency, as one JSON object. Quantiles come from the histograms
 // (linear inside a bucket, so they are as fine as the buckets: 10 us steps below 0.1 ms).
-bool write_stats_json(const std::string& path, const logger::Stats& st) {
+// The counters of one Stats (the run's, a PLC's or a group's) as JSON.
+nlohmann::json stats_json(const logger::Stats& st) {
   nlohmann::json j;
   j["samples_written"] = st.samples_written.load();
   j["skipped_samples"] = st.skipped_samples.load();
   j["read_errors"] = st.read_errors.load();
   j["reconnects"] = st.reconnects.load();
-  j["rows_dropped"] = st.dropped_rows.load();
-  j["console_lines_dropped"] = st.console_lines_dropped.load();
   const auto n = st.lateness_count.load();
   j["lateness_count"] = n;
   j["lateness_p50_ms"] = st.lateness_quantile(0.50) * 1e3;
@@ -210,6 +252,17 @@ bool write_stats_json(const std::string& path, const logger::Stats& st) {
   j["lateness_max_ms"] = static_cast<double>(st.lateness_max_ns.load()) / 1e6;
   j["lateness_mean_ms"] =
       n ? static_cast<double>(st.lateness_sum_ns.load()) / 1e6 / static_cast<double>(n) : 0.0;
+  const auto lc = st.latency_count.load();
+  j["read_latency_mean_ms"] =
+      lc ? static_cast<double>(st.latency_sum_ns.load()) / 1e6 / static_cast<double>(lc) : 0.0;
+  return j;
+}
+
+bool write_stats_json(const std::string& path, const logger::Agent& agent) {
+  const logger::Stats& st = agent.stats();
+  nlohmann::json j = stats_json(st);
+  j["rows_dropped"] = st.dropped_rows.load();
+  j["console_lines_dropped"] = st.console_lines_dropped.load();
   nlohmann::json buckets = nlohmann::json::array();
   for (std::size_t i = 0; i < st.lateness_buckets.size(); ++i) {
     buckets.push_back({{"le", i < logger::Stats::kLatenessBounds.size()
@@ -218,9 +271,21 @@ bool write_stats_json(const std::string& path, const logger::Stats& st) {
                        {"count", st.lateness_buckets[i].load()}});
   }
   j["lateness_buckets"] = buckets;
-  const auto lc = st.latency_count.load();
-  j["read_latency_mean_ms"] =
-      lc ? static_cast<double>(st.latency_sum_ns.load()) / 1e6 / static_cast<double>(lc) : 0.0;
+  // Per PLC and per group (a plain config: one of each, unnamed).
+  j["plcs"] = nlohmann::json::array();
+  for (const auto& p : agent.plc_stats()) {
+    auto e = stats_json(p->stats);
+    e["plc"] = p->plc;
+    e["link"] = logger::to_string(p->stats.link.load());
+    j["plcs"].push_back(e);
+  }
+  j["groups"] = nlohmann::json::array();
+  for (const auto& g : agent.group_stats()) {
+    auto e = stats_json(g->stats);
+    e["plc"] = g->plc;
+    e["group"] = g->group;
+    j["groups"].push_back(e);
+  }
   // How this system waits for a deadline and the timer resolution it reports (docs/windows.md).
   const platform::SleepInfo wait = platform::sleep_info();
   j["sampling_wait"] = {{"method", wait.method}, {"resolution_ns", wait.resolution.count()}};
@@ -248,31 +313,46 @@ logger::CsvSinkOptions csv_options(const logger::LoggerConfig& cfg) {
   return so;
 }
 
-std::string describe_run(const logger::LoggerConfig& cfg, std::size_t tags) {
-  return "logging " + std::to_string(tags) + " tags from " + cfg.plc.describe() + " every " +
-         util::format_duration(cfg.interval) + " to " +
+std::string describe_run(const Effective& eff) {
+  if (eff.plant) {
+    const auto& p = *eff.plant;
+    std::size_t tags = 0;
+    for (const auto& g : p.groups) tags += g.tags.size();
+    std::string plcs;
+    for (const auto& plc : p.plcs)
+      plcs += (plcs.empty() ? "" : ", ") + plc.name + " " + plc.client.describe();
+    return "logging " + std::to_string(p.groups.size()) + " groups (" + std::to_string(tags) +
+           " tags) from " + std::to_string(p.plcs.size()) + " PLCs: " + plcs;
+  }
+  const auto& cfg = eff.cfg;
+  return "logging " + std::to_string(eff.tags.size()) + " tags from " + cfg.plc.describe() +
+         " every " + util::format_duration(cfg.interval) + " to " +
          (cfg.out == "-" ? std::string("standard output")
                          : logger::file_pattern(cfg.out, cfg.rotate));
 }
 
-// The agent's configuration for a plain config (one PLC, one group, both unnamed: the messages
-// and the CSV are those of the course's logger).
-logger::AgentConfig agent_config(const RunArgs& a, const logger::LoggerConfig& cfg,
-                                 const std::vector<logger::TagInfo>& tags) {
+// The agent's configuration: the plant's, or for a plain config one PLC and one group, both
+// unnamed (the messages and the CSV are those of the course's logger).
+logger::AgentConfig agent_config(const RunArgs& a, const Effective& eff) {
   logger::AgentConfig ac;
-  logger::PlcSpec plc;
-  plc.client = cfg.plc;
-  plc.backoff = cfg.backoff;
-  ac.plcs.push_back(plc);
-  logger::GroupSpec g;
-  g.interval = cfg.interval;
-  g.tags = tags;
-  g.on_change = cfg.on_change;
-  g.deadband = cfg.deadband;
-  g.quality = cfg.quality;
-  g.csv = csv_options(cfg);
-  ac.groups.push_back(std::move(g));
-  ac.queue_rows = cfg.buffer_rows;
+  if (eff.plant) {
+    ac = *eff.plant;
+  } else {
+    const auto& cfg = eff.cfg;
+    logger::PlcSpec plc;
+    plc.client = cfg.plc;
+    plc.backoff = cfg.backoff;
+    ac.plcs.push_back(plc);
+    logger::GroupSpec g;
+    g.interval = cfg.interval;
+    g.tags = eff.tags;
+    g.on_change = cfg.on_change;
+    g.deadband = cfg.deadband;
+    g.quality = cfg.quality;
+    g.csv = csv_options(cfg);
+    ac.groups.push_back(std::move(g));
+    ac.queue_rows = cfg.buffer_rows;
+  }
   if (a.count) ac.max_slots = *a.count;
   if (a.once) {
     ac.max_slots = 1;
@@ -281,23 +361,38 @@ logger::AgentConfig agent_config(const RunArgs& a, const logger::LoggerConfig& c
   return ac;
 }
 
+// Every file's header, to tell on a reload whether columns changed.
+std::vector<std::string> headers(const logger::AgentConfig& ac) {
+  std::vector<std::string> out;
+  for (const auto& g : ac.groups) out.push_back(g.csv.format.header(g.tags));
+  return out;
+}
+
 }  // namespace
 
 int run_logger(const RunArgs& a, Extensions& ext) {
   if (a.print_config) {
-    std::fputs(logger::sample_config().c_str(), stdout);
+    if (a.print_config_kind != "" && a.print_config_kind != "plant") {
+      print_error("s7log run", "--print-config " + a.print_config_kind +
+                                   ": expected nothing (the course's setup) or plant");
+      return kExitUsage;
+    }
+    const auto text =
+        a.print_config_kind == "plant" ? logger::sample_plant_config() : logger::sample_config();
+    std::fputs(text.c_str(), stdout);
     return 0;
   }
-  auto eff = effective(a);
-  if (!eff) return fail_config(eff.error().what());
+  auto first = effective(a);
+  if (!first) return fail_config(first.error().what());
+  Effective eff = std::move(*first);
   if (a.check_config) {
     // For scripts and the service's ExecStartPre: everything run would check before starting.
+    logger::Agent probe;
+    if (auto r = probe.configure(agent_config(a, eff)); !r) return fail_config(r.error().what());
     std::printf("%s: ok, %s\n", a.config.empty() ? "defaults" : a.config.c_str(),
-                describe_run(eff->first, eff->second.size()).c_str());
+                describe_run(eff).c_str());
     return 0;
   }
-  auto cfg = std::move(eff->first);
-  auto tags = std::move(eff->second);
 
   // Handlers before any output: a user (or test) may stop us as soon as a line appears.
   g_quit.store(false);
@@ -319,21 +414,21 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     count_drops();
   };
   logger::Agent agent(notify);
-  if (auto r = agent.configure(agent_config(a, cfg, tags)); !r)
-    return fail_config(r.error().what());
+  if (auto r = agent.configure(agent_config(a, eff)); !r) return fail_config(r.error().what());
   logger::Stats& stats = agent.stats();
   counters = &stats;
   // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
-  platform::LineWriter* text_out = cfg.out == "-" ? &err_lines : &out_lines;
+  platform::LineWriter* text_out = eff.cfg.out == "-" && !eff.plant ? &err_lines : &out_lines;
   auto text_line = [&](std::string line) {
     text_out->write(std::move(line));
     count_drops();
   };
-  logger::ConsoleSink console(csv_options(cfg).format, text_line);
-  agent.add_row_sink(console, "the console");
+  // The course's LOG: lines, for a plain config (a plant's rows would flood the terminal).
+  logger::ConsoleSink console(csv_options(eff.cfg).format, text_line);
+  if (!eff.plant) agent.add_row_sink(console, "the console");
   if (auto r = attach_extensions(ext, agent); !r) return fail_config(r.error().what());
 
-  notify(describe_run(cfg, tags.size()) + " (Ctrl+C stops)");
+  notify(describe_run(eff) + " (Ctrl+C stops)");
   const bool started_on_terminal = platform::has_terminal();
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
@@ -357,20 +452,24 @@ int run_logger(const RunArgs& a, Extensions& ext) {
       notify("reload failed, going on unchanged: " + next.error().what());
       continue;
     }
-    const bool new_columns = csv_options(next->first).format.header(next->second) !=
-                             csv_options(cfg).format.header(tags);
-    auto next_agent = agent_config(a, next->first, next->second);
+    if (next->plant.has_value() != eff.plant.has_value()) {
+      notify(
+          "reload failed, going on unchanged: the file switched between one PLC and a plant "
+          "([[plc]] tables); restart s7log for that");
+      continue;
+    }
+    auto next_agent = agent_config(a, *next);
+    const bool new_columns = headers(next_agent) != headers(agent.config());
     if (a.count) next_agent.max_slots = *a.count - std::min(slots, *a.count);
     if (auto c = agent.configure(std::move(next_agent)); !c) {
       notify("reload failed, going on unchanged: " + c.error().what());
       continue;
     }
-    cfg = std::move(next->first);
-    tags = std::move(next->second);
-    console.reconfigure(csv_options(cfg).format);
-    text_out = cfg.out == "-" ? &err_lines : &out_lines;
+    eff = std::move(*next);
+    console.reconfigure(csv_options(eff.cfg).format);
+    text_out = eff.cfg.out == "-" && !eff.plant ? &err_lines : &out_lines;
     notify("reloaded " + (a.config.empty() ? std::string("the defaults") : a.config) + ": " +
-           describe_run(cfg, tags.size()) +
+           describe_run(eff) +
            (new_columns ? " (new columns: a file with another header is not appended to)" : ""));
   }
   detach_extensions(ext);
@@ -393,12 +492,12 @@ int run_logger(const RunArgs& a, Extensions& ext) {
              " and are lost (" + o.last_error + ")");
   if (dropped > 0)
     notify(std::to_string(dropped) + " rows were dropped while the file could not be written " +
-           "(the buffer holds --buffer-rows " + std::to_string(cfg.buffer_rows) + ")");
+           "(the buffer holds --buffer-rows " + std::to_string(eff.cfg.buffer_rows) + ")");
   // Ctrl+C and SIGTERM stop within a second even when nobody reads our output.
   out_lines.close(std::chrono::milliseconds(400));
   err_lines.close(std::chrono::milliseconds(400));
   count_drops();
-  if (!a.stats_json.empty() && !write_stats_json(a.stats_json, stats)) {
+  if (!a.stats_json.empty() && !write_stats_json(a.stats_json, agent)) {
     print_error("s7log run", "cannot write --stats-json file " + a.stats_json);
     return 1;
   }
@@ -437,8 +536,11 @@ void register_run(CLI::App& app, Runner& selected) {
   auto a = std::make_shared<RunArgs>();
   auto ext = std::make_shared<Extensions>();
   cmd->add_option("--config", a->config, "TOML config file (see --print-config)");
-  cmd->add_flag("--print-config", a->print_config,
-                "Print the course's setup as a commented logger.toml and exit");
+  auto* print_opt = cmd->add_option("--print-config", a->print_config_kind,
+                                    "Print the course's setup as a commented logger.toml and "
+                                    "exit; --print-config plant prints a two-PLC, three-group "
+                                    "plant config")
+                        ->expected(0, 1);
   cmd->add_flag("--check-config", a->check_config,
                 "Check the configuration (--config and the other options) and exit: 0 when it "
                 "is valid, 2 with the error otherwise; nothing is connected or written");
@@ -476,7 +578,8 @@ void register_run(CLI::App& app, Runner& selected) {
       "2 bad option or configuration (nothing started); 3 rows were lost (dropped from the full "
       "buffer, or unwritten at the stop).\n"
       "Docs: docs/logger.md (options, config file, CSV format), docs/live.md (--live).");
-  cmd->callback([cmd, a, ext, &selected] {
+  cmd->callback([cmd, a, ext, print_opt, &selected] {
+    a->print_config = print_opt->count() > 0;
     for (const char* name : {"--host", "--port", "--rack", "--slot", "--type", "--timeout",
                              "--local-tsap", "--remote-tsap"})
       if (cmd->get_option_no_throw(name) != nullptr && cmd->count(name) > 0) a->given.insert(name);

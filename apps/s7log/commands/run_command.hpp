@@ -24,7 +24,8 @@ namespace app {
 struct RunArgs {
   std::string config;
   bool print_config = false;
-  bool check_config = false;  // --check-config: validate and exit
+  std::string print_config_kind;  // --print-config [plant]
+  bool check_config = false;      // --check-config: validate and exit
   ConnectionArgs conn;
   std::set<std::string> given;  // connection options named on the command line
   std::optional<std::string> interval, out, rotate, dialect;

@@ -175,6 +175,8 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
       go.quality_rows = spec.quality;
       go.on_change = spec.on_change;
       go.deadband = spec.deadband;
+      go.trigger = spec.trigger;
+      go.trigger_ack = spec.trigger_ack;
       go.sinks.rows.push_back(group_output_[g]->queue.get());
       if (g == 0)
         for (auto& e : extras_)

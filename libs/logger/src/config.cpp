@@ -1,8 +1,10 @@
 // logger.toml loading with file:line: key: message errors, and the commented sample config.
 #include "logger/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "logger/rotation.hpp"
@@ -26,31 +28,37 @@ namespace {
 
 using Nanos = std::chrono::nanoseconds;
 
-s7::Result<void> parse_plc(util::TomlReader& in, const toml::table& t, s7::ClientOptions& o) {
-  if (auto r = in.check_keys(t, "plc", {"host", "port", "rack", "slot", "type", "timeout"}); !r)
-    return r;
+// The connection keys of [plc] (prefix "plc") or of one [[plc]] table ("plc[2]", which allows
+// `extra` keys too, read by the caller).
+s7::Result<void> parse_plc(util::TomlReader& in, const toml::table& t, const std::string& prefix,
+                           s7::ClientOptions& o, std::vector<std::string_view> extra = {}) {
+  std::vector<std::string_view> allowed{"host", "port",    "rack",       "slot",
+                                        "type", "timeout", "local_tsap", "remote_tsap"};
+  allowed.insert(allowed.end(), extra.begin(), extra.end());
+  if (auto r = in.check_keys(t, prefix, allowed); !r) return r;
+  const auto key = [&](const char* k) { return util::TomlReader::child(prefix, k); };
   if (const auto* n = t.get("host")) {
-    auto v = in.string(*n, "plc.host", util::Empty::refused);
+    auto v = in.string(*n, key("host"), util::Empty::refused);
     if (!v) return v.error();
     o.host = *v;
   }
   if (const auto* n = t.get("port")) {
-    auto v = in.integer(*n, "plc.port", 1, 65535);
+    auto v = in.integer(*n, key("port"), 1, 65535);
     if (!v) return v.error();
     o.port = static_cast<std::uint16_t>(*v);
   }
   if (const auto* n = t.get("rack")) {
-    auto v = in.integer(*n, "plc.rack", 0, 7);
+    auto v = in.integer(*n, key("rack"), 0, 7);
     if (!v) return v.error();
     o.rack = static_cast<std::uint8_t>(*v);
   }
   if (const auto* n = t.get("slot")) {
-    auto v = in.integer(*n, "plc.slot", 0, 31);
+    auto v = in.integer(*n, key("slot"), 0, 31);
     if (!v) return v.error();
     o.slot = static_cast<std::uint8_t>(*v);
   }
   if (const auto* n = t.get("type")) {
-    auto v = in.string(*n, "plc.type");
+    auto v = in.string(*n, key("type"));
     if (!v) return v.error();
     const std::string type = util::ascii_lower(*v);
     if (type == "pg")
@@ -60,94 +68,124 @@ s7::Result<void> parse_plc(util::TomlReader& in, const toml::table& t, s7::Clien
     else if (type == "basic" || type == "s7basic")
       o.type = s7::ConnectionType::basic;
     else
-      return in.error(*n, "plc.type", "expected \"pg\", \"op\" or \"basic\"");
+      return in.error(*n, key("type"), "expected \"pg\", \"op\" or \"basic\"");
   }
   if (const auto* n = t.get("timeout")) {
-    auto v = in.duration(*n, "plc.timeout");
+    auto v = in.duration(*n, key("timeout"));
     if (!v) return v.error();
-    if (*v <= Nanos::zero()) return in.error(*n, "plc.timeout", "must be > 0");
+    if (*v <= Nanos::zero()) return in.error(*n, key("timeout"), "must be > 0");
     o.connect_timeout = o.request_timeout =
         std::chrono::duration_cast<std::chrono::milliseconds>(*v);
+  }
+  for (const char* which : {"local_tsap", "remote_tsap"}) {
+    const auto* n = t.get(which);
+    if (n == nullptr) continue;
+    std::optional<std::uint16_t> tsap;
+    if (n->is_integer()) {
+      auto v = in.integer(*n, key(which), 0, 0xFFFF);
+      if (!v) return v.error();
+      tsap = static_cast<std::uint16_t>(*v);
+    } else {
+      auto v = in.string(*n, key(which));
+      if (!v) return v.error();
+      tsap = s7::parse_tsap(*v);
+    }
+    if (!tsap)
+      return in.error(*n, key(which), "expected a TSAP in hex like \"01.00\" or \"0x0100\"");
+    (std::string_view(which) == "local_tsap" ? o.local_tsap : o.remote_tsap) = tsap;
   }
   return {};
 }
 
-s7::Result<void> parse_log(util::TomlReader& in, const toml::table& t, LoggerConfig& cfg) {
-  if (auto r = in.check_keys(t, "log",
-                             {"interval", "out", "rotate", "csv_dialect", "quality", "on_change",
-                              "buffer_rows", "fsync"});
-      !r)
-    return r;
+// An interval: 1 ms to 1 day.
+s7::Result<Nanos> read_interval(util::TomlReader& in, const toml::node& n, const std::string& key) {
+  auto v = in.duration(n, key);
+  if (!v) return v.error();
+  if (*v < std::chrono::milliseconds(1)) return in.error(n, key, "must be at least 1ms");
+  if (*v > std::chrono::hours(24)) return in.error(n, key, "must be at most 1 day (24h)");
+  return *v;
+}
+
+// The output keys of [log] (prefix "log"), also those of one [[group]] table ("group[2]",
+// which allows `extra` keys too, read by the caller).
+s7::Result<void> parse_log(util::TomlReader& in, const toml::table& t, LoggerConfig& cfg,
+                           const std::string& prefix = "log",
+                           std::vector<std::string_view> extra = {}) {
+  std::vector<std::string_view> allowed{"interval", "out",       "rotate",      "csv_dialect",
+                                        "quality",  "on_change", "buffer_rows", "fsync"};
+  allowed.insert(allowed.end(), extra.begin(), extra.end());
+  if (auto r = in.check_keys(t, prefix, allowed); !r) return r;
+  const auto key = [&](const char* k) { return util::TomlReader::child(prefix, k); };
   if (const auto* n = t.get("interval")) {
-    auto v = in.duration(*n, "log.interval");
+    auto v = read_interval(in, *n, key("interval"));
     if (!v) return v.error();
-    if (*v < std::chrono::milliseconds(1))
-      return in.error(*n, "log.interval", "must be at least 1ms");
     cfg.interval = *v;
   }
   if (const auto* n = t.get("out")) {
-    auto v = in.string(*n, "log.out", util::Empty::refused);
+    auto v = in.string(*n, key("out"), util::Empty::refused);
     if (!v) return v.error();
     if (*v != "-")
-      if (auto r = check_pattern(*v); !r) return in.error(*n, "log.out", r.error().what());
+      if (auto r = check_pattern(*v); !r) return in.error(*n, key("out"), r.error().what());
     cfg.out = *v;
   }
   if (const auto* n = t.get("rotate")) {
-    auto v = in.string(*n, "log.rotate");
+    auto v = in.string(*n, key("rotate"));
     if (!v) return v.error();
     auto r = parse_rotation(util::ascii_lower(*v));
-    if (!r) return in.error(*n, "log.rotate", "expected \"none\", \"hourly\" or \"daily\"");
+    if (!r) return in.error(*n, key("rotate"), "expected \"none\", \"hourly\" or \"daily\"");
     cfg.rotate = *r;
   }
   if (const auto* n = t.get("csv_dialect")) {
-    auto v = in.string(*n, "log.csv_dialect");
+    auto v = in.string(*n, key("csv_dialect"));
     if (!v) return v.error();
     auto d = parse_dialect(util::ascii_lower(*v));
-    if (!d) return in.error(*n, "log.csv_dialect", "expected \"course\" or \"excel-da\"");
+    if (!d) return in.error(*n, key("csv_dialect"), "expected \"course\" or \"excel-da\"");
     cfg.dialect = *d;
   }
   if (const auto* n = t.get("quality")) {
-    auto v = in.boolean(*n, "log.quality");
+    auto v = in.boolean(*n, key("quality"));
     if (!v) return v.error();
     cfg.quality = *v;
   }
   if (const auto* n = t.get("fsync")) {
-    auto v = in.boolean(*n, "log.fsync");
+    auto v = in.boolean(*n, key("fsync"));
     if (!v) return v.error();
     cfg.fsync = *v;
   }
   if (const auto* n = t.get("buffer_rows")) {
-    auto v = in.integer(*n, "log.buffer_rows", 1, 100'000'000);
+    auto v = in.integer(*n, key("buffer_rows"), 1, 100'000'000);
     if (!v) return v.error();
     cfg.buffer_rows = static_cast<std::size_t>(*v);
   }
   if (const auto* n = t.get("on_change")) {
-    auto v = in.strings(*n, "log.on_change");
+    auto v = in.strings(*n, key("on_change"));
     if (!v) return v.error();
     cfg.on_change = std::move(*v);
   }
   return {};
 }
 
-s7::Result<void> parse_reconnect(util::TomlReader& in, const toml::table& t, BackoffPolicy& b) {
-  if (auto r = in.check_keys(t, "reconnect", {"initial", "max", "jitter"}); !r) return r;
+s7::Result<void> parse_reconnect(util::TomlReader& in, const toml::table& t, BackoffPolicy& b,
+                                 const std::string& prefix = "reconnect") {
+  if (auto r = in.check_keys(t, prefix, {"initial", "max", "jitter"}); !r) return r;
+  const auto key = [&](const char* k) { return util::TomlReader::child(prefix, k); };
   if (const auto* n = t.get("initial")) {
-    auto v = in.duration(*n, "reconnect.initial");
+    auto v = in.duration(*n, key("initial"));
     if (!v) return v.error();
-    if (*v <= Nanos::zero()) return in.error(*n, "reconnect.initial", "must be > 0");
+    if (*v <= Nanos::zero()) return in.error(*n, key("initial"), "must be > 0");
     b.initial = *v;
   }
   if (const auto* n = t.get("max")) {
-    auto v = in.duration(*n, "reconnect.max");
+    auto v = in.duration(*n, key("max"));
     if (!v) return v.error();
-    if (*v < b.initial) return in.error(*n, "reconnect.max", "must be at least reconnect.initial");
+    if (*v < b.initial) return in.error(*n, key("max"), "must be at least " + key("initial"));
     b.cap = *v;
   }
   if (const auto* n = t.get("jitter")) {
-    auto v = in.number(*n, "reconnect.jitter");
+    auto v = in.number(*n, key("jitter"));
     if (!v) return v.error();
     if (*v < 0 || *v >= 1)
-      return in.error(*n, "reconnect.jitter", "expected a number from 0 to below 1 (0.2 = +-20 %)");
+      return in.error(*n, key("jitter"), "expected a number from 0 to below 1 (0.2 = +-20 %)");
     b.jitter = *v;
   }
   return {};
@@ -186,15 +224,19 @@ s7::Result<void> read_scale(util::TomlReader& in, const toml::table& t, const st
   return {};
 }
 
-s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, LoggerConfig& cfg) {
-  auto arr = in.array_of_tables(node, "tag");
+// [[tag]] tables (key "tag"), or a group's [[group.tag]] tables (key "group[2].tag").
+s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, LoggerConfig& cfg,
+                            const std::string& list = "tag") {
+  auto arr = in.array_of_tables(node, list);
   if (!arr) return arr.error();
   if ((*arr)->empty())
-    return in.error(node, "tag", "expected [[tag]] tables with name and address");
+    return in.error(node, list,
+                    "expected [[" + std::string(list == "tag" ? "tag" : "group.tag") +
+                        "]] tables with name and address");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < (*arr)->size(); ++i) {
     const auto& t = *(**arr)[i].as_table();
-    const std::string key = in.item("tag", i);
+    const std::string key = in.item(list, i);
     if (auto r = in.check_keys(t, key, {"name", "address", "deadband", "raw", "eng"}); !r) return r;
     const auto* name_node = t.get("name");
     const auto* addr_node = t.get("address");
@@ -227,29 +269,252 @@ s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, Logger
 
 }  // namespace
 
+namespace {
+
+// [live]: who may open the live page when it listens beyond loopback.
+s7::Result<void> parse_live(util::TomlReader& in, const toml::table& t, LiveAuth& live) {
+  if (auto r = in.check_keys(t, "live", {"auth", "token"}); !r) return r;
+  if (const auto* n = t.get("auth")) {
+    auto v = in.string(*n, "live.auth");
+    if (!v) return v.error();
+    const auto a = util::ascii_lower(*v);
+    if (a != "token" && a != "none")
+      return in.error(*n, "live.auth", "expected \"token\" (the default) or \"none\"");
+    live.none = a == "none";
+  }
+  if (const auto* n = t.get("token")) {
+    auto v = in.string(*n, "live.token", util::Empty::refused);
+    if (!v) return v.error();
+    if (v->size() < 16)
+      return in.error(*n, "live.token", "must be at least 16 characters (it is a password)");
+    for (char c : *v)
+      if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F)
+        return in.error(*n, "live.token", "must not hold spaces or control characters");
+    live.token = *v;
+  }
+  if (live.none && live.token)
+    return in.error(t, "live", "auth = \"none\" and a token contradict each other; keep one");
+  return {};
+}
+
+// A PLC or group name: it goes into file names, messages and /metrics labels.
+s7::Result<std::string> read_name(util::TomlReader& in, const toml::table& t,
+                                  const std::string& key) {
+  const auto* n = t.get("name");
+  if (n == nullptr) return in.error(t, key, "missing key 'name'");
+  auto v = in.string(*n, key + ".name", util::Empty::refused);
+  if (!v) return v.error();
+  if (v->size() > 64) return in.error(*n, key + ".name", "must be at most 64 characters");
+  for (char c : *v) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.';
+    if (!ok)
+      return in.error(*n, key + ".name",
+                      "'" + util::escape_control(*v) +
+                          "': use letters, digits, _ - and . only (it names files and labels)");
+  }
+  return *v;
+}
+
+s7::Result<std::optional<s7::Address>> read_bit(util::TomlReader& in, const toml::table& t,
+                                                const std::string& key, const char* which,
+                                                bool writable) {
+  const auto* n = t.get(which);
+  if (n == nullptr) return std::optional<s7::Address>{};
+  const auto k = util::TomlReader::child(key, which);
+  auto text = in.string(*n, k, util::Empty::refused);
+  if (!text) return text.error();
+  auto a = s7::parse_address(*text);
+  if (!a) return in.error(*n, k, a.error().what());
+  if (a->type != s7::DataType::Bool || a->is_array)
+    return in.error(*n, k,
+                    s7::to_string(*a) + " is not a BOOL; a trigger is one bit, like DB5.DBX0.0");
+  auto r = writable ? s7::check_writable(*a) : s7::check_readable(*a);
+  if (!r) return in.error(*n, k, r.error().what());
+  return std::optional<s7::Address>{*a};
+}
+
+// A plant config: [[plc]] tables and [[group]] tables, with [log] and [reconnect] as defaults.
+s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& root,
+                                    const LoggerConfig& defaults, bool out_given) {
+  AgentConfig plant;
+  const auto* plcs_node = root.get("plc");
+  if (plcs_node == nullptr)
+    return in.error(*root.get("group"), "group",
+                    "[[group]] tables need [[plc]] tables (each with a name) to read from");
+  if (plcs_node->is_table())
+    return in.error(*plcs_node, "plc",
+                    "with [[group]] tables the PLCs have names: write [[plc]] with name = \"...\"");
+  if (root.get("tag") != nullptr)
+    return in.error(*root.get("tag"), "tag",
+                    "in a plant config the tags belong to groups: write [[group.tag]] tables");
+  auto plcs = in.array_of_tables(*plcs_node, "plc");
+  if (!plcs) return plcs.error();
+  std::set<std::string> plc_names;
+  for (std::size_t i = 0; i < (*plcs)->size(); ++i) {
+    const auto& t = *(**plcs)[i].as_table();
+    const auto key = in.item("plc", i);
+    PlcSpec p;
+    p.client = LoggerConfig::course_plc();
+    p.backoff = defaults.backoff;
+    if (auto r = parse_plc(in, t, key, p.client, {"name", "reconnect"}); !r) return r.error();
+    auto name = read_name(in, t, key);
+    if (!name) return name.error();
+    if (!plc_names.insert(*name).second)
+      return in.error(*t.get("name"), key + ".name", "PLC '" + *name + "' is defined twice");
+    p.name = *name;
+    if (const auto* n = t.get("reconnect")) {
+      auto rt = in.table(*n, key + ".reconnect");
+      if (!rt) return rt.error();
+      if (auto r = parse_reconnect(in, **rt, p.backoff, key + ".reconnect"); !r) return r.error();
+    }
+    plant.plcs.push_back(std::move(p));
+  }
+  const auto* groups_node = root.get("group");
+  if (groups_node == nullptr)
+    return in.error(*plcs_node, "group",
+                    "missing: [[group]] tables say what to read from the PLCs");
+  auto groups = in.array_of_tables(*groups_node, "group");
+  if (!groups) return groups.error();
+  std::set<std::pair<std::string, std::string>> group_names;
+  std::map<std::string, std::pair<std::string, std::string>> files;  // file -> header, group key
+  std::string names;
+  for (const auto& p : plant.plcs) names += (names.empty() ? "" : ", ") + p.name;
+  for (std::size_t i = 0; i < (*groups)->size(); ++i) {
+    const auto& t = *(**groups)[i].as_table();
+    const auto key = in.item("group", i);
+    LoggerConfig g = defaults;
+    g.tags.clear();
+    g.deadband.clear();
+    if (!out_given) g.out = "{plc}_{group}.csv";
+    if (auto r = parse_log(in, t, g, key, {"name", "plc", "poll", "trigger", "trigger_ack", "tag"});
+        !r)
+      return r.error();
+    auto name = read_name(in, t, key);
+    if (!name) return name.error();
+    const auto* plc_node = t.get("plc");
+    if (plc_node == nullptr) return in.error(t, key, "missing key 'plc' (the [[plc]] it reads)");
+    auto plc = in.string(*plc_node, key + ".plc", util::Empty::refused);
+    if (!plc) return plc.error();
+    if (!plc_names.count(*plc))
+      return in.error(
+          *plc_node, key + ".plc",
+          "no PLC named '" + util::escape_control(*plc) + "' (the [[plc]] tables: " + names + ")");
+    if (!group_names.insert({*plc, *name}).second)
+      return in.error(*t.get("name"), key + ".name",
+                      "group '" + *name + "' of PLC '" + *plc + "' is defined twice");
+    GroupSpec spec;
+    spec.name = *name;
+    spec.plc = *plc;
+    auto trigger = read_bit(in, t, key, "trigger", false);
+    if (!trigger) return trigger.error();
+    auto ack = read_bit(in, t, key, "trigger_ack", true);
+    if (!ack) return ack.error();
+    spec.trigger = *trigger;
+    spec.trigger_ack = *ack;
+    if (spec.trigger_ack && !spec.trigger)
+      return in.error(*t.get("trigger_ack"), key + ".trigger_ack",
+                      "needs trigger = \"...\" (the bit it acknowledges)");
+    if (spec.trigger) {
+      if (t.get("interval") != nullptr)
+        return in.error(*t.get("interval"), key + ".interval",
+                        "a trigger group is read on each rising edge of its trigger; poll = "
+                        "\"100ms\" says how often the trigger is read");
+      if (!g.on_change.empty())
+        return in.error(*t.get("on_change"), key + ".on_change",
+                        "a trigger group writes one row per edge; on_change does not apply");
+      g.interval = std::chrono::milliseconds(100);
+      if (const auto* n = t.get("poll")) {
+        auto v = read_interval(in, *n, key + ".poll");
+        if (!v) return v.error();
+        g.interval = *v;
+      }
+    } else if (const auto* n = t.get("poll")) {
+      return in.error(*n, key + ".poll",
+                      "only trigger groups poll (add trigger = \"DB5.DBX0.0\"), others have "
+                      "an interval");
+    }
+    const auto* tags = t.get("tag");
+    if (tags == nullptr)
+      return in.error(t, key + ".tag", "missing: [[group.tag]] tables with name and address");
+    if (auto r = parse_tags(in, *tags, g, key + ".tag"); !r) return r.error();
+    for (const auto& n : g.on_change) {
+      bool found = false;
+      for (const auto& tg : g.tags) found = found || tg.name == n;
+      if (!found)
+        return in.error(key + ".on_change",
+                        "no tag named '" + util::escape_control(n) + "' in group '" + *name + "'");
+    }
+    spec.interval = g.interval;
+    spec.tags = g.tags;
+    spec.on_change = g.on_change;
+    spec.deadband = g.deadband;
+    spec.quality = g.quality;
+    spec.csv.pattern = file_pattern(g.out, g.rotate);
+    spec.csv.format.dialect = g.dialect;
+    spec.csv.format.quality = g.quality;
+    spec.csv.format.millis = spec.trigger || g.interval % std::chrono::seconds(1) != Nanos::zero();
+    spec.csv.buffer_rows = g.buffer_rows;
+    spec.csv.fsync = g.fsync;
+    const auto file = expand_names(spec.csv.pattern, spec.plc, spec.name);
+    const auto header = spec.csv.format.header(spec.tags);
+    auto [it, fresh] = files.emplace(file, std::pair{header, key});
+    if (!fresh && it->second.first != header)
+      return in.error(
+          t.get("out") ? *t.get("out") : static_cast<const toml::node&>(t), key + ".out",
+          file + " is written by " + it->second.second +
+              " too, with other columns; give this group another out (\"{plc}_{group}.csv\")");
+    plant.queue_rows = std::max(plant.queue_rows, g.buffer_rows);
+    plant.groups.push_back(std::move(spec));
+  }
+  return plant;
+}
+
+}  // namespace
+
 s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source) {
   util::TomlReader in{std::string(source), 1};  // [[tag]] tables count from 1: tag[1] is the first
   auto root = in.parse(text);
   if (!root) return root.error();
   LoadedConfig out;
-  if (auto r = in.check_keys(*root, "", {"plc", "log", "reconnect", "tag"}); !r) return r.error();
+  const auto* plc_node = root->get("plc");
+  const bool plant = root->get("group") != nullptr || (plc_node != nullptr && plc_node->is_array());
+  if (auto r = in.check_keys(
+          *root, "",
+          plant ? std::vector<std::string_view>{"plc", "group", "log", "reconnect", "live", "tag"}
+                : std::vector<std::string_view>{"plc", "log", "reconnect", "tag", "live"});
+      !r)
+    return r.error();
   auto section = [&](const char* name) -> s7::Result<const toml::table*> {
     const auto* n = root->get(name);
     if (n == nullptr) return static_cast<const toml::table*>(nullptr);
     return in.table(*n, name);
   };
-  auto plc = section("plc");
-  if (!plc) return plc.error();
   auto log = section("log");
   if (!log) return log.error();
   auto rec = section("reconnect");
   if (!rec) return rec.error();
-  if (*plc)
-    if (auto r = parse_plc(in, **plc, out.config.plc); !r) return r.error();
+  auto live = section("live");
+  if (!live) return live.error();
   if (*log)
     if (auto r = parse_log(in, **log, out.config); !r) return r.error();
   if (*rec)
     if (auto r = parse_reconnect(in, **rec, out.config.backoff); !r) return r.error();
+  if (*live)
+    if (auto r = parse_live(in, **live, out.live); !r) return r.error();
+  if (plant) {
+    if (*log && (*log)->get("on_change") != nullptr)
+      return in.error(*(*log)->get("on_change"), "log.on_change",
+                      "in a plant config on_change belongs to a [[group]]");
+    auto p = parse_plant(in, *root, out.config, *log && (*log)->get("out") != nullptr);
+    if (!p) return p.error();
+    out.plant = std::move(*p);
+    return out;
+  }
+  auto plc = section("plc");
+  if (!plc) return plc.error();
+  if (*plc)
+    if (auto r = parse_plc(in, **plc, "plc", out.config.plc); !r) return r.error();
   if (const auto* tags = root->get("tag")) {
     if (auto r = parse_tags(in, *tags, out.config); !r) return r.error();
     out.has_tags = true;
@@ -326,6 +591,84 @@ address = "DB1.DBX10.0:BOOL"
 [[tag]]
 name = "mode_ro"
 address = "DB1.DBB11:BYTE"
+)";
+}
+
+}  // namespace logger
+
+namespace logger {
+
+std::string sample_plant_config() {
+  return R"(# plant.toml: several PLCs and groups in one `s7log run --config plant.toml`.
+# Each [[plc]] gets its own connection and reconnect; each [[group]] its own interval and CSV
+# file. Groups of one PLC whose deadlines meet are read in one request. Durations: "100ms",
+# "1s", "2min" or seconds (0.5). docs/logger.md explains every key.
+
+[log]                    # defaults for every group (each [[group]] may set its own)
+csv_dialect = "course"   # "course" (comma) or "excel-da" (semicolon, decimal comma, BOM)
+out = "data/{plc}_{group}_%Y%m%d.csv"   # {plc} and {group} besides strftime fields
+
+[reconnect]              # defaults for every PLC (a [plc.reconnect] table may set its own)
+initial = "500ms"
+max = "30s"
+
+[[plc]]
+name = "press1"          # letters, digits, _ - . (it names files and /metrics labels)
+host = "127.0.0.1"
+port = 1102              # 102 on a real PLC
+rack = 0
+slot = 1                 # or local_tsap = "01.00" and remote_tsap = "03.01"
+timeout = "2s"
+
+[[plc]]
+name = "press2"
+host = "127.0.0.1"
+port = 1103
+rack = 0
+slot = 1
+
+# A fast group: the valve and the counter every 100 ms.
+[[group]]
+name = "fast"
+plc = "press1"
+interval = "100ms"
+  [[group.tag]]
+  name = "counter"
+  address = "DB1.DBD0:DINT"
+  [[group.tag]]
+  name = "alarm"
+  address = "DB1.DBX10.0:BOOL"
+
+# A slow group on the same PLC: every 1 s deadline is a 100 ms one too, so both groups share
+# that request.
+[[group]]
+name = "energy"
+plc = "press1"
+interval = "1s"
+quality = true           # a quality column, and a row for every missed sample
+  [[group.tag]]
+  name = "pressure"
+  address = "DB1.DBD6:REAL"
+  [[group.tag]]
+  name = "temperature"
+  address = "DB1.DBW4:INT"
+  raw = [0, 27648]       # scaled linearly into engineering units
+  eng = [0.0, 100.0]
+
+# A batch record: one row on each rising edge of DB1.DBX26.0, polled every 100 ms; s7log sets
+# DB1.DBX26.1 once the row is in the file and clears it when the PLC lowers its trigger.
+[[group]]
+name = "batch"
+plc = "press2"
+trigger = "DB1.DBX26.0"
+trigger_ack = "DB1.DBX26.1"
+poll = "100ms"
+  [[group.tag]]
+  name = "counter"
+  address = "DB1.DBD0:DINT"
+  [[group.tag]]
+  name = "setpoint"
+  address = "DB1.DBW20:INT"
 )";
 }
 

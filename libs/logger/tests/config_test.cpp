@@ -151,7 +151,7 @@ TEST(Config, UnknownKeyListsTheAllowedKeys) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().what(),
             "l.toml:3: plc.prot: unknown key (expected one of: host, port, rack, slot, type, "
-            "timeout)");
+            "timeout, local_tsap, remote_tsap)");
 }
 
 // The spellings both config files share (docs/logger.md, "Shared spellings").

@@ -44,6 +44,9 @@ struct GroupSpec {
   // The CSV file: csv.pattern may hold {plc} and {group} besides the strftime fields; groups
   // whose patterns expand to the same name share the file (and must have the same columns).
   CsvSinkOptions csv;
+  // A trigger group (see GroupOptions): `interval` is the poll interval of `trigger`.
+  std::optional<s7::Address> trigger;
+  std::optional<s7::Address> trigger_ack;
 };
 
 struct AgentConfig {

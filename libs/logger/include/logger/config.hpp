@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "logger/agent.hpp"
 #include "logger/backoff.hpp"
 #include "logger/csv.hpp"
 #include "logger/rotation.hpp"
@@ -37,10 +38,22 @@ struct LoggerConfig {
   static s7::ClientOptions course_plc();
 };
 
+// [live] auth = "none" | "token", token = "...": who may open the live page when it listens on
+// an address that is not loopback (docs/live.md).
+struct LiveAuth {
+  bool none = false;                 // auth = "none": open to anyone who can reach the port
+  std::optional<std::string> token;  // else this token (at least 16 characters), or a new one
+};
+
 // Which keys a file set (so command-line flags override only what they name).
 struct LoadedConfig {
-  LoggerConfig config;
+  LoggerConfig config;  // a plain config; for a plant, the [log] and [reconnect] defaults
   bool has_tags = false;
+  // A plant config ([[plc]] and [[group]] tables): checked and ready to run. Errors the agent
+  // would find (unknown PLC, duplicate names, one file with two headers) are found here already,
+  // with the file and line.
+  std::optional<AgentConfig> plant;
+  LiveAuth live;
 };
 
 // Parses TOML text. Errors read "<source>:<line>: <key>: <message>" (Errc::invalid_argument);
@@ -50,6 +63,9 @@ s7::Result<LoadedConfig> load_config(const std::string& path);
 
 // The course's setup as a commented logger.toml (what `s7log run --print-config` prints).
 std::string sample_config();
+// A commented plant config: two PLCs, three groups, one of them a trigger group (what
+// `s7log run --print-config plant` prints).
+std::string sample_plant_config();
 
 // Cross-field checks (interval > 0, tags valid, on_change/deadband names exist).
 s7::Result<void> validate(const LoggerConfig& c);

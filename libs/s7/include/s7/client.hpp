@@ -47,6 +47,10 @@ struct ClientOptions {
   std::string describe() const;
 };
 
+// A TSAP as users write it: hex "01.00" (high byte, dot, low byte) or "0100" / "0x0100".
+// Empty when it is none of these.
+std::optional<std::uint16_t> parse_tsap(std::string_view text);
+
 struct CpuInfoResult {
   std::string order_code;
   std::string module_name;
