@@ -116,8 +116,8 @@ void Agent::add_sample_sink(Sink& sink, std::string name) {
 
 s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
   if (config_.groups.empty()) return bad("no group to log (configure() first)");
-  // Open every output once (a file shared by groups has one header), then the extra sinks,
-  // which see the first group (the console's LOG lines and the live page).
+  // Open every output once (a file shared by groups has one header), then the extra sinks once
+  // per group (the live page keeps the groups apart; the console serves a plain config's one).
   std::vector<Output*> opened;
   auto close_all = [&] {
     for (Output* o : opened) o->queue->close();
@@ -133,10 +133,11 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
     opened.push_back(o);
   }
   for (auto& e : extras_)
-    if (auto r = e.queue->open(config_.groups.front().tags); !r) {
-      close_all();
-      return r.error();
-    }
+    for (const auto& g : config_.groups)
+      if (auto r = e.queue->open_group(g.plc, g.name, g.tags); !r) {
+        close_all();
+        return r.error();
+      }
 
   // One source per PLC that has groups.
   struct Run {
@@ -178,9 +179,8 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
       go.trigger = spec.trigger;
       go.trigger_ack = spec.trigger_ack;
       go.sinks.rows.push_back(group_output_[g]->queue.get());
-      if (g == 0)
-        for (auto& e : extras_)
-          (e.every_sample ? go.sinks.samples : go.sinks.rows).push_back(e.queue.get());
+      for (auto& e : extras_)
+        (e.every_sample ? go.sinks.samples : go.sinks.rows).push_back(e.queue.get());
       go.stats = &stats_for(group_stats_, spec.plc, spec.name).stats;
       groups.push_back(std::move(go));
     }

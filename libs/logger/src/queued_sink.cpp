@@ -25,6 +25,16 @@ QueuedSink::~QueuedSink() {
 }
 
 s7::Result<void> QueuedSink::open(const std::vector<TagInfo>& tags) {
+  return open_group({}, {}, tags, false);
+}
+
+s7::Result<void> QueuedSink::open_group(const std::string& plc, const std::string& group,
+                                        const std::vector<TagInfo>& tags) {
+  return open_group(plc, group, tags, true);
+}
+
+s7::Result<void> QueuedSink::open_group(const std::string& plc, const std::string& group,
+                                        const std::vector<TagInfo>& tags, bool named) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
@@ -32,6 +42,7 @@ s7::Result<void> QueuedSink::open(const std::vector<TagInfo>& tags) {
   Entry e;
   e.op = Op::open;
   e.tags = tags;
+  if (named) e.group = std::pair{plc, group};
   return call(std::move(e));
 }
 
@@ -148,7 +159,10 @@ void QueuedSink::loop() {
         if (auto r = inner_.write(*e.sample); !r) failed = r.error();
         break;
       case Op::open:
-        if (auto r = inner_.open(e.tags); !r) failed = r.error();
+        if (auto r = e.group ? inner_.open_group(e.group->first, e.group->second, e.tags)
+                             : inner_.open(e.tags);
+            !r)
+          failed = r.error();
         break;
       case Op::flush:
         (void)inner_.flush();

@@ -158,3 +158,52 @@ TEST(Agent, BadPlantConfigsAreRefusedBeforeAnythingStarts) {
   cfg.plcs.push_back(plc("press1"));
   EXPECT_EQ(agent.configure(cfg).error().what(), "PLC 'press1' is defined twice");
 }
+
+namespace {
+// Records open_group() calls and the (plc, group) of each sample (sink threads: one at a time).
+class GroupRecorder : public logger::Sink {
+ public:
+  std::vector<std::string> opened;
+  std::map<std::string, int> samples;
+  s7::Result<void> open(const std::vector<logger::TagInfo>&) override {
+    opened.push_back("(unnamed)");
+    return {};
+  }
+  s7::Result<void> open_group(const std::string& plc, const std::string& group,
+                              const std::vector<logger::TagInfo>& tags) override {
+    opened.push_back(plc + "/" + group + ":" + std::to_string(tags.size()));
+    return {};
+  }
+  s7::Result<void> write(const logger::Sample& s) override {
+    ++samples[s.plc + "/" + s.group];
+    return {};
+  }
+};
+}  // namespace
+
+TEST(Agent, ASinkForEverySampleIsOpenedPerGroupAndGetsEachGroupsSamples) {
+  TempDir dir;
+  Clocks clocks{"p1", "p2"};
+  logger::Agent agent(
+      {},
+      [&](const logger::PlcSpec& p) -> std::unique_ptr<logger::Reader> {
+        auto r = std::make_unique<FakeReader>(clocks.raw.at(p.name));
+        r->course_db(1, false);
+        return r;
+      },
+      clocks.factory());
+  logger::AgentConfig cfg;
+  cfg.plcs = {plc("p1"), plc("p2")};
+  cfg.groups = {group("a", "p1", 1s, dir / "{plc}_{group}.csv"),
+                group("b", "p2", 500ms, dir / "{plc}_{group}.csv")};
+  cfg.groups[1].tags.pop_back();
+  cfg.max_slots = 5;
+  ASSERT_TRUE(agent.configure(cfg).ok());
+  GroupRecorder live;
+  agent.add_sample_sink(live, "the live page");
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(agent.run(stop).ok());
+  EXPECT_EQ(live.opened, (std::vector<std::string>{"p1/a:2", "p2/b:1"}));
+  EXPECT_EQ(live.samples["p1/a"], 5);
+  EXPECT_EQ(live.samples["p2/b"], 5);
+}

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "logger/sink.hpp"
@@ -40,6 +41,8 @@ class QueuedSink : public Sink {
   ~QueuedSink() override;
 
   s7::Result<void> open(const std::vector<TagInfo>& tags) override;
+  s7::Result<void> open_group(const std::string& plc, const std::string& group,
+                              const std::vector<TagInfo>& tags) override;
   s7::Result<void> write(const Sample& sample) override;
   s7::Result<void> write_then(const Sample& sample, std::function<void()> done) override;
   // Queued: the thread flushes `inner` when it gets there.
@@ -58,9 +61,12 @@ class QueuedSink : public Sink {
     Op op = Op::write;
     std::shared_ptr<const Sample> sample;
     std::vector<TagInfo> tags;
+    std::optional<std::pair<std::string, std::string>> group;  // open_group(): plc, group
     std::function<void()> done;
     std::uint64_t ticket = 0;  // call(): handled_ reaches it once done
   };
+  s7::Result<void> open_group(const std::string& plc, const std::string& group,
+                              const std::vector<TagInfo>& tags, bool named);
   void push(Entry e);
   // Queues `e` and waits until the thread handled it; its error, if any.
   s7::Result<void> call(Entry e);

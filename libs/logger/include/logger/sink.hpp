@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "logger/sample.hpp"
@@ -17,6 +18,15 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual s7::Result<void> open(const std::vector<TagInfo>& tags) = 0;
+  // The agent opens a sink that gets the samples of several groups (the live page) once per
+  // group, with the names its samples will carry (Sample::plc, Sample::group). The default is
+  // open(tags): a sink that serves one group needs nothing more.
+  virtual s7::Result<void> open_group(const std::string& plc, const std::string& group,
+                                      const std::vector<TagInfo>& tags) {
+    (void)plc;
+    (void)group;
+    return open(tags);
+  }
   virtual s7::Result<void> write(const Sample& sample) = 0;
   // Like write(), and calls `done` once the row is in its destination for good (the trigger
   // handshake acknowledges a batch record only then). Here: done() at once unless the sink
