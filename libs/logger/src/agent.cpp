@@ -226,6 +226,20 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
   return {};
 }
 
+std::vector<const NamedStats*> Agent::plc_stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  std::vector<const NamedStats*> out;
+  for (const auto& s : plc_stats_) out.push_back(s.get());
+  return out;
+}
+
+std::vector<const NamedStats*> Agent::group_stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  std::vector<const NamedStats*> out;
+  for (const auto& s : group_stats_) out.push_back(s.get());
+  return out;
+}
+
 std::uint64_t Agent::slots(std::size_t g) const {
   return g < slots_.size() ? slots_[g] : 0;
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,8 +103,10 @@ class Agent {
   // Totals of the whole agent (over runs), and the counters per PLC and per group.
   Stats& stats() { return total_; }
   const Stats& stats() const { return total_; }
-  const std::vector<std::unique_ptr<NamedStats>>& plc_stats() const { return plc_stats_; }
-  const std::vector<std::unique_ptr<NamedStats>>& group_stats() const { return group_stats_; }
+  // The counters per PLC and per group, in configuration order (over reloads: every PLC and
+  // group the agent has had; an entry, once made, lives as long as the agent). Any thread.
+  std::vector<const NamedStats*> plc_stats() const;
+  std::vector<const NamedStats*> group_stats() const;
   // Slots of group `g` (by configuration order) in the last run.
   std::uint64_t slots(std::size_t g) const;
   // Every CSV output the agent has had, in creation order.
@@ -128,6 +131,7 @@ class Agent {
   NamedStats& stats_for(std::vector<std::unique_ptr<NamedStats>>& list, const std::string& plc,
                         const std::string& group);
 
+  mutable std::mutex stats_mu_;  // guards the lists (not the counters: atomics)
   Notify notify_;
   ReaderFactory readers_;
   ClockFactory clocks_;
