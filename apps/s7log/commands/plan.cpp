@@ -27,6 +27,15 @@ int run_plan(const PlanArgs& a) {
       print_error("s7log plan", loaded.error().what());
       return 2;
     }
+    if (loaded->plant) {
+      if (!a.tags.empty() || a.no_course) {
+        print_error("s7log plan", "--tag and --only-tags apply to a config with one PLC; " +
+                                      a.config + " is a plant config ([[group]] tables)");
+        return 2;
+      }
+      std::fputs(logger::describe_plant_plan(*loaded->plant).c_str(), stdout);
+      return 0;
+    }
     tags = loaded->has_tags ? loaded->config.tags : logger::course_tags();
   } else if (!a.no_course) {
     tags = logger::course_tags();
@@ -52,7 +61,8 @@ int run_plan(const PlanArgs& a) {
 void register_plan(CLI::App& app, Runner& selected) {
   auto* cmd = app.add_subcommand("plan", "Show how `run` reads its tags: items, bytes, requests");
   auto a = std::make_shared<PlanArgs>();
-  cmd->add_option("--config", a->config, "TOML config file (its tags)");
+  cmd->add_option("--config", a->config,
+                  "TOML config file (its tags; a plant config: the plan per PLC and group)");
   cmd->add_option("--tag", a->tags, "name=ADDRESS (repeatable), added after the course's tags");
   cmd->add_flag("--only-tags", a->no_course, "Without --config: only the --tag tags");
   cmd->callback([a, &selected] { selected = [a] { return run_plan(*a); }; });

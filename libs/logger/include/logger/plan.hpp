@@ -66,4 +66,9 @@ s7::Result<s7::Value> decode_tag(const TagInfo& tag, const PlanItem& item, const
 // PDU 240, 480 and 960 (using s7::pack_reads, the client's own packing).
 std::string describe_plan(const std::vector<TagInfo>& tags, const ReadPlan& plan);
 
+struct AgentConfig;
+// Text of `s7log plan` for a plant config: per PLC, each group's plan (what it reads, when and
+// into which file), and the plan of its groups read together when their deadlines meet.
+std::string describe_plant_plan(const AgentConfig& config);
+
 }  // namespace logger
