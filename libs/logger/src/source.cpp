@@ -406,7 +406,7 @@ bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
   return true;
 }
 
-void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, const Values& values,
+void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, Values& values,
                   const Errors& errors) {
   s.values.assign(g.opt.tags.size(), {});
   bool any_comm = false, any_item = false;
@@ -420,7 +420,7 @@ void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, const 
       tv.quality = item ? Quality::item_error : Quality::comm_error;
       (item ? any_item : any_comm) = true;
     } else {
-      tv.value = values[t];
+      tv.value = std::move(values[t]);
     }
   }
   s.quality = any_comm ? Quality::comm_error : any_item ? Quality::item_error : Quality::ok;

@@ -117,8 +117,8 @@ class Source {
   // One read of the plan for `key`; values and errors by merged tag. False: the connection
   // failed (reported, disconnected).
   bool read_merged(const Due& key, Values& values, Errors& errors);
-  // The row of group `g` from the merged tags starting at `first`.
-  void fill(Group& g, Sample& s, const Due& key, std::size_t first, const Values& values,
+  // The row of group `g` from the merged tags starting at `first` (moves its values out).
+  void fill(Group& g, Sample& s, const Due& key, std::size_t first, Values& values,
             const Errors& errors);
   void poll_trigger(std::size_t g, const std::optional<s7::Value>& trigger,
                     const std::optional<s7::Error>& error, const std::optional<s7::Value>& ack);
