@@ -2,8 +2,10 @@
 // included (any bytes must give a config or a file:line error, never crash).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "logger/agent.hpp"
 #include "logger/config.hpp"
 #include "logger/plan.hpp"
 #include "logger/tag.hpp"
@@ -13,7 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto text = util::decode_text_file(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!text) return 0;  // broken UTF-16: load_config says so
   auto r = logger::parse_config(*text, "fuzz.toml");
-  if (r.ok()) {
+  if (r.ok() && r->plant) {
+    // A plant that loaded is one the agent takes, and its plan report covers every group.
+    logger::Agent agent;
+    if (!agent.configure(*r->plant).ok()) __builtin_trap();
+    const auto report = logger::describe_plant_plan(*r->plant);
+    for (const auto& g : r->plant->groups)
+      if (report.find("group " + g.name + ",") == std::string::npos) __builtin_trap();
+  } else if (r.ok()) {
     const auto& tags = r->has_tags ? r->config.tags : logger::course_tags();
     auto plan = logger::build_plan(tags);
     std::size_t covered = 0;
