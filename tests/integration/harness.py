@@ -89,6 +89,38 @@ def run(args, timeout=30, cwd=None, input=None, exe=None, env=None):
                           text=True, timeout=timeout, env=full_env)
 
 
+def free_port_run(n, tries=50):
+    """A port P such that P..P+n-1 on 127.0.0.1 were all free a moment ago."""
+    for _ in range(tries):
+        base = free_port()
+        if base + n - 1 > 65535:
+            continue
+        socks = []
+        try:
+            for p in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise AssertionError(f"no run of {n} free ports found")
+
+
+def wait_plant_ready(proc, names, timeout=15):
+    """Waits for the ready line of each named PLC of a plant ("NAME: fake PLC listening on
+    HOST:PORT ..."); returns {name: port}."""
+    ports = {}
+    for name in names:
+        line = proc.wait_line(lambda l, n=name: l.startswith(f"{n}: fake PLC listening on "),
+                              timeout=timeout)
+        ports[name] = int(line.split(" listening on ", 1)[1].split(" ", 1)[0].rsplit(":", 1)[1])
+    return ports
+
+
 def start_fakeplc(extra=(), port=None):
     """Starts `s7log fakeplc` on a free port and waits for its ready line. Returns (proc, port)."""
     port = port or free_port()

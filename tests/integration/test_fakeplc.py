@@ -1,4 +1,5 @@
-"""The real `s7log fakeplc` on loopback, observed by our own client (`s7log read/write/info`) and raw sockets."""
+"""The real `s7log fakeplc` on loopback (one PLC or a plant of several in one process), observed by our
+own client (`s7log read/write/info`) and raw sockets."""
 import json
 import os
 import signal
@@ -9,7 +10,7 @@ import time
 import unittest
 
 import harness
-from harness import Proc, free_port, run, start_fakeplc
+from harness import Proc, free_port, free_port_run, run, start_fakeplc, wait_plant_ready
 
 COURSE = ["DB1.DBD0", "DB1.DBW4", "DB1.DBD6:REAL", "DB1.DBX10.0", "DB1.DBB11"]
 
@@ -386,6 +387,219 @@ class Faults(unittest.TestCase):
                 proc.wait_line("FAULT end: item error 0x05 on temperature", timeout=10)
                 rc, v, err = read_json(port, "DB1.DBW4")
                 self.assertEqual((rc, v), (0, {"DB1.DBW4": 25}), err)
+        finally:
+            os.unlink(path)
+
+
+
+PLANT = """
+[[plc]]
+name = "press1"
+port = {p1}
+# no memory of its own: the course's DB1
+
+[[plc]]
+name = "oven"
+port = {p2}
+tick = "100ms"
+
+[[plc.areas]]
+area = "DB"
+number = 5
+size = 16
+
+[plc.fields.temp]
+address = "DB5.DBW0:INT"
+generator = "constant"
+value = 180
+
+[plc.fields.count]
+address = "DB5.DBD2:DINT"
+generator = "counter"
+start = 1000
+
+[[plc]]
+name = "slow"
+port = {p3}
+
+[[plc.areas]]
+area = "M"
+size = 8
+
+[plc.fields.marker]
+address = "MW0"
+generator = "constant"
+value = -7
+
+[[plc.faults]]
+kind = "delay"
+delay = "600ms"
+"""
+
+
+def timed_read(port, *addresses):
+    t0 = time.monotonic()
+    rc, v, err = read_json(port, *addresses)
+    return rc, v, err, time.monotonic() - t0
+
+
+class Plant(unittest.TestCase):
+    """Three [[plc]] tables served by one process, each with its own port, memory and faults."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ports = {"press1": free_port(), "oven": free_port(), "slow": free_port()}
+        cls.path = write_config(PLANT.format(p1=cls.ports["press1"], p2=cls.ports["oven"],
+                                             p3=cls.ports["slow"]))
+        cls.proc = Proc(["fakeplc", "--config", cls.path])
+        cls.ready = wait_plant_ready(cls.proc, ["press1", "oven", "slow"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.stop()
+        os.unlink(cls.path)
+
+    def test_ready_lines_name_each_plc_and_its_port(self):
+        self.assertEqual(self.ready, self.ports)
+        self.proc.wait_line("slow: fault scheduled at 0s: delay answers by 600ms")
+
+    def test_each_plc_answers_with_its_own_memory(self):
+        rc, v, err = read_json(self.ports["press1"], "DB1.DBW4", "DB1.DBB11")
+        self.assertEqual((rc, v), (0, {"DB1.DBW4": 25, "DB1.DBB11": 7}), err)
+        rc, v, err = read_json(self.ports["oven"], "DB5.DBW0:INT", "DB5.DBD2:DINT")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(v["DB5.DBW0:INT"], 180)
+        first = v["DB5.DBD2:DINT"]
+        self.assertGreaterEqual(first, 1000)
+        poll(lambda: read_json(self.ports["oven"], "DB5.DBD2:DINT")[1]["DB5.DBD2:DINT"] > first)
+        rc, v, err = read_json(self.ports["slow"], "MW0")
+        self.assertEqual((rc, v), (0, {"MW0": -7}), err)
+        # What one PLC has, the others do not.
+        rc, v, err = read_json(self.ports["press1"], "DB5.DBW0:INT")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("0x0A", err)
+        rc, v, err = read_json(self.ports["oven"], "DB1.DBW4")
+        self.assertNotEqual(rc, 0)
+
+    def test_a_write_is_seen_by_its_plc_only(self):
+        r = run(["write", "--port", str(self.ports["press1"]), "DB1.DBW20:INT=321"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = self.proc.wait_line("press1: WRITE:")
+        self.assertIn("'setpoint_int': 321", line)
+        self.assertFalse(any(l.startswith(("oven: WRITE", "slow: WRITE")) for l in self.proc.out))
+
+    def test_the_delay_fault_slows_its_plc_only(self):
+        fast = min(timed_read(self.ports["press1"], "DB1.DBW4")[3] for _ in range(2))
+        rc, v, err, slow = timed_read(self.ports["slow"], "MW0")
+        self.assertEqual((rc, v), (0, {"MW0": -7}), err)
+        self.assertGreaterEqual(slow, 0.6)
+        self.assertLess(fast, slow)
+        rc, v, err, oven = timed_read(self.ports["oven"], "DB5.DBW0:INT")
+        self.assertEqual(rc, 0, err)
+        self.assertLess(oven, slow)
+
+
+class PlantOptions(unittest.TestCase):
+    def test_plcs_copies_on_consecutive_ports(self):
+        base = free_port_run(3)
+        proc = Proc(["fakeplc", "--plcs", "3", "--base-port", str(base)])
+        with proc:
+            ports = wait_plant_ready(proc, ["plc1", "plc2", "plc3"])
+            self.assertEqual(ports, {"plc1": base, "plc2": base + 1, "plc3": base + 2})
+            for port in ports.values():
+                rc, v, err = read_json(port, "DB1.DBW4", "DB1.DBB11")
+                self.assertEqual((rc, v), (0, {"DB1.DBW4": 25, "DB1.DBB11": 7}), err)
+            # Each copy has its own memory.
+            r = run(["write", "--port", str(base + 1), "DB1.DBW20:INT=111"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("'setpoint_int': 111", proc.wait_line("plc2: WRITE:"))
+            self.assertEqual(read_json(base, "DB1.DBW20:INT")[1], {"DB1.DBW20:INT": 0})
+            self.assertEqual(read_json(base + 1, "DB1.DBW20:INT")[1], {"DB1.DBW20:INT": 111})
+            self.assertEqual(proc.stop(signal.SIGINT), 0)
+            self.assertIn("Ctrl+C: stopping 3 fake PLCs", proc.out)
+            for name in ("plc1", "plc2", "plc3"):
+                self.assertIn(f"{name}: fake PLC stopped", proc.out)
+
+    def test_plcs_with_base_port_0_pick_free_ports(self):
+        proc = Proc(["fakeplc", "--plcs", "2", "--base-port", "0", "--item-error",
+                     "pressure=0x05"])
+        with proc:
+            ports = wait_plant_ready(proc, ["plc1", "plc2"])
+            self.assertNotEqual(ports["plc1"], ports["plc2"])
+            for port in ports.values():
+                rc, v, err = read_json(port, "DB1.DBD6:REAL", "DB1.DBW4")
+                self.assertEqual(v, {"DB1.DBD6:REAL": None, "DB1.DBW4": 25}, err)
+
+    def test_two_plcs_on_one_port_exit_2_with_file_line_key(self):
+        port = free_port()
+        path = write_config(f'[[plc]]\nname = "a"\nport = {port}\n\n'
+                            f'[[plc]]\nname = "b"\nport = {port}\n')
+        try:
+            r = run(["fakeplc", "--config", path], timeout=10)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(f'{path}:7: plc[1].port: 127.0.0.1:{port} is already used by plc[0] '
+                          f'("a"); give each PLC its own port (0 picks a free one)', r.stderr)
+            self.assertNotIn("listening", r.stdout)
+        finally:
+            os.unlink(path)
+
+    def test_a_port_in_use_stops_the_whole_plant(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            path = write_config(f'[[plc]]\nname = "a"\nport = 0\n\n[[plc]]\nname = "b"\nport = {port}\n')
+            try:
+                r = run(["fakeplc", "--config", path], timeout=10)
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertIn(f"b: cannot listen on 127.0.0.1:{port}", r.stderr)
+                self.assertNotIn("listening", r.stdout)
+            finally:
+                os.unlink(path)
+
+    def test_plcs_with_a_plant_file_is_a_usage_error(self):
+        path = write_config('[[plc]]\nname = "a"\nport = 0\n')
+        try:
+            r = run(["fakeplc", "--config", path, "--plcs", "2"], timeout=10)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--plcs", r.stderr)
+        finally:
+            os.unlink(path)
+
+    def test_print_config_plant_round_trips(self):
+        r = run(["fakeplc", "--print-config", "plant"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("# s7log fakeplc plant"), r.stdout[:100])
+        self.assertEqual(r.stdout.count("\n[[plc]]\n"), 2)
+        path = write_config(r.stdout)
+        try:
+            again = run(["fakeplc", "--config", path, "--print-config"])
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertEqual(again.stdout, r.stdout)
+        finally:
+            os.unlink(path)
+        # Without a value: today's single-PLC file.
+        single = run(["fakeplc", "--print-config"])
+        self.assertTrue(single.stdout.startswith("# s7log fakeplc configuration"))
+        self.assertNotIn("[[plc]]", single.stdout)
+
+    def test_example_plant_serves(self):
+        example = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
+                               "plant-fakeplc.toml")
+        with open(example) as f:
+            text = f.read()
+        ports = {"press1": free_port(), "oven": free_port(), "conveyor": free_port()}
+        for name, old in (("press1", 1102), ("oven", 1103), ("conveyor", 1104)):
+            text = text.replace(f"port = {old}\n", f"port = {ports[name]}\n")
+        path = write_config(text)
+        try:
+            proc = Proc(["fakeplc", "--config", path])
+            with proc:
+                self.assertEqual(wait_plant_ready(proc, list(ports)), ports)
+                rc, v, err = read_json(ports["oven"], "DB10.DBW10:INT", extra=["--slot", "2"])
+                self.assertEqual((rc, v), (0, {"DB10.DBW10:INT": 0}), err)
+                rc, v, err = read_json(ports["conveyor"], "M4.0")
+                self.assertEqual((rc, v), (0, {"M4.0": True}), err)
         finally:
             os.unlink(path)
 

@@ -1,6 +1,8 @@
-// `s7log fakeplc`: the course's fake PLC (or a TOML-configured one) with fault injection.
+// `s7log fakeplc`: the course's fake PLC (or TOML-configured ones: one PLC or a plant of several in
+// one process) with fault injection.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +35,9 @@ constexpr int kExitConfig = kExitUsage;
 struct FakePlcArgs {
   std::string config_path;
   bool print_config = false;
+  std::string print_form;  // --print-config's value: "" (= "single") or "plant"
+  std::optional<int> plcs;
+  std::optional<int> base_port;
   std::optional<std::string> host;
   std::optional<int> port;
   std::optional<int> rack;
@@ -96,32 +101,43 @@ void print_config_error(const std::string& message) {
   print_error("s7log fakeplc", message);
 }
 
-// Config from --config (or the course's), then the command-line overrides and faults.
-s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
-  sim::PlcConfig c = sim::course_config();
-  if (!a.config_path.empty()) {
-    auto loaded = sim::load_config(a.config_path);
-    if (!loaded) return loaded.error();
-    c = *loaded;
-  }
+// The PLCs to serve: --config's (one PLC or a plant), else the course's (or, for --print-config
+// plant, the example plant); --plcs copies; then the command-line overrides and faults, which
+// apply to every PLC.
+s7::Result<sim::PlantConfig> build_plant(const FakePlcArgs& a) {
   auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
-  if (a.host) c.host = *a.host;
+  const bool example = a.print_form == "plant" && a.config_path.empty() && !a.plcs;
+  sim::PlantConfig plant =
+      example ? sim::example_plant() : sim::PlantConfig{{sim::course_config()}};
+  if (!a.config_path.empty()) {
+    auto loaded = sim::load_plant_config(a.config_path);
+    if (!loaded) return loaded.error();
+    plant = std::move(*loaded);
+  }
+  const std::string where = a.config_path.empty() ? "command line" : a.config_path;
+  const bool several = !plant.single();
+  if (a.base_port && !a.plcs) return bad("--base-port needs --plcs");
+  if (a.plcs && several)
+    return bad("--plcs: " + a.config_path +
+               " has [[plc]] tables already; --plcs makes copies of a file with one PLC");
+  if (a.plcs && a.port)
+    return bad("--port: with --plcs the ports are --base-port, --base-port + 1, ...");
+  if (a.port && several)
+    return bad("--port: each PLC of a plant has its own port (port in its [[plc]] table)");
+
   // The numeric options' ranges are checked while parsing (whole_number in register_fakeplc).
-  if (a.port) c.port = static_cast<std::uint16_t>(*a.port);
-  if (a.max_connections) c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
-  if (a.rack) c.rack = static_cast<std::uint8_t>(*a.rack);
-  if (a.slot) c.slot = static_cast<std::uint8_t>(*a.slot);
-  if (a.first_item_writes) c.first_item_writes = true;
+  std::optional<sim::Nanos> handshake;
   if (!a.handshake_timeout.empty()) {
     auto d = util::parse_duration(a.handshake_timeout);
     if (!d || *d < sim::Nanos::zero())
       return bad("--handshake-timeout " + a.handshake_timeout +
                  ": expected a duration like 5s or 500ms (0 = none)");
-    c.handshake_timeout = *d;
+    handshake = *d;
   }
+  std::vector<sim::Fault> faults;
   auto add = [&](s7::Result<sim::Fault> f) -> s7::Result<void> {
     if (!f) return f.error();
-    c.faults.push_back(*f);
+    faults.push_back(*f);
     return {};
   };
   if (!a.drop_every.empty())
@@ -135,9 +151,29 @@ s7::Result<sim::PlcConfig> build_config(const FakePlcArgs& a) {
   if (!a.stop_for.empty() && a.stop_at.empty()) return bad("--stop-for needs --stop-at");
   if (!a.stop_at.empty())
     if (auto r = add(sim::parse_stop(a.stop_at, a.stop_for)); !r) return r.error();
-  std::string where = a.config_path.empty() ? "command line" : a.config_path;
-  if (auto r = sim::validate_config(c, where); !r) return r.error();
-  return c;
+
+  for (sim::PlcConfig& c : plant.plcs) {
+    if (a.host) c.host = *a.host;
+    if (a.port) c.port = static_cast<std::uint16_t>(*a.port);
+    if (a.max_connections) c.max_connections = static_cast<std::uint32_t>(*a.max_connections);
+    if (a.rack) c.rack = static_cast<std::uint8_t>(*a.rack);
+    if (a.slot) c.slot = static_cast<std::uint8_t>(*a.slot);
+    if (a.first_item_writes) c.first_item_writes = true;
+    if (handshake) c.handshake_timeout = *handshake;
+    c.faults.insert(c.faults.end(), faults.begin(), faults.end());
+  }
+  if (a.plcs) {
+    // Checked as the one PLC it is first, so a mistake reads as it does without --plcs.
+    if (auto r = sim::validate_config(plant.plcs[0], where); !r) return r.error();
+    const sim::PlcConfig& model = plant.plcs[0];
+    auto copies =
+        sim::plant_copies(model, static_cast<std::size_t>(*a.plcs),
+                          a.base_port ? static_cast<std::uint16_t>(*a.base_port) : model.port);
+    if (!copies) return copies.error();
+    plant = std::move(*copies);
+  }
+  if (auto r = sim::validate_plant(plant, where); !r) return r.error();
+  return plant;
 }
 
 std::atomic<bool> g_stop{false};
@@ -146,42 +182,113 @@ void on_console_event(platform::ConsoleEvent e) {
   g_stop.store(true);
 }
 
-int run_fakeplc(const FakePlcArgs& args) {
-  auto config = build_config(args);
-  if (!config) {
-    print_config_error(config.error().what());
-    return kExitConfig;
+// The status line: one PLC's as FakePlc::run says it, or a summary of the plant.
+std::string status_text(const std::vector<sim::FakePlc::Stats>& stats, std::uint64_t per_second) {
+  std::size_t clients = 0;
+  std::size_t running = 0;
+  for (const auto& s : stats) {
+    clients += s.clients;
+    running += s.running ? 1 : 0;
   }
-  if (args.print_config) {
-    std::fputs(sim::format_config(*config).c_str(), stdout);
-    std::fflush(stdout);
-    return kExitOk;
-  }
+  const std::string connected = fmt::format("{} client{} connected, {} requests/s", clients,
+                                            clients == 1 ? "" : "s", per_second);
+  if (stats.size() == 1)
+    return fmt::format("{}, {}, tick {}", connected, running == 1 ? "RUN" : "STOP", stats[0].ticks);
+  std::string states = running == stats.size() ? "all RUN"
+                       : running == 0
+                           ? "all STOP"
+                           : fmt::format("{} RUN, {} STOP", running, stats.size() - running);
+  return fmt::format("{} PLCs: {}, {}", stats.size(), connected, states);
+}
 
+// Serves every PLC of the plant until Ctrl+C/SIGTERM. One thread (this one) ticks them all and
+// applies their faults; each s7::Server answers its clients on its own network thread.
+int serve(const sim::PlantConfig& plant, bool verbose) {
   platform::prepare_console();
   Console console(platform::is_terminal(platform::kStdout));
-  sim::FakePlc plc(
-      *config, [&console](const std::string& text) { console.line(text); }, args.verbose);
+  const bool several = plant.plcs.size() > 1;
+  std::vector<std::unique_ptr<sim::FakePlc>> plcs;  // after `console`: destroyed first
+  for (const sim::PlcConfig& c : plant.plcs) {
+    std::string prefix = several ? c.name + ": " : "";
+    plcs.push_back(std::make_unique<sim::FakePlc>(
+        c, [&console, prefix](const std::string& text) { console.line(prefix + text); }, verbose));
+  }
   // Handlers first: a client may send SIGTERM as soon as it sees the ready line.
   g_event.store(kNoEvent);
   g_stop.store(false);
   platform::StopHandling stop_handling(on_console_event, /*reload=*/false);
-  if (auto started = plc.start(); !started) {
-    print_error("s7log fakeplc", started.error().what());
-    return kExitRuntime;
+  // Every PLC binds before any says it is ready: one port in use and nothing is served (the
+  // destructors close the listeners already bound).
+  for (const auto& plc : plcs) {
+    if (auto started = plc->listen(); !started) {
+      print_error("s7log fakeplc",
+                  (several ? plc->config().name + ": " : "") + started.error().what());
+      return kExitRuntime;
+    }
   }
-  plc.run(g_stop, [&console](const std::string& text) { console.status(text); });
+  for (const auto& plc : plcs) plc->announce();
+
+  using Clock = sim::FakePlc::Clock;
+  auto now = Clock::now();
+  std::vector<Clock::time_point> wake;
+  for (const auto& plc : plcs) {
+    plc->begin(now);
+    wake.push_back(plc->step(now));
+  }
+  auto next_status = now + std::chrono::seconds(1);
+  std::uint64_t last_requests = 0;
+  std::vector<sim::FakePlc::Stats> stats(plcs.size());
+  while (!g_stop.load()) {
+    std::this_thread::sleep_until(*std::min_element(wake.begin(), wake.end()));
+    now = Clock::now();
+    for (std::size_t i = 0; i < plcs.size(); ++i)
+      if (wake[i] <= now) wake[i] = plcs[i]->step(now);
+    if (now >= next_status) {
+      std::uint64_t requests = 0;
+      for (std::size_t i = 0; i < plcs.size(); ++i) {
+        stats[i] = plcs[i]->stats();
+        requests += stats[i].requests;
+      }
+      console.status(status_text(stats, requests - last_requests));
+      last_requests = requests;
+      next_status += std::chrono::seconds(1);
+      if (next_status < now) next_status = now + std::chrono::seconds(1);
+    }
+  }
+  for (const auto& plc : plcs) plc->halt();
   console.end_status();
   const int event = g_event.load();
   const char* name =
       platform::event_name(event == kNoEvent ? platform::ConsoleEvent::terminate
                                              : static_cast<platform::ConsoleEvent>(event));
-  console.line(fmt::format("{}: stopping the fake PLC", name));
-  console.line("fake PLC stopped");
+  if (several) {
+    console.line(fmt::format("{}: stopping {} fake PLCs", name, plcs.size()));
+    for (const auto& plc : plcs) console.line(plc->config().name + ": fake PLC stopped");
+  } else {
+    console.line(fmt::format("{}: stopping the fake PLC", name));
+    console.line("fake PLC stopped");
+  }
   if (const auto dropped = console.stop(); dropped > 0)
     std::fprintf(stderr, "s7log fakeplc: %llu output lines dropped (stdout was blocked)\n",
                  static_cast<unsigned long long>(dropped));
   return kExitOk;
+}
+
+int run_fakeplc(const FakePlcArgs& args) {
+  auto plant = build_plant(args);
+  if (!plant) {
+    print_config_error(plant.error().what());
+    return kExitConfig;
+  }
+  if (args.print_config) {
+    sim::PlantConfig printed = *plant;
+    // The [[plc]] form asked for: a single PLC becomes a plant of one, which needs a name.
+    if (args.print_form == "plant" && printed.single()) printed.plcs[0].name = "plc1";
+    std::fputs(sim::format_plant_config(printed).c_str(), stdout);
+    std::fflush(stdout);
+    return kExitOk;
+  }
+  return serve(*plant, args.verbose);
 }
 
 }  // namespace
@@ -190,11 +297,32 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
   auto args = std::make_shared<FakePlcArgs>();
   CLI::App* cmd = app.add_subcommand(
       "fakeplc",
-      "Run the course's fake PLC (DB1 telemetry, WRITE lines) or a configured one, with faults");
+      "Run the course's fake PLC (DB1 telemetry, WRITE lines) or configured ones (several in one "
+      "process: a plant), with faults");
   cmd->add_option("--config", args->config_path, "TOML setup (see docs/fakeplc.md)")
       ->check(CLI::ExistingFile);
-  cmd->add_flag("--print-config", args->print_config,
-                "Print the setup as commented TOML (a starting point for --config) and exit");
+  CLI::Option* print_config =
+      cmd->add_option("--print-config", args->print_form,
+                      "Print the setup as commented TOML (a starting point for --config) and "
+                      "exit; `--print-config plant` prints it as [[plc]] tables (without "
+                      "--config or --plcs: an example plant of two PLCs)")
+          ->expected(0, 1)
+          ->type_name("single|plant")
+          ->check(CLI::Validator(
+              [](std::string& form) {
+                return form == "single" || form == "plant"
+                           ? std::string()
+                           : "expected single or plant, got \"" + form + "\"";
+              },
+              ""));
+  cmd->add_option("--plcs", args->plcs,
+                  "Serve N copies of the PLC (the course's or --config's) from this process, "
+                  "named plc1..plcN, each with its own memory, generators and faults")
+      ->check(whole_number(1, static_cast<std::int64_t>(sim::kMaxPlantPlcs)));
+  cmd->add_option("--base-port", args->base_port,
+                  "With --plcs: the first copy's port; the others follow (default: the PLC's "
+                  "port; 0 = each picks a free one)")
+      ->check(whole_number(0, 65535));
   cmd->add_option("--host", args->host, "Listen address (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "TCP port (default 1102; 0 picks a free one)")
       ->check(whole_number(0, 65535));
@@ -229,8 +357,13 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
       "Times count from the start. Examples:\n"
       "  s7log fakeplc\n"
       "  s7log fakeplc --port 11102 --drop-every 10s --item-error pressure=0x0A\n"
-      "  s7log fakeplc --print-config > plc.toml && s7log fakeplc --config plc.toml");
-  cmd->callback([args, &selected] { selected = [args] { return run_fakeplc(*args); }; });
+      "  s7log fakeplc --print-config > plc.toml && s7log fakeplc --config plc.toml\n"
+      "  s7log fakeplc --plcs 3 --base-port 1102\n"
+      "  s7log fakeplc --print-config plant > plant.toml && s7log fakeplc --config plant.toml");
+  cmd->callback([args, print_config, &selected] {
+    args->print_config = print_config->count() > 0;
+    selected = [args] { return run_fakeplc(*args); };
+  });
 }
 
 }  // namespace app

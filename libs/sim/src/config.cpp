@@ -75,49 +75,182 @@ std::string join(const std::vector<std::string_view>& v) {
   return out;
 }
 
-// Reads one TOML document into a PlcConfig; `in` remembers the line of every key it saw.
+// The keys of the single form's [plc] table; a [[plc]] table of a plant takes these, kBodyKeys
+// and "name".
+const std::vector<std::string_view> kServerKeys = {"host",
+                                                   "port",
+                                                   "rack",
+                                                   "slot",
+                                                   "enforce_rack_slot",
+                                                   "max_pdu",
+                                                   "max_parallel",
+                                                   "max_connections",
+                                                   "tick",
+                                                   "handshake_timeout",
+                                                   "idle_timeout",
+                                                   "first_item_writes",
+                                                   "state",
+                                                   "identity"};
+// The keys of one PLC's memory and faults: top-level in the single form, in [[plc]] in a plant.
+const std::vector<std::string_view> kBodyKeys = {"areas", "fields", "faults", "read_only", "watch"};
+
+// Where a PLC's keys live, for messages: "plc.port" and "areas[0]" in the single form,
+// "plc[1].port" and "plc[1].areas[0]" for the second [[plc]] table of a plant.
+struct Keys {
+  std::string server;  // prefix of the [plc] keys
+  std::string body;    // prefix of areas, fields, faults, read_only, watch
+  std::string toml;    // the TOML table path of the body: "" or "plc" (for hints)
+  std::string server_key(std::string_view name) const {
+    return util::TomlReader::child(server, name);
+  }
+  std::string body_key(std::string_view name) const { return util::TomlReader::child(body, name); }
+};
+
+Keys single_keys() {
+  return Keys{"plc", "", ""};
+}
+Keys plant_keys(const util::TomlReader& in, std::size_t index) {
+  std::string key = in.item("plc", index);
+  return Keys{key, key, "plc"};
+}
+
+bool is_body_key(std::string_view k) {
+  return std::find(kBodyKeys.begin(), kBodyKeys.end(), k) != kBodyKeys.end();
+}
+
+// Reads a TOML document into PlcConfigs; `in` remembers the line of every key it saw.
 class Reader {
  public:
   explicit Reader(util::TomlReader& in) : in_(in) {}
 
+  // Whether the document is a plant: `plc` is an array ([[plc]] tables), not a [plc] table.
+  static bool plant_form(const toml::table& root) {
+    const toml::node* plc = root.get("plc");
+    return plc != nullptr && plc->is_array();
+  }
+
+  // Today's file: top-level watch, read_only, [[areas]], [fields.*], [[faults]] and [plc].
   s7::Result<PlcConfig> read(const toml::table& root) {
     PlcConfig c = course_defaults();
-    if (auto r =
-            in_.check_keys(root, "", {"plc", "areas", "fields", "faults", "read_only", "watch"});
-        !r)
-      return r.error();
+    std::vector<std::string_view> allowed = {"plc"};
+    allowed.insert(allowed.end(), kBodyKeys.begin(), kBodyKeys.end());
+    if (auto r = in_.check_keys(root, "", allowed); !r) return r.error();
+    const Keys keys = single_keys();
     if (const auto* node = root.get("plc")) {
       auto plc = in_.table(*node, "plc");
       if (!plc) return plc.error();
-      if (auto r = read_plc(**plc, c); !r) return r.error();
+      if (auto r = in_.check_keys(**plc, "plc", kServerKeys); !r) return r.error();
+      if (auto r = read_server(**plc, keys, c); !r) return r.error();
     }
+    if (auto r = read_body(root, keys, c); !r) return r.error();
+    return c;
+  }
+
+  // A plant: [[plc]] tables only, each read like a whole single-PLC file.
+  s7::Result<PlantConfig> read_plant(const toml::table& root) {
+    for (const auto& [k, v] : root) {
+      if (k == "plc") continue;
+      in_.mark(k.str(), v);
+      if (!is_body_key(k.str()))
+        return in_.error(v, util::escape_control(k.str()),
+                         "unknown key (a file with [[plc]] tables has only [[plc]] tables at the "
+                         "top level)");
+      // The single-PLC spelling of the key and its place in a [[plc]] table.
+      const std::string_view key = k.str();
+      const std::string_view as_single = key == "areas"    ? "[[areas]]"
+                                         : key == "fields" ? "[fields.<name>]"
+                                         : key == "faults" ? "[[faults]]"
+                                                           : key;
+      const std::string_view in_plc = key == "areas" ? "give each PLC its own [[plc.areas]]"
+                                      : key == "fields"
+                                          ? "give each PLC its own [plc.fields.<name>]"
+                                      : key == "faults" ? "give each PLC its own [[plc.faults]]"
+                                                        : "set it in each [[plc]] table";
+      return in_.error(
+          v, key,
+          fmt::format("top-level {} cannot be mixed with [[plc]] tables: {}", as_single, in_plc));
+    }
+    const toml::node& node = *root.get("plc");
+    auto arr = in_.array_of_tables(node, "plc");
+    if (!arr) return arr.error();
+    if ((*arr)->empty()) return in_.error(node, "plc", "expected at least one [[plc]] table");
+    if ((*arr)->size() > kMaxPlantPlcs)
+      return in_.error(node, "plc", fmt::format("at most {} PLCs in one plant", kMaxPlantPlcs));
+    PlantConfig plant;
+    for (std::size_t i = 0; i < (*arr)->size(); ++i) {
+      auto c = read_plant_plc(*(**arr)[i].as_table(), plant_keys(in_, i));
+      if (!c) return c.error();
+      plant.plcs.push_back(std::move(*c));
+    }
+    return plant;
+  }
+
+ private:
+  // A file without [plc]/areas/fields still gets the course's server settings; areas, fields,
+  // watch and read_only present in the file replace the course's.
+  static PlcConfig course_defaults() { return course_config(); }
+
+  s7::Result<PlcConfig> read_plant_plc(const toml::table& t, const Keys& keys) {
+    PlcConfig c = course_defaults();
+    std::vector<std::string_view> allowed = kServerKeys;
+    allowed.insert(allowed.end(), kBodyKeys.begin(), kBodyKeys.end());
+    allowed.push_back("name");
+    if (auto r = in_.check_keys(t, keys.server, allowed); !r) return r.error();
+    const auto* name = t.get("name");
+    if (!name)
+      return in_.error(t, keys.server,
+                       "missing key name (each [[plc]] table needs a unique name, e.g. name = "
+                       "\"press1\")");
+    auto s = in_.string(*name, keys.server_key("name"), util::Empty::refused);
+    if (!s) return s.error();
+    c.name = *s;
+    if (auto r = read_server(t, keys, c); !r) return r.error();
+    if (auto r = read_body(t, keys, c); !r) return r.error();
+    return c;
+  }
+
+  // Durations resolve to whole microseconds (so --print-config writes them back exactly) and
+  // stay at most 10^6 s, whatever unit the text used ("1588889us" is fine: found by fuzzing).
+  s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
+    auto d = in_.duration(n, key, std::chrono::seconds(1'000'000));
+    if (!d) return d.error();
+    return Nanos(std::chrono::round<std::chrono::microseconds>(*d));
+  }
+
+  // The memory and faults of one PLC: from the root (single form) or its [[plc]] table.
+  s7::Result<void> read_body(const toml::table& root, const Keys& keys, PlcConfig& c) {
     if (const auto* node = root.get("areas")) {
-      auto arr = in_.array_of_tables(*node, "areas");
+      const std::string key = keys.body_key("areas");
+      auto arr = in_.array_of_tables(*node, key);
       if (!arr) return arr.error();
       c.areas.clear();
       for (std::size_t i = 0; i < (*arr)->size(); ++i) {
-        auto a = read_area(*(**arr)[i].as_table(), in_.item("areas", i));
+        auto a = read_area(*(**arr)[i].as_table(), in_.item(key, i));
         if (!a) return a.error();
         c.areas.push_back(*a);
       }
     }
     if (const auto* node = root.get("read_only")) {
-      auto r = in_.strings(*node, "read_only");
+      auto r = in_.strings(*node, keys.body_key("read_only"));
       if (!r) return r.error();
       c.read_only = std::move(*r);
     }
     if (const auto* node = root.get("watch")) {
-      auto r = in_.strings(*node, "watch");
+      auto r = in_.strings(*node, keys.body_key("watch"));
       if (!r) return r.error();
       c.watch = std::move(*r);
     }
     if (const auto* node = root.get("fields")) {
+      const std::string fields_key = keys.body_key("fields");
       const auto* fields = node->as_table();
-      if (!fields) return in_.error(*node, "fields", "expected tables [fields.<name>]");
+      if (!fields)
+        return in_.error(*node, fields_key,
+                         fmt::format("expected tables [{}.<name>]",
+                                     util::TomlReader::child(keys.toml, "fields")));
       c.fields.clear();
       std::vector<std::pair<std::uint32_t, FieldSpec>> ordered;
       for (const auto& [name, field] : *fields) {
-        std::string key = util::TomlReader::child("fields", name.str());
+        std::string key = util::TomlReader::child(fields_key, name.str());
         auto t = in_.table(field, key);
         if (!t) return t.error();
         auto f = read_field(std::string(name.str()), **t, key);
@@ -144,39 +277,23 @@ class Reader {
       }
     }
     if (const auto* node = root.get("faults")) {
-      auto arr = in_.array_of_tables(*node, "faults");
+      const std::string key = keys.body_key("faults");
+      auto arr = in_.array_of_tables(*node, key);
       if (!arr) return arr.error();
       for (std::size_t i = 0; i < (*arr)->size(); ++i) {
-        auto f = read_fault(*(**arr)[i].as_table(), in_.item("faults", i));
+        auto f = read_fault(*(**arr)[i].as_table(), in_.item(key, i));
         if (!f) return f.error();
         c.faults.push_back(*f);
       }
     }
-    return c;
+    return {};
   }
 
- private:
-  // A file without [plc]/areas/fields still gets the course's server settings; areas, fields,
-  // watch and read_only present in the file replace the course's.
-  static PlcConfig course_defaults() { return course_config(); }
-
-  // Durations resolve to whole microseconds (so --print-config writes them back exactly) and
-  // stay at most 10^6 s, whatever unit the text used ("1588889us" is fine: found by fuzzing).
-  s7::Result<Nanos> duration(const toml::node& n, const std::string& key) {
-    auto d = in_.duration(n, key, std::chrono::seconds(1'000'000));
-    if (!d) return d.error();
-    return Nanos(std::chrono::round<std::chrono::microseconds>(*d));
-  }
-
-  s7::Result<void> read_plc(const toml::table& t, PlcConfig& c) {
-    if (auto r = in_.check_keys(t, "plc",
-                                {"host", "port", "rack", "slot", "enforce_rack_slot", "max_pdu",
-                                 "max_parallel", "max_connections", "tick", "handshake_timeout",
-                                 "idle_timeout", "first_item_writes", "state", "identity"});
-        !r)
-      return r;
+  // The server keys of `t` ([plc], or a [[plc]] table whose other keys the caller reads).
+  s7::Result<void> read_server(const toml::table& t, const Keys& keys, PlcConfig& c) {
     for (const auto& [k, v] : t) {
-      std::string key = util::TomlReader::child("plc", k.str());
+      if (std::find(kServerKeys.begin(), kServerKeys.end(), k.str()) == kServerKeys.end()) continue;
+      std::string key = keys.server_key(k.str());
       if (k == "host") {
         auto s = in_.string(v, key, util::Empty::refused);
         if (!s) return s.error();
@@ -471,17 +588,19 @@ class Reader {
   util::TomlReader& in_;
 };
 
-s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
+s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in, const Keys& at) {
   auto err = [&](const std::string& key, std::string_view msg) { return in.error(key, msg); };
+  auto srv = [&](std::string_view name) { return at.server_key(name); };
+  auto body = [&](const std::string& name) { return at.body_key(name); };
   if (c.max_pdu != 240 && c.max_pdu != 480 && c.max_pdu != 960)
-    return err("plc.max_pdu", fmt::format("{} is not one of 240, 480, 960", c.max_pdu));
-  if (c.max_parallel < 1) return err("plc.max_parallel", "must be at least 1");
+    return err(srv("max_pdu"), fmt::format("{} is not one of 240, 480, 960", c.max_pdu));
+  if (c.max_parallel < 1) return err(srv("max_parallel"), "must be at least 1");
   if (c.max_connections < 1 || c.max_connections > 100000)
-    return err("plc.max_connections", "must be 1..100000");
-  if (c.tick.count() <= 0) return err("plc.tick", "must be more than 0");
-  if (c.rack > 7) return err("plc.rack", "must be 0..7");
-  if (c.slot > 31) return err("plc.slot", "must be 0..31");
-  if (c.host.empty()) return err("plc.host", "must not be empty");
+    return err(srv("max_connections"), "must be 1..100000");
+  if (c.tick.count() <= 0) return err(srv("tick"), "must be more than 0");
+  if (c.rack > 7) return err(srv("rack"), "must be 0..7");
+  if (c.slot > 31) return err(srv("slot"), "must be 0..31");
+  if (c.host.empty()) return err(srv("host"), "must not be empty");
 
   std::set<s7::AreaKey> keys;
   std::map<s7::AreaKey, std::size_t> sizes;
@@ -489,7 +608,8 @@ s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
     const AreaSpec& a = c.areas[i];
     s7::AreaKey k{a.area, a.area == s7::Area::db ? a.db : std::uint16_t{0}};
     if (!keys.insert(k).second)
-      return err(fmt::format("areas[{}]", i), fmt::format("{} is declared twice", area_label(a)));
+      return err(body(fmt::format("areas[{}]", i)),
+                 fmt::format("{} is declared twice", area_label(a)));
     sizes[k] = area_bytes(a);
   }
 
@@ -512,14 +632,14 @@ s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
   };
 
   for (std::size_t i = 0; i < c.read_only.size(); ++i) {
-    auto a = check_address(fmt::format("read_only[{}]", i), c.read_only[i]);
+    auto a = check_address(body(fmt::format("read_only[{}]", i)), c.read_only[i]);
     if (!a) return a.error();
   }
 
   std::map<std::string, const FieldSpec*> by_name;
   for (const auto& f : c.fields) {
-    std::string key = "fields." + f.name;
-    if (f.name.empty()) return err("fields", "a field needs a name");
+    std::string key = body("fields." + f.name);
+    if (f.name.empty()) return err(body("fields"), "a field needs a name");
     if (!by_name.emplace(f.name, &f).second) return err(key, "field is declared twice");
     auto a = check_address(key + ".address", f.address);
     if (!a) return a.error();
@@ -559,7 +679,7 @@ s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
   for (const auto& f : c.fields) {
     auto* k = std::get_if<Copy>(&f.generator);
     if (!k) continue;
-    std::string key = "fields." + f.name + ".source";
+    std::string key = body("fields." + f.name) + ".source";
     if (!by_name.count(k->source)) return err(key, fmt::format("no field named \"{}\"", k->source));
     std::set<std::string> seen{f.name};
     for (const Copy* cur = k; cur;) {
@@ -570,10 +690,11 @@ s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in) {
   }
   for (std::size_t i = 0; i < c.watch.size(); ++i)
     if (!by_name.count(c.watch[i]))
-      return err(fmt::format("watch[{}]", i), fmt::format("no field named \"{}\"", c.watch[i]));
+      return err(body(fmt::format("watch[{}]", i)),
+                 fmt::format("no field named \"{}\"", c.watch[i]));
   for (std::size_t i = 0; i < c.faults.size(); ++i) {
     const Fault& f = c.faults[i];
-    std::string key = fmt::format("faults[{}]", i);
+    std::string key = body(fmt::format("faults[{}]", i));
     if (auto r = validate(f); !r) return err(key, r.error().what());
     if (f.kind == FaultKind::item_error && !by_name.count(f.field))
       return err(key + ".field", fmt::format("no field named \"{}\"", f.field));
@@ -705,40 +826,60 @@ PlcConfig course_config() {
   return c;
 }
 
-s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
-  util::TomlReader in{std::string(filename)};
-  auto root = in.parse(toml_text);
-  if (!root) return root.error();
-  auto c = Reader(in).read(*root);
-  if (!c) return c.error();
-  if (auto r = validate_with(*c, in); !r) return r.error();
-  return c;
+namespace {
+
+bool wildcard_host(std::string_view host) {
+  return host == "0.0.0.0" || host == "::" || host == "[::]";
 }
 
-s7::Result<PlcConfig> load_config(const std::string& path) {
-  std::string text;
-  if (auto why = util::read_text_file(path, text))
-    return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
-  return parse_config(text, path);
+// Checks every PLC and the rules between them (see validate_plant).
+s7::Result<void> validate_plant_with(const PlantConfig& p, const util::TomlReader& in) {
+  if (p.plcs.empty()) return in.error("plc", "expected at least one [[plc]] table");
+  if (p.plcs.size() > kMaxPlantPlcs)
+    return in.error("plc", fmt::format("at most {} PLCs in one plant", kMaxPlantPlcs));
+  if (p.single()) return validate_with(p.plcs[0], in, single_keys());
+  for (std::size_t i = 0; i < p.plcs.size(); ++i) {
+    const PlcConfig& c = p.plcs[i];
+    const Keys keys = plant_keys(in, i);
+    const std::string name_key = keys.server_key("name");
+    if (c.name.empty()) return in.error(name_key, "must not be empty");
+    if (c.name.size() > 64) return in.error(name_key, "must be at most 64 characters");
+    const bool name_ok = std::all_of(c.name.begin(), c.name.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '_' || ch == '-' || ch == '.';
+    });
+    if (!name_ok)
+      return in.error(name_key, fmt::format("\"{}\": use letters, digits, _, - and . only",
+                                            util::escape_control(c.name)));
+    for (std::size_t j = 0; j < i; ++j)
+      if (p.plcs[j].name == c.name)
+        return in.error(name_key,
+                        fmt::format("\"{}\" is already the name of {}", c.name, in.item("plc", j)));
+    if (auto r = validate_with(c, in, keys); !r) return r;
+    if (c.port == 0) continue;  // any free port: never the same as another's
+    for (std::size_t j = 0; j < i; ++j) {
+      const PlcConfig& other = p.plcs[j];
+      if (other.port != c.port) continue;
+      if (other.host == c.host || wildcard_host(other.host) || wildcard_host(c.host)) {
+        // Name the other's host only when it differs (0.0.0.0 overlaps every host).
+        const std::string other_where =
+            other.host == c.host ? "" : fmt::format(" on {}:{}", other.host, other.port);
+        return in.error(keys.server_key("port"),
+                        fmt::format("{}:{} is already used by {} (\"{}\"{}); give each PLC its "
+                                    "own port (0 picks a free one)",
+                                    c.host, c.port, in.item("plc", j), other.name, other_where));
+      }
+    }
+  }
+  return {};
 }
 
-s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
-  return validate_with(c, util::TomlReader(std::string(filename)));
-}
-
-std::string format_config(const PlcConfig& c) {
+// The [plc] keys of one PLC (without the table header), with their comments.
+std::string server_toml(const PlcConfig& c, bool plant) {
   std::string o;
-  o += "# s7log fakeplc configuration (TOML). Start it with: s7log fakeplc --config <this file>\n";
-  o += "# Reference: docs/fakeplc.md. Durations: \"500ms\", \"10s\", \"2min\" or seconds (0.5).\n";
-  o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
-       "C3.\n\n";
-  o += "# Fields whose changes (by a client) print one line: WRITE: {'name': value, ...}\n";
-  o += "watch = " + string_list(c.watch) + "\n";
-  o += "# Address ranges clients may not write (item error 0x03; the write is not stored).\n";
-  o += "read_only = " + string_list(c.read_only) + "\n\n";
-  o += "[plc]\n";
   o += fmt::format("host = {}            # listen address (--host)\n", toml_quoted(c.host));
-  o += fmt::format("port = {}                    # TCP port (--port); S7 PLCs use 102\n", c.port);
+  o += fmt::format("port = {}                    # TCP port{}; S7 PLCs use 102\n", c.port,
+                   plant ? ", one per PLC (0 = any free one)" : " (--port)");
   o += fmt::format("rack = {}\nslot = {}\n", c.rack, c.slot);
   o += fmt::format("enforce_rack_slot = {}     # refuse connections for another rack/slot\n",
                    c.enforce_rack_slot);
@@ -757,39 +898,68 @@ std::string format_config(const PlcConfig& c) {
       "first_item_writes = {}     # true: like the python-snap7 server, a multi-item "
       "write stores only its first item\n",
       c.first_item_writes);
-  o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n\n",
+  o += fmt::format("state = {}                 # \"run\" or \"stop\" (STOP freezes generators)\n",
                    toml_quoted(c.run ? "run" : "stop"));
+  return o;
+}
+
+// watch and read_only with their comments.
+std::string watch_toml(const PlcConfig& c) {
+  std::string o;
+  o += "# Fields whose changes (by a client) print one line: WRITE: {'name': value, ...}\n";
+  o += "watch = " + string_list(c.watch) + "\n";
+  o += "# Address ranges clients may not write (item error 0x03; the write is not stored).\n";
+  o += "read_only = " + string_list(c.read_only) + "\n";
+  return o;
+}
+
+// [plc.identity], the areas, the fields and the faults. `t` is the table path of the PLC's body
+// ("" in the single form, "plc" in a plant); `explain` adds the comments that explain each part.
+std::string body_toml(const PlcConfig& c, std::string_view t, bool explain) {
+  const std::string areas = util::TomlReader::child(t, "areas");
+  const std::string fields = util::TomlReader::child(t, "fields");
+  const std::string faults = util::TomlReader::child(t, "faults");
+  std::string o;
   o += "[plc.identity]                  # served through SZL 0x0011 / 0x001C\n";
   o += fmt::format("order_code = {}\nmodule_name = {}\nserial_number = {}\n\n",
                    toml_quoted(c.order_code), toml_quoted(c.module_name),
                    toml_quoted(c.serial_number));
-  o += "# Memory areas: DB (with number), M, I, Q (size in bytes), T, C (size in "
-       "timers/counters).\n";
+  if (explain)
+    o += "# Memory areas: DB (with number), M, I, Q (size in bytes), T, C (size in "
+         "timers/counters).\n";
   for (const auto& a : c.areas) {
-    o += "[[areas]]\n";
+    o += fmt::format("[[{}]]\n", areas);
     o += fmt::format("area = {}\n", toml_quoted(area_name(a.area)));
     if (a.area == s7::Area::db) o += fmt::format("number = {}\n", a.db);
     o += fmt::format("size = {}\n", a.size);
     if (a.init == AreaInit::pattern) o += "init = \"pattern\"   # byte i = i mod 256\n";
     o += "\n";
   }
-  o += "# Fields: a name, an address and a generator. Generators (see docs/fakeplc.md):\n";
-  o += "#   none (clients write it), constant (value), counter (start, step, wrap),\n";
-  o += "#   ramp (from, to, period), sine (amplitude, offset, period),\n";
-  o += "#   square (low, high, period, duty), random_walk (seed, start, step, min, max),\n";
-  o += "#   toggle (period, initial), copy (source = another field).\n";
+  if (explain) {
+    o += "# Fields: a name, an address and a generator. Generators (see docs/fakeplc.md):\n";
+    o += "#   none (clients write it), constant (value), counter (start, step, wrap),\n";
+    o += "#   ramp (from, to, period), sine (amplitude, offset, period),\n";
+    o += "#   square (low, high, period, duty), random_walk (seed, start, step, min, max),\n";
+    o += "#   toggle (period, initial), copy (source = another field).\n";
+  }
   for (const auto& f : c.fields) {
-    o += fmt::format("[fields.{}]\n", toml_key(f.name));
+    o += fmt::format("[{}.{}]\n", fields, toml_key(f.name));
     o += fmt::format("address = {}\n", toml_quoted(f.address));
     o += generator_toml(f.generator) + "\n";
   }
-  o += "# Fault injection timeline (times from start). Kinds: drop (every), refuse, delay "
-       "(delay),\n";
-  o += "# item_error (field, code), stop. Keys: start, duration, every. Example:\n";
-  o += "# [[faults]]\n# kind = \"delay\"\n# start = \"10s\"\n# duration = \"5s\"\n# delay = "
-       "\"200ms\"\n";
-  for (const auto& f : c.faults) {
-    o += "\n[[faults]]\n";
+  if (explain) {
+    o += "# Fault injection timeline (times from start). Kinds: drop (every), refuse, delay "
+         "(delay),\n";
+    o += "# item_error (field, code), stop. Keys: start, duration, every. Example:\n";
+    o += fmt::format(
+        "# [[{}]]\n# kind = \"delay\"\n# start = \"10s\"\n# duration = \"5s\"\n# delay = "
+        "\"200ms\"\n",
+        faults);
+  }
+  for (std::size_t i = 0; i < c.faults.size(); ++i) {
+    const Fault& f = c.faults[i];
+    if (explain || i > 0) o += "\n";
+    o += fmt::format("[[{}]]\n", faults);
     o += fmt::format("kind = {}\nstart = {}\n", toml_quoted(to_string(f.kind)), dur(f.start));
     if (f.duration) o += fmt::format("duration = {}\n", dur(*f.duration));
     if (f.every) o += fmt::format("every = {}\n", dur(*f.every));
@@ -798,6 +968,146 @@ std::string format_config(const PlcConfig& c) {
       o += fmt::format("field = {}\ncode = 0x{:02X}\n", toml_quoted(f.field), f.code);
   }
   return o;
+}
+
+}  // namespace
+
+s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
+  util::TomlReader in{std::string(filename)};
+  auto root = in.parse(toml_text);
+  if (!root) return root.error();
+  if (Reader::plant_form(*root))
+    return in.error(*root->get("plc"), "plc",
+                    "[[plc]] tables describe a plant of several PLCs; one PLC is wanted here");
+  auto c = Reader(in).read(*root);
+  if (!c) return c.error();
+  if (auto r = validate_with(*c, in, single_keys()); !r) return r.error();
+  return c;
+}
+
+s7::Result<PlcConfig> load_config(const std::string& path) {
+  std::string text;
+  if (auto why = util::read_text_file(path, text))
+    return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
+  return parse_config(text, path);
+}
+
+s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
+  return validate_with(c, util::TomlReader(std::string(filename)), single_keys());
+}
+
+s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename) {
+  util::TomlReader in{std::string(filename)};
+  auto root = in.parse(toml_text);
+  if (!root) return root.error();
+  PlantConfig plant;
+  if (Reader::plant_form(*root)) {
+    auto p = Reader(in).read_plant(*root);
+    if (!p) return p.error();
+    plant = std::move(*p);
+  } else {
+    auto c = Reader(in).read(*root);
+    if (!c) return c.error();
+    plant.plcs.push_back(std::move(*c));
+  }
+  if (auto r = validate_plant_with(plant, in); !r) return r.error();
+  return plant;
+}
+
+s7::Result<PlantConfig> load_plant_config(const std::string& path) {
+  std::string text;
+  if (auto why = util::read_text_file(path, text))
+    return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
+  return parse_plant_config(text, path);
+}
+
+s7::Result<void> validate_plant(const PlantConfig& p, std::string_view filename) {
+  return validate_plant_with(p, util::TomlReader(std::string(filename)));
+}
+
+s7::Result<PlantConfig> plant_copies(const PlcConfig& c, std::size_t n, std::uint16_t base_port) {
+  auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
+  if (n == 0 || n > kMaxPlantPlcs)
+    return bad(fmt::format("--plcs {}: expected 1..{} PLCs", n, kMaxPlantPlcs));
+  if (base_port != 0 && base_port + (n - 1) > 65535)
+    return bad(
+        fmt::format("--plcs {} --base-port {}: the ports would run past 65535", n, base_port));
+  PlantConfig p;
+  for (std::size_t i = 0; i < n; ++i) {
+    PlcConfig copy = c;
+    copy.name = fmt::format("plc{}", i + 1);
+    copy.port = base_port == 0 ? std::uint16_t{0} : static_cast<std::uint16_t>(base_port + i);
+    p.plcs.push_back(std::move(copy));
+  }
+  return p;
+}
+
+std::string format_config(const PlcConfig& c) {
+  std::string o;
+  o += "# s7log fakeplc configuration (TOML). Start it with: s7log fakeplc --config <this file>\n";
+  o += "# Reference: docs/fakeplc.md. Durations: \"500ms\", \"10s\", \"2min\" or seconds (0.5).\n";
+  o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
+       "C3.\n\n";
+  o += watch_toml(c) + "\n";
+  o += "[plc]\n";
+  o += server_toml(c, false) + "\n";
+  o += body_toml(c, "", true);
+  return o;
+}
+
+std::string format_plant_config(const PlantConfig& p) {
+  if (p.single()) return format_config(p.plcs[0]);
+  std::string o;
+  o += "# s7log fakeplc plant (TOML): several fake PLCs in one process, one [[plc]] table each.\n";
+  o += "# Start it with: s7log fakeplc --config <this file>\n";
+  o += "# Reference: docs/fakeplc.md (\"A plant in one process\"). A [[plc]] table holds what a\n";
+  o += "# single fake PLC's file holds: a unique name, the keys of its [plc] table (host, port,\n";
+  o += "# ...), watch and read_only; the tables after it ([plc.identity], [[plc.areas]],\n";
+  o += "# [plc.fields.<name>], [[plc.faults]]) belong to that PLC. No two PLCs on one port.\n";
+  o += "# Durations: \"500ms\", \"10s\", \"2min\" or seconds (0.5).\n";
+  o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
+       "C3.\n";
+  for (std::size_t i = 0; i < p.plcs.size(); ++i) {
+    const PlcConfig& c = p.plcs[i];
+    o += "\n[[plc]]\n";
+    o += fmt::format("name = {}       # unique in the plant; prefixes this PLC's lines\n",
+                     toml_quoted(c.name));
+    o += server_toml(c, true);
+    o += watch_toml(c) + "\n";
+    o += body_toml(c, "plc", i == 0);
+  }
+  return o;
+}
+
+PlantConfig example_plant() {
+  PlcConfig press1 = course_config();
+  press1.name = "press1";
+  press1.port = 1102;
+
+  PlcConfig press2 = course_config();
+  press2.name = "press2";
+  press2.port = 1103;
+  press2.tick = std::chrono::seconds(1);
+  press2.order_code = "6ES7 214-1AG40-0XB0";
+  press2.module_name = "CPU 1214C DC/DC/DC";
+  press2.serial_number = "S C-S7LOG0000002";
+  press2.areas = {{s7::Area::db, 1, 16}};
+  press2.read_only = {};
+  press2.fields = {
+      {"strokes", "DB1.DBD0:DINT", Counter{0, 1, std::nullopt}},
+      {"force", "DB1.DBD4:REAL", Sine{5, 80, std::chrono::seconds(20)}},
+      {"running", "DB1.DBX8.0", Toggle{std::chrono::seconds(30), true}},
+      {"setpoint", "DB1.DBW10:INT", NoGenerator{}},
+  };
+  press2.watch = {"setpoint"};
+  Fault slow;
+  slow.kind = FaultKind::delay;
+  slow.start = std::chrono::seconds(30);
+  slow.duration = std::chrono::seconds(10);
+  slow.every = std::chrono::seconds(60);
+  slow.delay = std::chrono::milliseconds(300);
+  press2.faults = {slow};
+  return PlantConfig{{press1, press2}};
 }
 
 s7::ServerOptions server_options(const PlcConfig& c) {

@@ -18,8 +18,8 @@ FakePlc::FakePlc(PlcConfig config, LineFn line, bool verbose)
       timeline_(config_.faults) {
   s7::ServerHooks hooks;
   hooks.on_write = [this](const s7::WriteEvent& e) {
-    // S7 item return code 0x03: access denied (a read-only range was touched).
-    if (e.result == 0x03) line_(describe_refused_write(e));
+    // Access denied: a read-only range was touched.
+    if (e.result == s7::kItemAccessDenied) line_(describe_refused_write(e));
   };
   if (verbose) hooks.on_log = [this](const std::string& text) { line_(text); };
   // Always said, -v or not: a client stopping the CPU changes what every other client reads.
@@ -43,10 +43,22 @@ std::uint16_t FakePlc::port() const {
 }
 
 s7::Result<void> FakePlc::start() {
+  if (auto r = listen(); !r) return r;
+  announce();
+  return {};
+}
+
+s7::Result<void> FakePlc::listen() {
   if (auto started = server_->start(); !started) {
+    // The server's bind errors name the address already; say it once.
+    if (started.error().what().rfind("cannot listen on ", 0) == 0) return started.error();
     return s7::Error(started.error().code, fmt::format("cannot listen on {}:{}: {}", config_.host,
                                                        config_.port, started.error().what()));
   }
+  return {};
+}
+
+void FakePlc::announce() {
   std::string rack_slot = fmt::format("rack {}, slot {}", config_.rack, config_.slot);
   if (!config_.enforce_rack_slot) rack_slot += "; any rack/slot accepted";
   line_(fmt::format("fake PLC listening on {}:{} ({}) - Ctrl+C to stop", config_.host,
@@ -54,7 +66,6 @@ s7::Result<void> FakePlc::start() {
   if (!config_.run) line_("CPU is in STOP (state = \"stop\"): values stay frozen");
   for (const auto& f : config_.faults)
     line_(fmt::format("fault scheduled at {}: {}", util::format_duration(f.start), describe(f)));
-  return {};
 }
 
 void FakePlc::apply_faults(Nanos elapsed) {
@@ -90,27 +101,22 @@ Nanos first_tick_delay(std::chrono::system_clock::time_point wall_now, Nanos tic
   return delay;
 }
 
-void FakePlc::run(const std::atomic<bool>& stop, const LineFn& status) {
-  using Clock = std::chrono::steady_clock;
-  s7::ServerControl& control = server_->control();
-  const auto start = Clock::now();
+void FakePlc::begin(Clock::time_point now) {
+  start_ = now;
   // Steady clock for the schedule; the wall clock only picks the phase (first_tick_delay).
-  auto next_tick = start + first_tick_delay(std::chrono::system_clock::now(), config_.tick);
-  auto next_status = start + std::chrono::seconds(1);
-  Nanos last_elapsed(0);
-  std::uint64_t last_requests = 0;
-  bool stop_by_fault = false;
+  next_tick_ = now + first_tick_delay(std::chrono::system_clock::now(), config_.tick);
+  last_elapsed_ = Nanos(0);
+  stop_by_fault_ = false;
+}
 
-  while (!stop.load()) {
-    // Wake for the tick itself (not up to 20 ms after it), and at least every 20 ms for faults.
-    std::this_thread::sleep_until(
-        std::min(next_tick, Clock::now() + std::chrono::milliseconds(20)));
-    const auto now = Clock::now();
-    const Nanos elapsed = std::chrono::duration_cast<Nanos>(now - start);
+FakePlc::Clock::time_point FakePlc::step(Clock::time_point now) {
+  s7::ServerControl& control = server_->control();
+  const Nanos elapsed = std::chrono::duration_cast<Nanos>(now - start_);
 
-    // Fault events since the last pass: one line each, then the new state.
-    auto events = timeline_.events(last_elapsed, elapsed + Nanos(1));
-    last_elapsed = elapsed + Nanos(1);
+  // Fault events since the last pass: one line each, then the new state.
+  if (elapsed + Nanos(1) > last_elapsed_) {
+    auto events = timeline_.events(last_elapsed_, elapsed + Nanos(1));
+    last_elapsed_ = elapsed + Nanos(1);
     for (const auto& ev : events) {
       const Fault& f = timeline_.faults()[ev.index];
       if (f.kind == FaultKind::drop) {
@@ -124,35 +130,60 @@ void FakePlc::run(const std::atomic<bool>& stop, const LineFn& status) {
     if (!events.empty()) {
       apply_faults(elapsed);
       bool stop_now = stop_fault_active(elapsed);
-      if (stop_now != stop_by_fault) {
+      if (stop_now != stop_by_fault_) {
         // A stop fault forces STOP; when it ends the CPU returns to the configured state.
         control.cpu_state.store(stop_now || !config_.run ? s7::CpuState::stop : s7::CpuState::run);
-        stop_by_fault = stop_now;
+        stop_by_fault_ = stop_now;
       }
     }
+  }
 
-    if (now >= next_tick) {
-      // A client may also have stopped/started the CPU (PLC control): follow the server's state.
-      simulation_.set_running(control.cpu_state.load() == s7::CpuState::run);
-      simulation_.tick();
-      if (auto text = simulation_.poll_writes()) line_(*text);
-      next_tick += config_.tick;
-      if (next_tick < now) next_tick = now + config_.tick;  // fell behind: skip, don't queue
-    }
+  if (now >= next_tick_) {
+    // A client may also have stopped/started the CPU (PLC control): follow the server's state.
+    simulation_.set_running(control.cpu_state.load() == s7::CpuState::run);
+    simulation_.tick();
+    if (auto text = simulation_.poll_writes()) line_(*text);
+    next_tick_ += config_.tick;
+    if (next_tick_ < now) next_tick_ = now + config_.tick;  // fell behind: skip, don't queue
+  }
+  // Wake for the tick itself (not up to 20 ms after it), and at least every 20 ms for faults.
+  return std::min(next_tick_, now + std::chrono::milliseconds(20));
+}
 
+void FakePlc::halt() {
+  server_->stop();
+}
+
+FakePlc::Stats FakePlc::stats() const {
+  Stats s;
+  s.clients = server_->connection_count();
+  s.requests = server_->request_count();
+  s.running = server_->control().cpu_state.load() == s7::CpuState::run;
+  s.ticks = simulation_.ticks();
+  return s;
+}
+
+void FakePlc::run(const std::atomic<bool>& stop, const LineFn& status) {
+  auto now = Clock::now();
+  begin(now);
+  auto wake = step(now);
+  auto next_status = now + std::chrono::seconds(1);
+  std::uint64_t last_requests = 0;
+  while (!stop.load()) {
+    std::this_thread::sleep_until(wake);
+    now = Clock::now();
+    wake = step(now);
     if (status && now >= next_status) {
-      std::uint64_t requests = server_->request_count();
-      std::size_t clients = server_->connection_count();
-      status(fmt::format("{} client{} connected, {} requests/s, {}, tick {}", clients,
-                         clients == 1 ? "" : "s", requests - last_requests,
-                         control.cpu_state.load() == s7::CpuState::run ? "RUN" : "STOP",
-                         simulation_.ticks()));
-      last_requests = requests;
+      const Stats s = stats();
+      status(fmt::format("{} client{} connected, {} requests/s, {}, tick {}", s.clients,
+                         s.clients == 1 ? "" : "s", s.requests - last_requests,
+                         s.running ? "RUN" : "STOP", s.ticks));
+      last_requests = s.requests;
       next_status += std::chrono::seconds(1);
       if (next_status < now) next_status = now + std::chrono::seconds(1);
     }
   }
-  server_->stop();
+  halt();
 }
 
 }  // namespace sim

@@ -1,10 +1,13 @@
 // Tests of the fake PLC's tick phase: where its ticks fall against a logger's sample grid, and
-// what the course's alarm (counter even) looks like to a logger sampling on that grid.
+// what the course's alarm (counter even) looks like to a logger sampling on that grid; its
+// stepping (begin/step), as a plant drives several fake PLCs from one thread.
 #include "sim/fake_plc.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -73,6 +76,53 @@ TEST(CourseAlarm, SamplesOnQuarterSecondsAreNeverCloseToATick) {
       EXPECT_GE(distance, 125ms);
     }
   }
+}
+
+// Steps on a made-up clock: ticks and fault edges follow the times given to step().
+TEST(FakePlcStep, TicksAndFaultEdgesFollowTheTimesGiven) {
+  PlcConfig c = course_config();
+  c.tick = 100ms;
+  c.faults.push_back(*parse_delay("300ms@1s..2s"));
+  std::vector<std::string> lines;
+  FakePlc plc(c, [&lines](const std::string& text) { lines.push_back(text); });
+  const auto t0 = FakePlc::Clock::now();
+  plc.begin(t0);
+  EXPECT_LE(plc.step(t0), t0 + 20ms);
+  EXPECT_EQ(plc.stats().ticks, 0u);
+  plc.step(t0 + 500ms);  // one tick however late: skip, don't queue
+  EXPECT_EQ(plc.stats().ticks, 1u);
+  EXPECT_TRUE(lines.empty());
+  EXPECT_EQ(plc.server().control().delay_ms.load(), 0);
+  plc.step(t0 + 1500ms);
+  EXPECT_EQ(plc.stats().ticks, 2u);
+  EXPECT_EQ(lines, std::vector<std::string>{"FAULT start: delay answers by 300ms for 1s"});
+  EXPECT_EQ(plc.server().control().delay_ms.load(), 300);
+  plc.step(t0 + 2500ms);
+  EXPECT_EQ(plc.stats().ticks, 3u);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1], "FAULT end: delay answers by 300ms for 1s");
+  EXPECT_EQ(plc.server().control().delay_ms.load(), 0);
+  EXPECT_EQ(plc.simulation().field_value("counter"), s7::Value(std::int64_t{3}));
+  plc.halt();
+}
+
+// The copies of a plant share nothing: each listens on its own port and keeps its own memory.
+TEST(FakePlcStep, PlantCopiesHaveTheirOwnPortsAndMemory) {
+  auto plant = plant_copies(course_config(), 2, 0);
+  ASSERT_TRUE(plant.ok()) << plant.error().what();
+  std::vector<std::unique_ptr<FakePlc>> plcs;
+  for (const auto& c : plant->plcs) plcs.push_back(std::make_unique<FakePlc>(c, [](auto&) {}));
+  for (auto& plc : plcs) ASSERT_TRUE(plc->listen().ok());
+  EXPECT_NE(plcs[0]->port(), 0);
+  EXPECT_NE(plcs[1]->port(), 0);
+  EXPECT_NE(plcs[0]->port(), plcs[1]->port());
+  const auto t0 = FakePlc::Clock::now();
+  for (auto& plc : plcs) plc->begin(t0);
+  plcs[0]->step(t0 + 1s);
+  plcs[0]->step(t0 + 2s);
+  EXPECT_EQ(plcs[0]->simulation().field_value("counter"), s7::Value(std::int64_t{2}));
+  EXPECT_EQ(plcs[1]->simulation().field_value("counter"), s7::Value(std::int64_t{0}));
+  for (auto& plc : plcs) plc->halt();
 }
 
 }  // namespace

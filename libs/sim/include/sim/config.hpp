@@ -1,6 +1,8 @@
-// The fake PLC's setup: areas, fields with generators, server settings and faults; TOML load/print.
+// The fake PLC's setup: areas, fields with generators, server settings and faults, for one PLC or
+// a plant of several; TOML load/print.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +40,9 @@ struct FieldSpec {
 };
 
 struct PlcConfig {
+  // The PLC's name in a plant (`name` of its [[plc]] table, plc1..plcN for --plcs); it prefixes
+  // the PLC's lines. Empty in the single-PLC form. Letters, digits, '_', '-', '.'; 1..64 chars.
+  std::string name;
   std::string host = "127.0.0.1";
   std::uint16_t port = 1102;
   std::uint8_t rack = 0;
@@ -81,6 +86,42 @@ s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename);
 
 // Commented TOML that parse_config turns back into `c` (for --print-config).
 std::string format_config(const PlcConfig& c);
+
+// Several fake PLCs served by one process. A file of [[plc]] tables holds one PLC per table; each
+// table holds what a single-PLC file holds (name, the [plc] keys, watch, read_only, and the tables
+// under it: [plc.identity], [[plc.areas]], [plc.fields.<name>], [[plc.faults]]). Today's
+// single-PLC file is a plant of one PLC without a name.
+struct PlantConfig {
+  std::vector<PlcConfig> plcs;
+  // The single-PLC form: one PLC without a name (keys and printing as in today's file).
+  bool single() const { return plcs.size() == 1 && plcs[0].name.empty(); }
+  friend bool operator==(const PlantConfig&, const PlantConfig&) = default;
+};
+
+// The most PLCs one plant may hold ([[plc]] tables or --plcs).
+inline constexpr std::size_t kMaxPlantPlcs = 1000;
+
+// Parses and validates either form. Errors as parse_config's; in the plant form keys count the
+// tables from 0 ("plc[1].port", "plc[0].fields.x.generator"), e.g.
+//   plant.toml:9: plc[1].port: 127.0.0.1:1102 is already used by plc[0] ("press1"); ...
+// A top-level single-PLC key ([[areas]], watch, ...) beside [[plc]] tables is an error.
+s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename);
+// Reads the file, then parse_plant_config (a missing file as load_config).
+s7::Result<PlantConfig> load_plant_config(const std::string& path);
+// validate_config for every PLC plus the plant's own rules: in the plant form every PLC has a
+// well-formed name, no two share a name, and no two listen on the same host:port (port 0, any
+// free port, may repeat; 0.0.0.0 and :: overlap every host).
+s7::Result<void> validate_plant(const PlantConfig& p, std::string_view filename);
+// `n` copies of `c` (--plcs N --base-port P) named plc1..plcN on ports base_port, base_port + 1,
+// ... (base_port 0: each picks a free port). Errors (Errc::invalid_argument): n of 0 or above
+// kMaxPlantPlcs, ports past 65535.
+s7::Result<PlantConfig> plant_copies(const PlcConfig& c, std::size_t n, std::uint16_t base_port);
+// Commented TOML that parse_plant_config turns back into `p`: format_config for a single() plant,
+// else one [[plc]] table per PLC.
+std::string format_plant_config(const PlantConfig& p);
+// The two-PLC example of --print-config plant: the course's PLC as "press1" on port 1102 and a
+// smaller "press2" with its own memory, generators and a delay fault on port 1103.
+PlantConfig example_plant();
 
 // Helpers shared with the simulation.
 s7::AreaKey area_key(const s7::Address& a);

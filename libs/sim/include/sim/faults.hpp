@@ -29,9 +29,9 @@ struct Fault {
   Nanos start{0};
   std::optional<Nanos> duration;
   std::optional<Nanos> every;
-  Nanos delay{0};            // delay
-  std::string field;         // item_error
-  std::uint8_t code = 0x0A;  // item_error: S7 item return code
+  Nanos delay{0};                         // delay
+  std::string field;                      // item_error
+  std::uint8_t code = s7::kItemNotFound;  // item_error: S7 item return code
   friend bool operator==(const Fault&, const Fault&) = default;
 };
 
