@@ -40,7 +40,7 @@ const char* kTag = "  [[group.tag]]\n  name = \"counter\"\n  address = \"DB1.DBD
 
 }  // namespace
 
-TEST(PlantConfig, TheIssuesExampleLoadsAsWritten) {
+TEST(LoggerPlantConfig, TheIssuesExampleLoadsAsWritten) {
   auto r = logger::parse_config(kIssueExample, "plant.toml");
   ASSERT_TRUE(r.ok()) << r.error().what();
   ASSERT_TRUE(r->plant.has_value());
@@ -59,7 +59,7 @@ TEST(PlantConfig, TheIssuesExampleLoadsAsWritten) {
   EXPECT_EQ(s7::to_string(p.groups[0].tags[0].address), "DB1.DBD0:DINT");
 }
 
-TEST(PlantConfig, ThePrintedExampleLoadsWithTwoPlcsAndThreeGroups) {
+TEST(LoggerPlantConfig, ThePrintedExampleLoadsWithTwoPlcsAndThreeGroups) {
   auto r = logger::parse_config(logger::sample_plant_config(), "plant.toml");
   ASSERT_TRUE(r.ok()) << r.error().what();
   ASSERT_TRUE(r->plant.has_value());
@@ -78,7 +78,7 @@ TEST(PlantConfig, ThePrintedExampleLoadsWithTwoPlcsAndThreeGroups) {
   EXPECT_EQ(p.groups[2].interval, 100ms);  // the poll
 }
 
-TEST(PlantConfig, TsapsPerPlcAndAReconnectTableOfItsOwn) {
+TEST(LoggerPlantConfig, TsapsPerPlcAndAReconnectTableOfItsOwn) {
   auto r = logger::parse_config(R"([reconnect]
 initial = "1s"
 max = "10s"
@@ -109,12 +109,12 @@ plc = "s7_300"
   EXPECT_EQ(p.groups[0].csv.pattern, "{plc}_{group}.csv");  // the plant's default out
 }
 
-TEST(PlantConfig, AGroupNamingAnUnknownPlcIsAnError) {
+TEST(LoggerPlantConfig, AGroupNamingAnUnknownPlcIsAnError) {
   EXPECT_EQ(error_of(plant("[[group]]\nname = \"g\"\nplc = \"c\"\n" + std::string(kTag))),
             "plant.toml:11: group[1].plc: no PLC named 'c' (the [[plc]] tables: a, b)");
 }
 
-TEST(PlantConfig, DuplicateNamesAreErrors) {
+TEST(LoggerPlantConfig, DuplicateNamesAreErrors) {
   EXPECT_EQ(error_of("[[plc]]\nname = \"a\"\n[[plc]]\nname = \"a\"\n"),
             "plant.toml:4: plc[2].name: PLC 'a' is defined twice");
   EXPECT_EQ(error_of(plant("[[group]]\nname = \"g\"\nplc = \"a\"\n" + std::string(kTag) +
@@ -128,7 +128,7 @@ TEST(PlantConfig, DuplicateNamesAreErrors) {
             "(loaded)");
 }
 
-TEST(PlantConfig, TwoGroupsWritingOneFileWithOtherColumnsIsAnError) {
+TEST(LoggerPlantConfig, TwoGroupsWritingOneFileWithOtherColumnsIsAnError) {
   EXPECT_EQ(error_of(plant("[[group]]\nname = \"g\"\nplc = \"a\"\nout = \"all.csv\"\n" +
                            std::string(kTag) +
                            "[[group]]\nname = \"h\"\nplc = \"b\"\nout = \"all.csv\"\n"
@@ -142,7 +142,7 @@ TEST(PlantConfig, TwoGroupsWritingOneFileWithOtherColumnsIsAnError) {
             "(loaded)");
 }
 
-TEST(PlantConfig, IntervalsOutside1msTo1DayAreErrors) {
+TEST(LoggerPlantConfig, IntervalsOutside1msTo1DayAreErrors) {
   EXPECT_EQ(error_of(plant("[[group]]\nname = \"g\"\nplc = \"a\"\ninterval = \"500us\"\n" +
                            std::string(kTag))),
             "plant.toml:12: group[1].interval: must be at least 1ms");
@@ -152,7 +152,7 @@ TEST(PlantConfig, IntervalsOutside1msTo1DayAreErrors) {
   EXPECT_EQ(error_of("[log]\ninterval = \"2d\"\n").find("log.interval: "), 14u);
 }
 
-TEST(PlantConfig, ATriggerMustBeABool) {
+TEST(LoggerPlantConfig, ATriggerMustBeABool) {
   EXPECT_EQ(error_of(plant("[[group]]\nname = \"g\"\nplc = \"a\"\ntrigger = \"DB5.DBW0\"\n" +
                            std::string(kTag))),
             "plant.toml:12: group[1].trigger: DB5.DBW0 is not a BOOL; a trigger is one bit, "
@@ -168,7 +168,7 @@ TEST(PlantConfig, ATriggerMustBeABool) {
             "plant.toml:13: group[1].interval");
 }
 
-TEST(PlantConfig, MixingThePlainAndThePlantFormIsAnError) {
+TEST(LoggerPlantConfig, MixingThePlainAndThePlantFormIsAnError) {
   EXPECT_EQ(error_of("[plc]\nport = 1102\n[[group]]\nname = \"g\"\nplc = \"a\"\n"),
             "plant.toml:1: plc: with [[group]] tables the PLCs have names: write [[plc]] with "
             "name = \"...\"");
@@ -180,7 +180,7 @@ TEST(PlantConfig, MixingThePlainAndThePlantFormIsAnError) {
             "files and labels)");
 }
 
-TEST(PlantConfig, LiveAuthIsReadAndChecked) {
+TEST(LoggerPlantConfig, LiveAuthIsReadAndChecked) {
   auto r = logger::parse_config("[live]\nauth = \"none\"\n", "x.toml");
   ASSERT_TRUE(r.ok()) << r.error().what();
   EXPECT_TRUE(r->live.none);
