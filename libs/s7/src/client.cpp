@@ -45,18 +45,6 @@ std::size_t begin_pdu(Bytes& b, Rosctr rosctr, std::uint16_t ref) {
   return at;
 }
 
-// Appends a 12-byte S7ANY item spec (fact sheet §4.1).
-void push_spec(Bytes& b, const ItemSpec& s) {
-  b.push_back(kVarSpec);
-  b.push_back(kVarSpecLength);
-  b.push_back(s.syntax_id);
-  b.push_back(s.transport);
-  put16(b, s.count);
-  put16(b, s.db);
-  b.push_back(s.area);
-  put24(b, s.address);
-}
-
 // Data transport size and length field for `len` data bytes of a write item, following the
 // Snap7 client conventions that every server accepts (fact sheet §4.5): BIT 0x03 length 1,
 // INT/DINT 0x05 bits, REAL 0x07 bytes, CHAR/T/C 0x09 bytes, everything else 0x04 bits.
@@ -636,7 +624,7 @@ std::vector<ItemResult> Client::read(std::span<const ItemSpec> items) {
       out.push_back(static_cast<std::uint8_t>(Function::read_var));
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
-        push_spec(out, chunk_spec(items[c.item], c.item_offset, c.length));
+        append_item_spec(out, chunk_spec(items[c.item], c.item_offset, c.length));
     };
     auto handle = [&](std::size_t i, const Answer& a) -> Result<void> {
       const auto& chunks = plans[i].chunks;
@@ -805,7 +793,7 @@ std::vector<Result<void>> Client::write(std::span<const ItemSpec> items,
       out.push_back(static_cast<std::uint8_t>(Function::write_var));
       out.push_back(static_cast<std::uint8_t>(chunks.size()));
       for (const auto& c : chunks)
-        push_spec(out, chunk_spec(valid[c.item], c.item_offset, c.length));
+        append_item_spec(out, chunk_spec(valid[c.item], c.item_offset, c.length));
       const std::size_t data_at = out.size();
       for (std::size_t k = 0; k < chunks.size(); ++k) {
         const auto& c = chunks[k];

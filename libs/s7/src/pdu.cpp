@@ -74,17 +74,6 @@ PartSizes part_sizes(const PduBody& body) {
 
 // ---- encoders of the parts ----
 
-void put_spec(Bytes& out, const ItemSpec& s) {
-  out.push_back(kVarSpec);
-  out.push_back(kVarSpecLength);
-  out.push_back(s.syntax_id);
-  out.push_back(s.transport);
-  put16(out, s.count);
-  put16(out, s.db);
-  out.push_back(s.area);
-  put24(out, s.address);
-}
-
 void put_items(Bytes& out, const std::vector<DataItem>& items) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const DataItem& it = items[i];
@@ -110,14 +99,14 @@ void put_param(Bytes& out, const PduBody& body) {
         } else if constexpr (std::is_same_v<T, ReadRequest>) {
           out.push_back(static_cast<std::uint8_t>(Function::read_var));
           out.push_back(static_cast<std::uint8_t>(b.items.size()));
-          for (const auto& s : b.items) put_spec(out, s);
+          for (const auto& s : b.items) append_item_spec(out, s);
         } else if constexpr (std::is_same_v<T, ReadResponse>) {
           out.push_back(static_cast<std::uint8_t>(Function::read_var));
           out.push_back(static_cast<std::uint8_t>(b.items.size()));
         } else if constexpr (std::is_same_v<T, WriteRequest>) {
           out.push_back(static_cast<std::uint8_t>(Function::write_var));
           out.push_back(static_cast<std::uint8_t>(b.items.size()));
-          for (const auto& s : b.items) put_spec(out, s);
+          for (const auto& s : b.items) append_item_spec(out, s);
         } else if constexpr (std::is_same_v<T, WriteResponse>) {
           out.push_back(static_cast<std::uint8_t>(Function::write_var));
           out.push_back(static_cast<std::uint8_t>(b.codes.size()));
@@ -408,6 +397,17 @@ void put_pi_program(Bytes& b) {
 }
 
 }  // namespace
+
+void append_item_spec(Bytes& out, const ItemSpec& s) {
+  out.push_back(kVarSpec);
+  out.push_back(kVarSpecLength);
+  out.push_back(s.syntax_id);
+  out.push_back(s.transport);
+  put16(out, s.count);
+  put16(out, s.db);
+  out.push_back(s.area);
+  put24(out, s.address);
+}
 
 Result<Pdu> decode_pdu(ByteView in) {
   // Fact sheet 2: 0x32, ROSCTR, reserved(2), reference(2), parameter length, data length

@@ -285,6 +285,11 @@ Bytes szl_raw_payload(const SzlResponse& r);
 // Item spec for an address: BOOL -> BIT x1 (one item per bit), BYTE/CHAR/STRING -> BYTE,
 // WORD, INT, DWORD, DINT, REAL map to their item transport; other types -> BYTE x byte_size.
 // T/C -> TIMER/COUNTER with the number as address. `count` elements (bytes for BYTE items).
+// Appends the 12 bytes of one S7ANY item spec (variable specification 0x12, length 0x0A, syntax
+// id, transport, count, DB, area, 24-bit bit address; fact sheet §4.1): what read and write
+// requests carry per item.
+void append_item_spec(Bytes& out, const ItemSpec& s);
+
 ItemSpec item_spec_for(const Address& a);
 // Byte-range item spec: BYTE x length at `byte_offset` of the address's area/db.
 ItemSpec byte_range_spec(Area area, std::uint16_t db, std::uint32_t byte_offset,
