@@ -26,8 +26,8 @@ async function launch() {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
-    // An EventSource torn down by navigation/reload is not a page problem.
-    if (!r.url().endsWith('/events')) problems.push(`request failed: ${r.url()} ${r.failure().errorText}`);
+    // An EventSource torn down by navigation/reload (or a switch of group) is not a page problem.
+    if (new URL(r.url()).pathname !== '/events') problems.push(`request failed: ${r.url()} ${r.failure().errorText}`);
   });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
   return {

@@ -1,5 +1,5 @@
 // Browser test of the live page: the charted points grow over three samples, a reload gets the
-// history first, no console errors; keeps a screenshot. Usage: node live_page.test.js NAME CMD ARGS...
+// history first, one group shows no picker, no console errors; keeps a screenshot. Usage: node live_page.test.js NAME CMD ARGS...
 // With S7LOG_FAKEPLC=<s7log binary>, `s7log fakeplc --port 0` runs first and {PLC_PORT} in ARGS
 // becomes its port (the real `s7log run --live` against the fake PLC).
 'use strict';
@@ -42,6 +42,10 @@ run(name, async () => {
     console.log(`charted points: ${seen.join(' -> ')}`);
     const charts = await page.locator('.chart canvas').count();
     check(charts >= 2, `expected a chart per numeric/boolean tag, found ${charts} canvases`);
+    // One group: the page as it always was, no group picker, no PLC badges, a plain URL.
+    check(await page.locator('#picker').isHidden() && await page.locator('#plcs').isHidden(),
+      'a run with one group shows a group picker or PLC badges');
+    check(!/[?&](plc|group)=/.test(page.url()), `the URL names a group: ${page.url()}`);
     const status = await page.textContent('#last');
     check(/last sample \d/.test(status), `status shows no last-sample time: '${status}'`);
 

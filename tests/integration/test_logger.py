@@ -6,6 +6,8 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 import harness
 from harness import Proc, run, start_fakeplc, free_port
@@ -454,6 +456,41 @@ class LoggerTest(unittest.TestCase):
         self.assertIn("DB1 bytes 0..11 (12 bytes): counter", r.stdout)
         for pdu in ("PDU 240: 1 request", "PDU 480: 1 request", "PDU 960: 1 request"):
             self.assertIn(pdu, r.stdout)
+
+    def test_live_beyond_loopback_asks_for_the_printed_token(self):
+        def get(port, path, headers=None):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, r.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+
+        plc = self.plc()
+        live = free_port()
+        # All addresses (not loopback): a new token, shown only in the URL on stderr.
+        p = self.logger(plc, "--out", "tok.csv", "--live", f"0.0.0.0:{live}")
+        line = p.wait_line("live chart at", timeout=15)
+        m = re.search(rf"http://127\.0\.0\.1:{live}/\?token=([0-9a-f]{{32,}})$", line)
+        self.assertTrue(m, line)
+        token = m.group(1)
+        self.assertEqual(get(live, "/api/latest")[0], 401)
+        self.assertEqual(get(live, "/api/latest?token=" + token)[0], 200)
+        self.assertEqual(get(live, "/api/groups", {"Authorization": "Bearer " + token})[0], 200)
+        status, text = get(live, "/metrics")  # stays open for scrapers
+        self.assertEqual(status, 200)
+        self.assertIn('s7log_plc_link_state{plc="",state="connected"}', text)
+        self.assertEqual(p.stop(), 0)
+        # [live] auth = "none" in the config: served openly, and the line says so.
+        cfg = os.path.join(self.dir, "open.toml")
+        with open(cfg, "w") as f:
+            f.write('[live]\nauth = "none"\n')
+        live = free_port()
+        p = self.logger(plc, "--config", cfg, "--out", "open.csv", "--live", f"0.0.0.0:{live}")
+        line = p.wait_line("live chart at", timeout=15)
+        self.assertNotIn("token=", line)
+        self.assertIn('auth = "none"', line)
+        self.assertEqual(get(live, "/api/latest")[0], 200)
 
 
 if __name__ == "__main__":

@@ -144,7 +144,8 @@ void register_demo(CLI::App& app, Runner& selected) {
       "demo", "Run the course's fake PLC and the logger with its live chart in one process");
   cmd->add_option("--duration", d->duration, "Stop by itself after this long (e.g. 30s, 2min)");
   cmd->add_option("--live", d->live,
-                  "Live page address [HOST:]PORT (default 127.0.0.1:8080; a free port if taken)");
+                  "Live page address [HOST:]PORT (default 127.0.0.1:8080; a free port if taken; "
+                  "beyond loopback the page asks for the token printed in its URL)");
   cmd->add_option("--plc-port", d->plc_port,
                   "Fake PLC port (default 1102, the course's; a free port if taken)")
       ->check(whole_number(0, 65535));

@@ -1,6 +1,7 @@
 // `s7log run`: the data logger (course module 07 + exercises + module 08 error handling).
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -30,6 +31,7 @@
 #include "util/u8path.hpp"
 #include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
+#include "web/live_auth.hpp"
 #include "web/live_feed.hpp"
 #include "web/live_service.hpp"
 
@@ -57,16 +59,20 @@ void on_console_event(platform::ConsoleEvent e) {
 // --on-change) on the sampling thread; `stats` is live for /metrics. Objects must outlive the run:
 // keep them in `Extensions`.
 void add_extension_options(CLI::App& cmd, Extensions& ext) {
-  ext.live_opt = cmd.add_option("--live", ext.live_addr,
-                                "Serve a live chart, /api and /metrics on [HOST:]PORT (default "
-                                "127.0.0.1:8080; port 0 picks a free one); see docs/live.md")
-                     ->expected(0, 1);
+  ext.live_opt =
+      cmd.add_option("--live", ext.live_addr,
+                     "Serve a live chart, /api and /metrics on [HOST:]PORT (default "
+                     "127.0.0.1:8080; port 0 picks a free one). On an address that is not "
+                     "loopback the page asks for a token (a new one is printed in the URL at "
+                     "start, or [live] token in the config; [live] auth = \"none\" serves it "
+                     "openly); /metrics stays open. See docs/live.md")
+          ->expected(0, 1);
   cmd.add_option("--live-host", ext.live_hosts,
                  "Another host name browsers may use for the live page (repeatable; localhost and "
                  "IP addresses always work); adds to $S7LOG_LIVE_ALLOWED_HOSTS, see docs/live.md");
 }
-s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent) {
-  const logger::Stats& stats = agent.stats();
+s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent,
+                                   const logger::LiveAuth& auth) {
   if (ext.live_opt && ext.live_opt->count() > 0) ext.live = ext.live_addr;
   if (!ext.live) return {};
   auto addr = web::parse_listen_address(ext.live->empty() ? "127.0.0.1:8080" : *ext.live);
@@ -79,7 +85,22 @@ s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent) {
     platform::set_env(web::kAllowedHostsEnv, names.c_str());
   }
   ext.feed = std::make_unique<web::LiveFeed>();
-  auto server = web::load_live_service(*ext.feed, stats);
+  // Asked while the agent opens the feed's groups (inside its run, so its config is settled).
+  ext.feed->set_interval_lookup(
+      [&agent](const std::string& plc,
+               const std::string& group) -> std::optional<std::chrono::nanoseconds> {
+        for (const auto& g : agent.config().groups)
+          if (g.plc == plc && g.name == group) return g.interval;
+        return std::nullopt;
+      });
+  // Beyond loopback the page asks for a token unless the config says auth = "none".
+  const bool open = web::is_loopback_host(addr->host) || auth.none;
+  web::LiveServiceOptions options;
+  options.stats.total = &agent.stats();
+  options.stats.plcs = [&agent] { return agent.plc_stats(); };
+  options.stats.groups = [&agent] { return agent.group_stats(); };
+  if (!open) options.token = auth.token ? *auth.token : web::new_live_token();
+  auto server = web::load_live_service(*ext.feed, options);
   if (!server) return s7::Error(server.error().code, "--live: " + server.error().what());
   ext.server = std::move(*server);
   auto port = ext.server->start(addr->host, addr->port);
@@ -87,14 +108,23 @@ s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent) {
   std::string host = addr->host == "0.0.0.0" || addr->host == "::" ? "127.0.0.1" : addr->host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   ext.url = "http://" + host + ":" + std::to_string(*port) + "/";
-  print_error("s7log run", "live chart at " + ext.url);
+  std::string note;
+  if (!options.token.empty() && !auth.token) {
+    ext.url += "?token=" + options.token;  // a new token: this line is the only place it is shown
+  } else if (!options.token.empty()) {
+    note = " (asks for the token set in the config's [live] section)";
+  } else if (!web::is_loopback_host(addr->host)) {
+    note = " (open to anyone who can reach it: the config says [live] auth = \"none\")";
+  }
+  print_error("s7log run", "live chart at " + ext.url + note);
   if (ext.on_live) ext.on_live(ext.url);
   agent.add_sample_sink(*ext.feed, "the live page");
   return {};
 }
-// Ends the live page's streams before `stats` goes away.
+// Ends the live page's streams before `stats` (and the agent the page reads) go away.
 void detach_extensions(Extensions& ext) {
   if (ext.server) ext.server->stop();
+  if (ext.feed) ext.feed->set_interval_lookup({});
 }
 // ---------------------------------------------------------------------------------------------
 
@@ -426,7 +456,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   // The course's LOG: lines, for a plain config (a plant's rows would flood the terminal).
   logger::ConsoleSink console(csv_options(eff.cfg).format, text_line);
   if (!eff.plant) agent.add_row_sink(console, "the console");
-  if (auto r = attach_extensions(ext, agent); !r) return fail_config(r.error().what());
+  if (auto r = attach_extensions(ext, agent, eff.live); !r) return fail_config(r.error().what());
 
   notify(describe_run(eff) + " (Ctrl+C stops)");
   const bool started_on_terminal = platform::has_terminal();

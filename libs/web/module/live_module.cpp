@@ -9,6 +9,6 @@ extern "C" __attribute__((visibility("default"))) const char* s7log_live_abi() {
 }
 
 extern "C" __attribute__((visibility("default"))) web::LiveService* s7log_live_create(
-    web::LiveFeed* feed, const logger::Stats* stats) {
-  return web::create_live_server(*feed, *stats).release();
+    web::LiveFeed* feed, const web::LiveServiceOptions* options) {
+  return web::create_live_server(*feed, *options).release();
 }

@@ -224,6 +224,11 @@ std::optional<RequestHead> parse_request_head(std::string_view head, HttpRefusal
       auto n = saturating_u64(value);
       if (length && *length != n) return bad("differing Content-Length headers");
       length = n;
+    } else if (iequals(name, "Authorization")) {
+      if (!out.authorization) out.authorization = std::string(value);
+    } else if (iequals(name, "Cookie")) {
+      if (!out.cookie.empty()) out.cookie += "; ";
+      out.cookie += value;
     } else if (iequals(name, "Transfer-Encoding")) {
       out.transfer_encoding = true;
     } else if (iequals(name, "Connection")) {
@@ -290,6 +295,8 @@ std::string_view http_reason(int status) {
       return "OK";
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
     case 403:
       return "Forbidden";
     case 404:

@@ -10,8 +10,8 @@ namespace {
 class Service final : public LiveService {
  public:
   // The Host names beyond the built-in ones come from $S7LOG_LIVE_ALLOWED_HOSTS (docs/live.md).
-  Service(LiveFeed& feed, const logger::Stats& stats)
-      : server_(feed, stats, http_limits_from_env()) {}
+  Service(LiveFeed& feed, const LiveServiceOptions& options)
+      : server_(feed, options.stats, http_limits_from_env(), options.token) {}
   s7::Result<std::uint16_t> start(const std::string& host, std::uint16_t port) override {
     return server_.start(host, port);
   }
@@ -23,8 +23,8 @@ class Service final : public LiveService {
 
 }  // namespace
 
-std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const logger::Stats& stats) {
-  return std::make_unique<Service>(feed, stats);
+std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const LiveServiceOptions& options) {
+  return std::make_unique<Service>(feed, options);
 }
 
 }  // namespace web

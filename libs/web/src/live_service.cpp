@@ -62,8 +62,9 @@ Loaded load_once() {
 }  // namespace
 
 std::string live_module_abi() {
-  return fmt::format("s7log-live {} feed={} stats={}", S7LOG_LIVE_VERSION, sizeof(LiveFeed),
-                     sizeof(logger::Stats));
+  return fmt::format("s7log-live {} api={} feed={} stats={} named={} view={} options={}",
+                     S7LOG_LIVE_VERSION, kLiveModuleApi, sizeof(LiveFeed), sizeof(logger::Stats),
+                     sizeof(logger::NamedStats), sizeof(LiveStatsView), sizeof(LiveServiceOptions));
 }
 
 std::vector<std::filesystem::path> live_module_candidates() {
@@ -80,12 +81,12 @@ std::vector<std::filesystem::path> live_module_candidates() {
 }
 
 s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
-                                                           const logger::Stats& stats) {
+                                                           const LiveServiceOptions& options) {
   static std::once_flag once;
   static Loaded loaded;
   std::call_once(once, [] { loaded = load_once(); });
   if (!loaded.create) return s7::Error(s7::Errc::invalid_argument, loaded.error);
-  return std::unique_ptr<LiveService>(loaded.create(&feed, &stats));
+  return std::unique_ptr<LiveService>(loaded.create(&feed, &options));
 }
 
 }  // namespace web

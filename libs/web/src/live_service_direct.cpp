@@ -5,8 +5,8 @@
 namespace web {
 
 s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
-                                                           const logger::Stats& stats) {
-  return create_live_server(feed, stats);
+                                                           const LiveServiceOptions& options) {
+  return create_live_server(feed, options);
 }
 
 }  // namespace web

@@ -124,6 +124,8 @@ nlohmann::json sample_json(const std::vector<logger::TagInfo>& tags, const logge
     quality[tags[i].name] = quality_name(tv ? tv->quality : logger::Quality::comm_error);
   }
   return {{"ts", format_local_iso(s.ts)},
+          {"plc", s.plc},
+          {"group", s.group},
           {"values", std::move(values)},
           {"quality", std::move(quality)},
           {"row_quality", quality_name(s.quality)},

@@ -1,6 +1,6 @@
 // LiveServer: our own small HTTP/1.1 layer for the live page, SSE stream, JSON API (with its index
 // at /api) and Prometheus metrics, served through the ConnectionGate (whole requests, limits,
-// pools).
+// pools), per (PLC, group), with a token beyond loopback.
 #include "web/server.hpp"
 
 #include <algorithm>
@@ -20,6 +20,7 @@
 #include "connection_gate.hpp"
 #include "web/assets.hpp"
 #include "web/http_target.hpp"
+#include "web/live_auth.hpp"
 #include "web/metrics.hpp"
 #include "web/sample_json.hpp"
 
@@ -53,10 +54,17 @@ std::string sse_event(std::string_view event, const nlohmann::json& data, std::u
 
 struct StreamState {
   bool hello_sent = false;
+  std::optional<LiveGroupKey> key;  // the group of the last hello (none: the feed had none)
   std::uint64_t last_seq = 0;
   std::uint64_t tags_version = 0;
   Clock::time_point last_status{};
 };
+
+// JSON text of data that may hold what a client sent (names in an error): bytes that are not
+// UTF-8 are replaced instead of throwing.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // What a handler sees of a request (the gate has checked the head already).
 struct Request {
@@ -143,6 +151,75 @@ std::string status_line(int status) {
   return fmt::format("HTTP/1.1 {} {}\r\n", status, http_reason(status));
 }
 
+// "press1/fast"; the plain config's group ("", "") is "(the only group)".
+std::string group_name(const LiveGroupKey& k) {
+  if (k.plc.empty() && k.group.empty()) return "(the only group)";
+  return k.plc + "/" + k.group;
+}
+
+// The group a request names with ?plc= and ?group= (a parameter left out matches any; neither:
+// the first group). Returns false after answering 404 in `res` when the feed holds no such group.
+// `key` stays empty when the request names none and the feed holds none yet; `named` says whether
+// the request named one (a stream then keeps to it instead of following the first group).
+bool select_group(const LiveFeed& feed, const Request& req, Response& res,
+                  std::optional<LiveGroupKey>& key, bool& named) {
+  const auto plc = req.param("plc");
+  const auto group = req.param("group");
+  named = plc || group;
+  const auto groups = feed.groups();
+  for (const auto& g : groups) {
+    if ((!plc || g.key.plc == *plc) && (!group || g.key.group == *group)) {
+      key = g.key;
+      return true;
+    }
+  }
+  if (!named) return true;  // no group yet: an empty answer, as before the logger starts
+  std::string known;
+  auto list = nlohmann::json::array();
+  for (const auto& g : groups) {
+    known += (known.empty() ? "" : ", ") + group_name(g.key);
+    list.push_back({{"plc", g.key.plc}, {"group", g.key.group}});
+  }
+  res.status = 404;
+  res.set_content(
+      json_text({{"error",
+                  fmt::format("no group plc='{}' group='{}' here; known groups: {}",
+                              plc.value_or("*").substr(0, 100), group.value_or("*").substr(0, 100),
+                              known.empty() ? "none yet" : known)},
+                 {"groups", std::move(list)}}),
+      "application/json");
+  return false;
+}
+
+const logger::NamedStats* find_named(const std::vector<const logger::NamedStats*>& list,
+                                     const std::string& plc, const std::string& group) {
+  for (const auto* n : list)
+    if (n->plc == plc && n->group == group) return n;
+  return nullptr;
+}
+
+// The counters of a PLC (the total when the view has none for it).
+const logger::Stats& plc_stats(const LiveStatsView& view, const std::string& plc) {
+  const auto* n = find_named(view.plc_list(), plc, "");
+  return n ? n->stats : *view.total;
+}
+
+// [{"plc", "link"}] of the PLCs the feed has groups of, in the logger's order.
+nlohmann::json plcs_json(const std::vector<LiveGroupInfo>& groups, const LiveStatsView& view) {
+  std::vector<std::string> names;
+  for (const auto* n : view.plc_list()) names.push_back(n->plc);
+  for (const auto& g : groups)
+    if (std::find(names.begin(), names.end(), g.key.plc) == names.end()) names.push_back(g.key.plc);
+  auto out = nlohmann::json::array();
+  for (const auto& name : names) {
+    bool has_group = std::any_of(groups.begin(), groups.end(),
+                                 [&](const LiveGroupInfo& g) { return g.key.plc == name; });
+    if (!has_group) continue;
+    out.push_back({{"plc", name}, {"link", logger::to_string(plc_stats(view, name).link.load())}});
+  }
+  return out;
+}
+
 }  // namespace
 
 // The GET table: exact paths (as decoded) to handlers.
@@ -150,10 +227,11 @@ struct LiveServer::Routes {
   std::map<std::string, Handler, std::less<>> get;
 };
 
-LiveServer::LiveServer(LiveFeed& feed, const logger::Stats& stats, HttpLimits limits)
+LiveServer::LiveServer(LiveFeed& feed, LiveStatsView stats, HttpLimits limits, std::string token)
     : feed_(feed),
-      stats_(stats),
+      stats_(std::move(stats)),
       limits_(std::move(limits)),
+      token_(std::move(token)),
       routes_(std::make_unique<Routes>()),
       waker_(std::make_unique<platform::Waker>()) {
   install_routes();
@@ -241,7 +319,30 @@ bool LiveServer::serve(GateConnection& conn, bool last) {
   if (req.method == "GET" || head_only) {
     if (auto it = routes_->get.find(req.path); it != routes_->get.end()) handler = &it->second;
   }
-  if (!handler) {
+  bool authorized = true;
+  if (!token_.empty() && req.path != "/metrics") {
+    // Any of the three ways counts; a right ?token= also sets the cookie for the page's own
+    // requests (unless the cookie holds it already).
+    const auto query = req.param("token");
+    const bool by_query = query && token_equal(*query, token_);
+    const auto bearer = head->authorization ? bearer_token(*head->authorization) : std::nullopt;
+    const auto cookie = cookie_value(head->cookie, kTokenCookie);
+    const bool by_cookie = cookie && token_equal(*cookie, token_);
+    authorized = by_query || by_cookie || (bearer && token_equal(*bearer, token_));
+    if (by_query && !by_cookie) {
+      res.set_header("Set-Cookie",
+                     fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kTokenCookie, token_));
+    }
+  }
+  if (!authorized) {
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer realm=\"s7log live\"");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(
+        "401 unauthorized: this page needs its token; open the URL s7log printed "
+        "(...?token=...) or send 'Authorization: Bearer <token>' (see docs/live.md)\n",
+        "text/plain; charset=utf-8");
+  } else if (!handler) {
     res.status = 404;
   } else {
     try {
@@ -337,12 +438,42 @@ void LiveServer::install_routes() {
   };
   get("/api", "this index of the endpoints (also at /api/)", serve_index);
 
-  get("/api/latest", "the newest sample: ts, values, quality per tag (ts null before the first)",
+  get("/api/groups",
+      "the groups: plc, group, tags, interval, link state of its PLC; and each PLC's link state",
       [this](const Request&, Response& res) {
-        auto snap = feed_.recent(1);
+        const auto groups = feed_.groups();
+        auto list = nlohmann::json::array();
+        for (const auto& g : groups) {
+          nlohmann::json entry = {
+              {"plc", g.key.plc},
+              {"group", g.key.group},
+              {"tags", columns_json(g.tags)},
+              {"link", logger::to_string(plc_stats(stats_, g.key.plc).link.load())},
+              {"held", g.held}};
+          if (g.interval) {
+            entry["interval_ms"] = std::chrono::duration<double, std::milli>(*g.interval).count();
+          }
+          list.push_back(std::move(entry));
+        }
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(
+            json_text({{"groups", std::move(list)}, {"plcs", plcs_json(groups, stats_)}}),
+            "application/json");
+      });
+
+  get("/api/latest",
+      "the newest sample of a group (?plc=&group=, default the first): ts, values, quality per tag "
+      "(ts null before the first)",
+      [this](const Request& req, Response& res) {
+        std::optional<LiveGroupKey> key;
+        bool named = false;
+        if (!select_group(feed_, req, res, key, named)) return;
+        auto snap = key ? feed_.recent(*key, 1).value_or(LiveSnapshot{}) : LiveSnapshot{};
         nlohmann::json body;
         if (snap.entries.empty()) {
           body = {{"ts", nullptr},
+                  {"plc", snap.key.plc},
+                  {"group", snap.key.group},
                   {"values", nlohmann::json::object()},
                   {"quality", nlohmann::json::object()}};
         } else {
@@ -350,12 +481,16 @@ void LiveServer::install_routes() {
           body["seq"] = snap.entries.back().seq;
         }
         res.set_header("Cache-Control", "no-store");
-        res.set_content(body.dump(), "application/json");
+        res.set_content(json_text(body), "application/json");
       });
 
   get("/api/history",
-      "the newest N samples, oldest first, with the columns: ?last=N, 1..capacity, default 60",
+      "the newest N samples of a group, oldest first, with the columns: ?last=N, 1..capacity, "
+      "default 60; ?plc=&group=, default the first group",
       [this](const Request& req, Response& res) {
+        std::optional<LiveGroupKey> key;
+        bool named = false;
+        if (!select_group(feed_, req, res, key, named)) return;
         std::uint64_t last = kDefaultHistory;
         if (auto text = req.param("last")) {
           if (!parse_u64(*text, last) || last == 0 || last > feed_.capacity()) {
@@ -369,27 +504,37 @@ void LiveServer::install_routes() {
             return;
           }
         }
-        auto snap = feed_.recent(static_cast<std::size_t>(last));
+        auto snap =
+            key ? feed_.recent(*key, static_cast<std::size_t>(last)).value_or(LiveSnapshot{})
+                : LiveSnapshot{};
         auto samples = nlohmann::json::array();
         for (const auto& e : snap.entries) samples.push_back(sample_json(snap.tags, e.sample));
-        nlohmann::json body = {{"columns", columns_json(snap.tags)},
+        nlohmann::json body = {{"plc", snap.key.plc},
+                               {"group", snap.key.group},
+                               {"columns", columns_json(snap.tags)},
                                {"capacity", feed_.capacity()},
                                {"samples", std::move(samples)}};
         res.set_header("Cache-Control", "no-store");
-        res.set_content(body.dump(), "application/json");
+        res.set_content(json_text(body), "application/json");
       });
 
-  get("/metrics", "Prometheus metrics (text format)", [this](const Request&, Response& res) {
-    WebGauges g;
-    g.live_clients = static_cast<std::size_t>(streams_.load());
-    g.live_buffered = feed_.size();
-    g.live_capacity = feed_.capacity();
-    res.set_content(render_metrics(stats_, g), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  get("/metrics", "Prometheus metrics (text format): totals, and per PLC and group",
+      [this](const Request&, Response& res) {
+        WebGauges g;
+        g.live_clients = static_cast<std::size_t>(streams_.load());
+        g.live_buffered = feed_.size();
+        g.live_capacity = feed_.capacity() * std::max<std::size_t>(feed_.groups().size(), 1);
+        res.set_content(render_metrics(*stats_.total, g, stats_.plc_list(), stats_.group_list()),
+                        "text/plain; version=0.0.4; charset=utf-8");
+      });
 
   get(kStreamPath,
-      "Server-Sent Events: hello with the history, then each sample, and a status every 2 s",
-      [this](const Request&, Response& res) {
+      "Server-Sent Events of a group (?plc=&group=, default the first): hello with the history, "
+      "then each sample, and a status every 2 s",
+      [this](const Request& req, Response& res) {
+        std::optional<LiveGroupKey> selected;
+        bool named = false;
+        if (!select_group(feed_, req, res, selected, named)) return;
         // Only a stream worker (the gate gave this request a stream slot) may hold a stream:
         // the other workers are kept for plain requests.
         if (!ConnectionGate::on_stream_worker()) {
@@ -406,43 +551,75 @@ void LiveServer::install_routes() {
         res.set_header("X-Accel-Buffering", "no");
         res.on_end = [this] { streams_.fetch_sub(1); };
         auto state = std::make_shared<StreamState>();
-        res.stream = [this, state](std::string& out) {
+        // A stream that named its group keeps to it (and ends when a reload drops it); one that
+        // did not follows the first group.
+        std::optional<LiveGroupKey> requested;
+        if (named) requested = selected;
+        res.stream = [this, state, requested](std::string& out) {
           if (stopping_) return false;
           auto now = Clock::now();
+          auto key = requested ? requested : feed_.first_group();
           if (!state->hello_sent) {
             // A new or reconnecting browser first gets the recent history.
-            auto snap = feed_.recent(feed_.capacity());
+            LiveSnapshot snap;
+            if (key) {
+              auto held = feed_.recent(*key, feed_.capacity());
+              if (!held) return false;  // the group was dropped (a reload removed it)
+              snap = std::move(*held);
+            }
             auto history = nlohmann::json::array();
             for (const auto& e : snap.entries)
               history.push_back(sample_compact_json(e.seq, e.sample));
             out += "retry: 1000\n\n";
             out += sse_event("hello",
-                             {{"columns", columns_json(snap.tags)},
+                             {{"plc", snap.key.plc},
+                              {"group", snap.key.group},
+                              {"columns", columns_json(snap.tags)},
                               {"capacity", feed_.capacity()},
                               {"history", std::move(history)}},
                              snap.last_seq);
             state->hello_sent = true;
+            state->key = key;
             state->last_seq = snap.last_seq;
             state->tags_version = snap.tags_version;
-          } else {
-            feed_.wait_newer(state->last_seq, kStreamPoll, stopping_);
+          } else if (key != state->key) {
+            state->hello_sent = false;  // the first group is another one now: start over
+            return true;
+          } else if (!key) {
+            // No group yet (the logger has not opened the feed): wait for one.
+            feed_.wait_newer(0, kStreamPoll, stopping_);
             if (stopping_) return false;
-            auto snap = feed_.since(state->last_seq);
-            if (snap.tags_version != state->tags_version) {
+            if (feed_.first_group()) state->hello_sent = false;
+          } else {
+            feed_.wait_newer(*key, state->last_seq, kStreamPoll, stopping_);
+            if (stopping_) return false;
+            auto snap = feed_.since(*key, state->last_seq);
+            if (!snap) {
+              if (requested) return false;  // its group was dropped
+              state->hello_sent = false;
+              return true;
+            }
+            if (snap->tags_version != state->tags_version) {
               state->hello_sent = false;  // tags changed (logger reopened): start over
               return true;
             }
-            for (const auto& e : snap.entries) {
+            for (const auto& e : snap->entries) {
               out += sse_event("sample", sample_compact_json(e.seq, e.sample), e.seq);
               state->last_seq = e.seq;
             }
           }
           if (now - state->last_status >= kStatusEvery) {
             state->last_status = now;
-            out += sse_event("status", {{"link", logger::to_string(stats_.link.load())},
-                                        {"samples_written", stats_.samples_written.load()},
-                                        {"read_errors", stats_.read_errors.load()},
-                                        {"reconnects", stats_.reconnects.load()}});
+            const std::string plc = key ? key->plc : std::string();
+            const std::string group = key ? key->group : std::string();
+            const logger::Stats& ps = plc_stats(stats_, plc);
+            const auto* gs = find_named(stats_.group_list(), plc, group);
+            const logger::Stats& written = gs ? gs->stats : *stats_.total;
+            out += sse_event("status", {{"link", logger::to_string(ps.link.load())},
+                                        {"samples_written", written.samples_written.load()},
+                                        {"read_errors", ps.read_errors.load()},
+                                        {"reconnects", ps.reconnects.load()},
+                                        {"plcs", plcs_json(feed_.groups(), stats_)}});
           }
           return true;
         };

@@ -1,9 +1,10 @@
 // A small HTTP/1.1 test client on platform/net.hpp (so the tests build on Windows too): raw
 // connections for hostile requests, and GET/HEAD/OPTIONS with Content-Length, chunked or
-// close-delimited answers, streaming (SSE) and kept-alive connections.
+// close-delimited answers, streaming (SSE, read_events()) and kept-alive connections.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdint>
@@ -15,6 +16,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "platform/net.hpp"
 
@@ -271,5 +274,37 @@ class Client {
   std::chrono::milliseconds read_timeout_{10000};
   std::unique_ptr<Connection> conn_;
 };
+
+// Reads the SSE events of GET `path` ("event:" name, "data:" JSON) until `want` have arrived (or
+// the stream ends, or nothing comes for 10 s). `got_first` is set once the first event arrived.
+inline std::vector<std::pair<std::string, nlohmann::json>> read_events(
+    std::uint16_t port, std::size_t want, std::atomic<bool>* got_first = nullptr,
+    const std::string& path = "/events", const Headers& headers = {}) {
+  Client c(port);
+  c.set_read_timeout(std::chrono::seconds(10));
+  std::string buf;
+  std::vector<std::pair<std::string, nlohmann::json>> events;
+  c.request("GET", path, headers, {}, [&](std::string_view data) {
+    buf.append(data);
+    std::size_t end;
+    while ((end = buf.find("\n\n")) != std::string::npos) {
+      std::string block = buf.substr(0, end);
+      buf.erase(0, end + 2);
+      std::string name, payload;
+      std::size_t pos = 0;
+      while (pos < block.size()) {
+        auto nl = block.find('\n', pos);
+        auto line = block.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        if (line.rfind("event: ", 0) == 0) name = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) payload = line.substr(6);
+        pos = nl == std::string::npos ? block.size() : nl + 1;
+      }
+      if (!name.empty()) events.emplace_back(name, nlohmann::json::parse(payload));
+      if (got_first && !events.empty()) *got_first = true;
+    }
+    return events.size() < want;
+  });
+  return events;
+}
 
 }  // namespace web::testing

@@ -1,10 +1,13 @@
-// Tests of the Prometheus text: HELP/TYPE per family, cumulative histogram, _count == +Inf.
+// Tests of the Prometheus text: HELP/TYPE per family, cumulative histograms, _count == +Inf, the
+// families per PLC and group and the escaping of their label values.
 #include "web/metrics.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 
 using namespace web;
@@ -124,4 +127,134 @@ TEST(RenderMetrics, SampleLatenessHistogramIsExported) {
   EXPECT_EQ(m["s7log_sample_lateness_seconds_bucket{le=\"+Inf\"}"], 5);
   EXPECT_EQ(m["s7log_sample_lateness_seconds_count"], 5);
   EXPECT_NEAR(m["s7log_sample_lateness_seconds_sum"], 0.003858, 1e-12);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Families per PLC and per group.
+
+namespace {
+
+std::unique_ptr<logger::NamedStats> named(std::string plc, std::string group = {}) {
+  auto n = std::make_unique<logger::NamedStats>();
+  n->plc = std::move(plc);
+  n->group = std::move(group);
+  return n;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(RenderMetrics, PerPlcAndGroupFamiliesCarryLabels) {
+  logger::Stats total;
+  total.samples_written = 7;
+  auto press1 = named("press1");
+  press1->stats.link = logger::LinkState::connected;
+  press1->stats.read_errors = 2;
+  press1->stats.reconnects = 1;
+  press1->stats.observe_latency(std::chrono::milliseconds(3));
+  auto press2 = named("press2");
+  press2->stats.link = logger::LinkState::reconnecting;
+  auto fast = named("press1", "fast");
+  fast->stats.samples_written = 5;
+  fast->stats.skipped_samples = 1;
+  fast->stats.last_sample_unix_ms = 1'700'000'000'500;
+  fast->stats.observe_lateness(std::chrono::microseconds(8));
+  fast->stats.observe_lateness(std::chrono::milliseconds(3));
+  auto slow = named("press2", "slow");
+  slow->stats.samples_written = 2;
+
+  auto text = render_metrics(total, {}, {press1.get(), press2.get()}, {fast.get(), slow.get()});
+  parse(text);  // HELP and TYPE before every sample
+  // The totals keep their names, without labels.
+  EXPECT_THAT(text, HasSubstr("\ns7log_samples_written_total 7\n"));
+  EXPECT_THAT(text, HasSubstr("\ns7log_link_state{state=\"connecting\"} 1\n"));
+
+  EXPECT_THAT(text, HasSubstr("# HELP s7log_plc_link_state State of each PLC's connection (1 for "
+                              "the current state).\n"
+                              "# TYPE s7log_plc_link_state gauge\n"
+                              "s7log_plc_link_state{plc=\"press1\",state=\"connecting\"} 0\n"
+                              "s7log_plc_link_state{plc=\"press1\",state=\"connected\"} 1\n"
+                              "s7log_plc_link_state{plc=\"press1\",state=\"reconnecting\"} 0\n"
+                              "s7log_plc_link_state{plc=\"press1\",state=\"stopped\"} 0\n"
+                              "s7log_plc_link_state{plc=\"press2\",state=\"connecting\"} 0\n"
+                              "s7log_plc_link_state{plc=\"press2\",state=\"connected\"} 0\n"
+                              "s7log_plc_link_state{plc=\"press2\",state=\"reconnecting\"} 1\n"
+                              "s7log_plc_link_state{plc=\"press2\",state=\"stopped\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_plc_reads_total counter\n"
+                              "s7log_plc_reads_total{plc=\"press1\"} 1\n"
+                              "s7log_plc_reads_total{plc=\"press2\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_plc_read_errors_total counter\n"
+                              "s7log_plc_read_errors_total{plc=\"press1\"} 2\n"
+                              "s7log_plc_read_errors_total{plc=\"press2\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_plc_reconnects_total counter\n"
+                              "s7log_plc_reconnects_total{plc=\"press1\"} 1\n"
+                              "s7log_plc_reconnects_total{plc=\"press2\"} 0\n"));
+  EXPECT_THAT(text,
+              HasSubstr("s7log_plc_read_latency_seconds_bucket{plc=\"press1\",le=\"0.002\"} 0\n"
+                        "s7log_plc_read_latency_seconds_bucket{plc=\"press1\",le=\"0.005\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("s7log_plc_read_latency_seconds_bucket{plc=\"press1\",le=\"+Inf\"} 1\n"
+                        "s7log_plc_read_latency_seconds_sum{plc=\"press1\"} 0.003\n"
+                        "s7log_plc_read_latency_seconds_count{plc=\"press1\"} 1\n"
+                        "s7log_plc_read_latency_seconds_bucket{plc=\"press2\",le=\"0.0005\"} 0\n"));
+
+  EXPECT_THAT(text,
+              HasSubstr("# TYPE s7log_group_samples_written_total counter\n"
+                        "s7log_group_samples_written_total{plc=\"press1\",group=\"fast\"} 5\n"
+                        "s7log_group_samples_written_total{plc=\"press2\",group=\"slow\"} 2\n"));
+  EXPECT_THAT(text,
+              HasSubstr("# TYPE s7log_group_skipped_samples_total counter\n"
+                        "s7log_group_skipped_samples_total{plc=\"press1\",group=\"fast\"} 1\n"
+                        "s7log_group_skipped_samples_total{plc=\"press2\",group=\"slow\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("s7log_group_last_sample_timestamp_seconds{plc=\"press1\",group="
+                              "\"fast\"} 1700000000.5\n"));
+  EXPECT_THAT(text, HasSubstr("s7log_group_sample_lateness_seconds_bucket{plc=\"press1\",group="
+                              "\"fast\",le=\"1e-05\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("s7log_group_sample_lateness_seconds_bucket{plc=\"press1\",group="
+                              "\"fast\",le=\"+Inf\"} 2\n"
+                              "s7log_group_sample_lateness_seconds_sum{plc=\"press1\",group="
+                              "\"fast\"} 0.003008\n"
+                              "s7log_group_sample_lateness_seconds_count{plc=\"press1\",group="
+                              "\"fast\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_group_sample_lateness_max_seconds gauge\n"
+                              "s7log_group_sample_lateness_max_seconds{plc=\"press1\",group="
+                              "\"fast\"} 0.003\n"));
+  // HELP and TYPE once per family, whatever the number of PLCs and groups.
+  for (const char* f : {"s7log_plc_link_state", "s7log_plc_reads_total",
+                        "s7log_plc_read_latency_seconds", "s7log_group_samples_written_total",
+                        "s7log_group_sample_lateness_seconds", "s7log_read_latency_seconds"}) {
+    EXPECT_EQ(count(text, std::string("# TYPE ") + f + " "), 1u) << f;
+    EXPECT_EQ(count(text, std::string("# HELP ") + f + " "), 1u) << f;
+  }
+}
+
+TEST(RenderMetrics, WithoutListsThereAreNoLabelledFamilies) {
+  logger::Stats total;
+  auto text = render_metrics(total, {});
+  EXPECT_EQ(text.find("s7log_plc_"), std::string::npos);
+  EXPECT_EQ(text.find("s7log_group_"), std::string::npos);
+}
+
+TEST(RenderMetrics, LabelValuesAreEscaped) {
+  EXPECT_EQ(escape_label_value("plain"), "plain");
+  EXPECT_EQ(escape_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+  EXPECT_EQ(escape_label_value("Presse ü"), "Presse ü");  // UTF-8 stays as it is
+  logger::Stats total;
+  auto odd = named("line \"3\"\\a\nb");
+  auto group = named("line \"3\"\\a\nb", "g\"1");
+  auto text = render_metrics(total, {}, {odd.get()}, {group.get()});
+  EXPECT_THAT(text, HasSubstr("s7log_plc_reconnects_total{plc=\"line \\\"3\\\"\\\\a\\nb\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("s7log_group_samples_written_total{plc=\"line \\\"3\\\"\\\\a\\nb\","
+                              "group=\"g\\\"1\"} 0\n"));
+  // No sample line is broken by the newline in the name.
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    EXPECT_TRUE(line.rfind("# ", 0) == 0 || line.rfind("s7log_", 0) == 0) << line;
+  }
 }

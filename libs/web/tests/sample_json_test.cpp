@@ -24,6 +24,16 @@ TEST(SampleJson, HoldsTsValuesAndQualityPerTag) {
   EXPECT_EQ(j["quality"]["counter"], "ok");
 }
 
+TEST(SampleJson, NamesThePlcAndGroupOfTheSample) {
+  auto s = demo_sample(1);
+  EXPECT_EQ(sample_json(demo_tags(), s)["plc"], "");  // a plain one-PLC config
+  s.plc = "press1";
+  s.group = "fast";
+  auto j = sample_json(demo_tags(), s);
+  EXPECT_EQ(j["plc"], "press1");
+  EXPECT_EQ(j["group"], "fast");
+}
+
 TEST(SampleJson, MissingValuesAreNullWithTheirQuality) {
   auto s = demo_sample(1);
   s.values[0] = logger::TagValue{std::nullopt, logger::Quality::item_error};

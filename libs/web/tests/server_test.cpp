@@ -26,6 +26,7 @@ using web::testing::Client;
 using web::testing::demo_sample;
 using web::testing::demo_tags;
 using web::testing::Headers;
+using web::testing::read_events;
 using web::testing::Response;
 using RawClient = web::testing::Connection;  // for what a well-behaved client cannot send
 
@@ -56,37 +57,6 @@ struct Fixture : ::testing::Test {
 
 std::string status_line(const std::string& answer) {
   return answer.substr(0, answer.find("\r\n"));
-}
-
-// Reads SSE events ("event:" name + "data:" JSON) until `want` have arrived.
-// `got_first` is set once the first event has arrived.
-std::vector<std::pair<std::string, nlohmann::json>> read_events(
-    std::uint16_t port, std::size_t want, std::atomic<bool>* got_first = nullptr) {
-  Client c(port);
-  c.set_read_timeout(std::chrono::seconds(10));
-  std::string buf;
-  std::vector<std::pair<std::string, nlohmann::json>> events;
-  c.request("GET", "/events", {}, {}, [&](std::string_view data) {
-    buf.append(data);
-    std::size_t end;
-    while ((end = buf.find("\n\n")) != std::string::npos) {
-      std::string block = buf.substr(0, end);
-      buf.erase(0, end + 2);
-      std::string name, payload;
-      std::size_t pos = 0;
-      while (pos < block.size()) {
-        auto nl = block.find('\n', pos);
-        auto line = block.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        if (line.rfind("event: ", 0) == 0) name = line.substr(7);
-        if (line.rfind("data: ", 0) == 0) payload = line.substr(6);
-        pos = nl == std::string::npos ? block.size() : nl + 1;
-      }
-      if (!name.empty()) events.emplace_back(name, nlohmann::json::parse(payload));
-      if (got_first && !events.empty()) *got_first = true;
-    }
-    return events.size() < want;
-  });
-  return events;
 }
 
 }  // namespace
@@ -209,9 +179,10 @@ TEST_F(LiveServerTest, ApiIndexListsEveryEndpointAndEachAnswers) {
     EXPECT_EQ(status, 200) << path;
   }
   // The endpoints docs/live.md describes, all of them and nothing else.
-  EXPECT_EQ(listed, (std::set<std::string>{"/", "/api", "/api/latest", "/api/history", "/events",
-                                           "/metrics", "/favicon.ico", "/live.js", "/chart.js",
-                                           "/page.css", "/uplot.js", "/uplot.css"}));
+  EXPECT_EQ(listed,
+            (std::set<std::string>{"/", "/api", "/api/groups", "/api/latest", "/api/history",
+                                   "/events", "/metrics", "/favicon.ico", "/live.js", "/chart.js",
+                                   "/page.css", "/uplot.js", "/uplot.css"}));
 }
 
 TEST_F(LiveServerTest, UnknownPathsAre404) {

@@ -61,6 +61,8 @@ struct RequestHead {
   std::uint64_t content_length = 0;  // saturates at UINT64_MAX
   bool transfer_encoding = false;    // any Transfer-Encoding header (chunked or other)
   bool connection_close = false;     // a Connection header with the option "close" (any case)
+  std::optional<std::string> authorization;  // the first Authorization header
+  std::string cookie;  // every Cookie header, joined with "; " (RFC 6265 section 5.4)
 };
 
 // A refusal: status code and a one-line plain-text reason for the answer's body.

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "logger/stats.hpp"
 #include "s7/error.hpp"
 #include "web/live_feed.hpp"
+#include "web/live_stats.hpp"
 
 namespace web {
 
@@ -30,17 +30,26 @@ class LiveService {
   virtual void stop() = 0;
 };
 
+// What a server is made with besides its feed.
+struct LiveServiceOptions {
+  LiveStatsView stats;  // the logger's counters (total, per PLC, per group)
+  // Non-empty: every request but /metrics must carry this token (LiveServer, docs/live.md).
+  std::string token;
+};
+
 // A new server (LiveServer with http_limits_from_env()) behind the interface: the module's
 // s7log_live_create(), or load_live_service() itself where the server is linked in.
-std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const logger::Stats& stats);
+std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const LiveServiceOptions& options);
 
 // Module builds only (the loader and the module): the module's two C entry points and the tag both
-// sides compare, so that a module from another build (other version or other object layouts) is
-// refused instead of crashing.
+// sides compare, so that a module from another build (other version, other entry point, other
+// object layouts) is refused instead of crashing. kLiveModuleApi names the entry point's
+// signature and the contract of what it is passed: raise it whenever they change.
 inline constexpr const char* kLiveModuleCreate = "s7log_live_create";
 inline constexpr const char* kLiveModuleAbi = "s7log_live_abi";
+inline constexpr int kLiveModuleApi = 2;  // 2: LiveServiceOptions (stats view, token)
 std::string live_module_abi();
-using LiveModuleCreateFn = LiveService* (*)(LiveFeed* feed, const logger::Stats* stats);
+using LiveModuleCreateFn = LiveService* (*)(LiveFeed* feed, const LiveServiceOptions* options);
 using LiveModuleAbiFn = const char* (*)();
 
 // Where the module is looked for, in order: $S7LOG_LIVE_MODULE if set, then s7log-live.so in the
@@ -48,9 +57,10 @@ using LiveModuleAbiFn = const char* (*)();
 std::vector<std::filesystem::path> live_module_candidates();
 
 // Loads the module (once per process; it stays loaded) and creates a server for `feed` and
-// `stats`, which must outlive it. Errors (Errc::invalid_argument) name the paths tried and what
-// dlopen said. Where the server is linked in, it just creates the server (never fails).
+// `options` (what options.stats points to must outlive the server). Errors
+// (Errc::invalid_argument) name the paths tried and what dlopen said. Where the server is linked
+// in, it just creates the server (never fails).
 s7::Result<std::unique_ptr<LiveService>> load_live_service(LiveFeed& feed,
-                                                           const logger::Stats& stats);
+                                                           const LiveServiceOptions& options);
 
 }  // namespace web

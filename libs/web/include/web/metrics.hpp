@@ -1,9 +1,13 @@
-// Prometheus text exposition (format 0.0.4) of the logger's Stats, for GET /metrics.
+// Prometheus text exposition (format 0.0.4) of the logger's Stats, for GET /metrics: the run's
+// totals, unlabelled, and families per PLC ({plc="..."}) and per group ({plc="...",group="..."}).
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "logger/agent.hpp"
 #include "logger/stats.hpp"
 
 namespace web {
@@ -11,13 +15,22 @@ namespace web {
 // Extra gauges only the web layer knows.
 struct WebGauges {
   std::size_t live_clients = 0;   // open SSE streams
-  std::size_t live_buffered = 0;  // samples held by the live feed
-  std::size_t live_capacity = 0;
+  std::size_t live_buffered = 0;  // samples held by the live feed (every group)
+  std::size_t live_capacity = 0;  // samples it can hold (every group)
 };
 
-// Every family has "# HELP" and "# TYPE" lines; counters end in _total; the read latency is a
-// histogram in seconds with cumulative _bucket{le="..."} lines ending at le="+Inf", then _sum
-// and _count (_count equals the +Inf bucket).
-std::string render_metrics(const logger::Stats& stats, const WebGauges& gauges);
+// Every family has one "# HELP" and one "# TYPE" line before its samples; counters end in
+// _total; histograms are in seconds with cumulative _bucket{le="..."} lines ending at le="+Inf",
+// then _sum and _count (_count equals the +Inf bucket).
+// The totals keep their names and carry no labels. `plcs` adds the s7log_plc_* families (label
+// plc), `groups` the s7log_group_* families (labels plc and group); none when a list is empty.
+// Label values are escaped (escape_label_value).
+std::string render_metrics(const logger::Stats& stats, const WebGauges& gauges,
+                           const std::vector<const logger::NamedStats*>& plcs = {},
+                           const std::vector<const logger::NamedStats*>& groups = {});
+
+// A label value as the text format wants it: backslash, double quote and line feed become \\,
+// \" and \n; everything else (UTF-8 too) is kept.
+std::string escape_label_value(std::string_view value);
 
 }  // namespace web

@@ -31,8 +31,9 @@ nlohmann::json value_json(const s7::Value& v);
 // Chart view of a value: a number for numeric/bool scalars, nullopt for text, arrays, NaN.
 std::optional<double> chart_number(const s7::Value& v);
 
-// {"ts": "...", "values": {"tag": value|null, ...}, "quality": {"tag": "ok", ...},
-//  "row_quality": "ok", "missed": false}
+// {"ts": "...", "plc": "press1", "group": "fast", "values": {"tag": value|null, ...},
+//  "quality": {"tag": "ok", ...}, "row_quality": "ok", "missed": false} (plc and group as the
+// sample names them: empty for a plain one-PLC config)
 nlohmann::json sample_json(const std::vector<logger::TagInfo>& tags, const logger::Sample& s);
 // Compact form for the SSE stream: {"seq": n, "t": unix_ms, "v": [number|null...], "q": "ok"}.
 nlohmann::json sample_compact_json(std::uint64_t seq, const logger::Sample& s);

@@ -1,5 +1,5 @@
-// LiveServer: HTTP server of the live page, /events (SSE), /api/latest, /api/history, /metrics
-// and the index of them all at /api.
+// LiveServer: HTTP server of the live page, /events (SSE), /api/groups, /api/latest,
+// /api/history, /metrics and the index of them all at /api; with a token beyond loopback.
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "web/http_limits.hpp"
 #include "web/listen_address.hpp"
 #include "web/live_feed.hpp"
+#include "web/live_stats.hpp"
 
 namespace web {
 
@@ -23,16 +24,26 @@ struct GateConnection;
 
 // Routes:
 //   GET /                 the live page (HTML; uPlot and scripts from the binary)
-//   GET /events           Server-Sent Events: first `hello` {columns, history[...]} with the
-//                         recent samples, then one `sample` per new sample (id: seq), and a
-//                         `status` event about every 2 s {link, samples_written, ...}
-//   GET /api/latest       {"ts", "values", "quality", ...} of the newest sample (ts null if none)
-//   GET /api/history?last=N  {"columns", "samples": [...]} newest N (1..capacity; default 60);
-//                         400 for a bad N
-//   GET /metrics          Prometheus text format
+//   GET /events           Server-Sent Events of one group: first `hello` {plc, group, columns,
+//                         history[...]} with the recent samples, then one `sample` per new
+//                         sample (id: seq), and a `status` event about every 2 s {link,
+//                         samples_written, ..., plcs: [{plc, link}]}
+//   GET /api/groups       {"groups": [{plc, group, tags, interval_ms, link, held}], "plcs":
+//                         [{plc, link}]}
+//   GET /api/latest       {"ts", "plc", "group", "values", "quality", ...} of the newest sample
+//                         (ts null if none)
+//   GET /api/history?last=N  {"plc", "group", "columns", "samples": [...]} newest N
+//                         (1..capacity; default 60); 400 for a bad N
+//   GET /metrics          Prometheus text format (totals, and per PLC and group)
 //   GET /favicon.ico, /uplot.js, /uplot.css, /live.js, /chart.js, /page.css
 //   GET /api, /api/       {"endpoints": [{"path", "method", "description"}]}: every route above
-// Anything else, and any method but GET and HEAD: 404 with "404 <path>" as text.
+// /events, /api/latest and /api/history serve the group named by ?plc=&group= (a parameter left
+// out matches any; neither: the first group opened); a group the feed does not hold: 404 with
+// {"error", "groups"}. Anything else, and any method but GET and HEAD: 404 with "404 <path>".
+// With a token (non-empty `token`), every request but /metrics must carry it, as ?token=, as
+// "Authorization: Bearer <token>" or in the cookie s7log_token, which an answer to a right
+// ?token= sets (HttpOnly; SameSite=Strict); otherwise 401 (checked after the Host check, before
+// routing; compared in constant time).
 // The HTTP/1.1 layer is our own (server.cpp): a thread accepts connections (platform/net.hpp),
 // the gate collects each whole request, and a worker answers it: Content-Length for plain
 // answers, chunked transfer coding for /events (HTTP/1.0: until the connection closes),
@@ -49,7 +60,8 @@ class LiveServer {
   // At most this many SSE streams at once by default (HttpLimits::max_streams; more get 503).
   static constexpr int kMaxStreams = 16;
 
-  LiveServer(LiveFeed& feed, const logger::Stats& stats, HttpLimits limits = {});
+  // `stats` may be a logger::Stats alone (the one-PLC case). An empty `token`: no token asked.
+  LiveServer(LiveFeed& feed, LiveStatsView stats, HttpLimits limits = {}, std::string token = {});
   ~LiveServer();  // stops
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;
@@ -73,8 +85,9 @@ class LiveServer {
   bool serve(GateConnection& conn, bool last);
 
   LiveFeed& feed_;
-  const logger::Stats& stats_;
+  LiveStatsView stats_;
   HttpLimits limits_;
+  std::string token_;
   std::unique_ptr<Routes> routes_;
   std::unique_ptr<ConnectionGate> gate_;
   std::unique_ptr<platform::Waker> waker_;  // ends the accept loop's wait
