@@ -23,6 +23,7 @@
 #include "logger/tag.hpp"
 #include "platform/console.hpp"
 #include "platform/line_writer.hpp"
+#include "platform/memory.hpp"
 #include "platform/service.hpp"
 #include "platform/sleep.hpp"
 #include "run_command.hpp"
@@ -444,7 +445,12 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     count_drops();
   };
   logger::Agent agent(notify);
+  std::string running = describe_run(eff);
   if (auto r = agent.configure(agent_config(a, eff)); !r) return fail_config(r.error().what());
+  // The agent holds the plant now (100,000 tags are ~10 MB a copy): keep only its shape here.
+  if (eff.plant) *eff.plant = logger::AgentConfig{};
+  // The config's parse tree is gone; do not keep its peak resident for the whole run.
+  platform::release_free_memory();
   logger::Stats& stats = agent.stats();
   counters = &stats;
   // With --out - the CSV owns stdout: the LOG lines and the summary go to stderr.
@@ -458,7 +464,7 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (!eff.plant) agent.add_row_sink(console, "the console");
   if (auto r = attach_extensions(ext, agent, eff.live); !r) return fail_config(r.error().what());
 
-  notify(describe_run(eff) + " (Ctrl+C stops)");
+  notify(running + " (Ctrl+C stops)");
   const bool started_on_terminal = platform::has_terminal();
   std::uint64_t slots = 0;  // taken or missed, over reloads (for --count)
   int rc = kExitOk;
@@ -488,7 +494,9 @@ int run_logger(const RunArgs& a, Extensions& ext) {
           "([[plc]] tables); restart s7log for that");
       continue;
     }
+    std::string next_running = describe_run(*next);
     auto next_agent = agent_config(a, *next);
+    if (next->plant) *next->plant = logger::AgentConfig{};
     const bool new_columns = headers(next_agent) != headers(agent.config());
     if (a.count) next_agent.max_slots = *a.count - std::min(slots, *a.count);
     if (auto c = agent.configure(std::move(next_agent)); !c) {
@@ -496,10 +504,11 @@ int run_logger(const RunArgs& a, Extensions& ext) {
       continue;
     }
     eff = std::move(*next);
+    platform::release_free_memory();
     console.reconfigure(csv_options(eff.cfg).format);
     text_out = eff.cfg.out == "-" && !eff.plant ? &err_lines : &out_lines;
     notify("reloaded " + (a.config.empty() ? std::string("the defaults") : a.config) + ": " +
-           describe_run(eff) +
+           next_running +
            (new_columns ? " (new columns: a file with another header is not appended to)" : ""));
   }
   detach_extensions(ext);

@@ -171,7 +171,7 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
       const auto& spec = config_.groups[g];
       GroupOptions go;
       go.name = spec.name;
-      go.tags = spec.tags;
+      go.tag_list = &spec.tags;
       go.interval = spec.interval;
       go.quality_rows = spec.quality;
       go.on_change = spec.on_change;

@@ -446,7 +446,7 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
                         "no tag named '" + util::escape_control(n) + "' in group '" + *name + "'");
     }
     spec.interval = g.interval;
-    spec.tags = g.tags;
+    spec.tags = std::move(g.tags);
     spec.on_change = g.on_change;
     spec.deadband = g.deadband;
     spec.quality = g.quality;

@@ -64,8 +64,13 @@ s7::Result<void> QueuedSink::write(const Sample& sample) {
 }
 
 s7::Result<void> QueuedSink::write_then(const Sample& sample, std::function<void()> done) {
+  return write_shared(std::make_shared<const Sample>(sample), std::move(done));
+}
+
+s7::Result<void> QueuedSink::write_shared(const std::shared_ptr<const Sample>& sample,
+                                          std::function<void()> done) {
   Entry e;
-  e.sample = std::make_shared<const Sample>(sample);
+  e.sample = sample;
   e.done = std::move(done);
   push(std::move(e));
   return {};

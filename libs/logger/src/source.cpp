@@ -31,6 +31,7 @@ struct Source::Group {
       std::make_shared<std::atomic<std::uint64_t>>(0);
 
   bool triggered() const { return opt.trigger.has_value(); }
+  const std::vector<TagInfo>& tags() const { return opt.tag_list ? *opt.tag_list : opt.tags; }
   Clock::steady_time deadline() const { return start + k * opt.interval; }
 };
 
@@ -39,9 +40,10 @@ constexpr std::size_t kDataOf = static_cast<std::size_t>(-1);  // plan key {kDat
 }  // namespace
 
 // The read plan of one combination of due groups: their tags in one list (group by group), and
-// where each tag of that list comes from.
+// where each tag of that list comes from. The list points into the groups' own tag lists (a
+// plant of 100,000 tags must not hold them twice).
 struct Source::Merged {
-  std::vector<TagInfo> tags;
+  std::vector<const TagInfo*> tags;
   std::vector<std::pair<std::size_t, std::size_t>> origin;  // merged tag -> (group, tag)
   ReadPlan plan;
   std::vector<s7::ItemSpec> specs;
@@ -88,7 +90,7 @@ std::string Source::where() const {
 }
 
 ReadPlan Source::plan(std::size_t g) const {
-  return build_plan(groups_.at(g)->opt.tags, options_.plan, groups_.at(g)->alone);
+  return build_plan(groups_.at(g)->tags(), options_.plan, groups_.at(g)->alone);
 }
 
 std::uint64_t Source::slots(std::size_t g) const {
@@ -103,7 +105,7 @@ s7::Result<void> Source::run(const std::atomic<bool>& stop) {
   for (auto& g : groups_) {
     if (g->opt.interval <= nanoseconds::zero())
       return s7::Error(s7::Errc::invalid_argument, "the interval must be greater than zero");
-    auto filter = ChangeFilter::create(g->opt.tags, g->opt.on_change, g->opt.deadband);
+    auto filter = ChangeFilter::create(g->tags(), g->opt.on_change, g->opt.deadband);
     if (!filter) return filter.error();
     g->filter = std::move(*filter);
   }
@@ -111,7 +113,7 @@ s7::Result<void> Source::run(const std::atomic<bool>& stop) {
     for (auto& g : groups_)
       for (auto* list : {&g->opt.sinks.rows, &g->opt.sinks.samples})
         for (Sink* s : *list)
-          if (auto r = s->open(g->opt.tags); !r) return r.error();
+          if (auto r = s->open(g->tags()); !r) return r.error();
 
   // One reading of both clocks for every group, so grids whose intervals divide each other
   // share their deadlines exactly.
@@ -258,7 +260,7 @@ void Source::missed_slot(Group& g, Clock::steady_time deadline) {
   if (!g.opt.quality_rows || g.triggered()) return;  // a missed poll is no row
   Sample s;
   s.ts = g.wall_start + duration_cast<Clock::wall_time::duration>(deadline - g.start);
-  s.values.assign(g.opt.tags.size(), TagValue{std::nullopt, Quality::comm_error});
+  s.values.assign(g.tags().size(), TagValue{std::nullopt, Quality::comm_error});
   s.quality = Quality::comm_error;
   s.missed = true;
   emit(g, s);
@@ -267,7 +269,7 @@ void Source::missed_slot(Group& g, Clock::steady_time deadline) {
 void Source::note_item_state(Group& g, std::size_t tag, const std::optional<s7::Error>& err) {
   auto it = g.bad_tags.find(tag);
   if (!err && it == g.bad_tags.end()) return;  // the usual case: fine before, fine now
-  const auto& t = g.opt.tags[tag];
+  const auto& t = g.tags()[tag];
   const auto label = [&] {
     return "tag '" + (groups_.size() > 1 ? g.opt.name + "." : std::string()) + t.name + "' (" +
            (options_.plc.empty() ? "" : options_.plc + " ") + s7::to_string(t.address) + ")";
@@ -295,22 +297,25 @@ const Source::Merged& Source::merged(const Due& key) {
                  const std::set<std::size_t>& group_alone) {
     for (std::size_t t = 0; t < tags.size(); ++t) {
       if (group_alone.count(t)) alone.insert(slot->tags.size());
-      slot->tags.push_back(tags[t]);
+      slot->tags.push_back(&tags[t]);
       slot->origin.emplace_back(gi, t);
     }
   };
   if (key.size() == 2 && key[0] == kDataOf) {
-    add(key[1], groups_[key[1]]->opt.tags, groups_[key[1]]->alone);
+    add(key[1], groups_[key[1]]->tags(), groups_[key[1]]->alone);
   } else {
     for (std::size_t gi : key) {
       const auto& g = *groups_[gi];
       if (g.triggered())
         add(gi, g.poll_tags, g.poll_alone);
       else
-        add(gi, g.opt.tags, g.alone);
+        add(gi, g.tags(), g.alone);
     }
   }
-  slot->plan = build_plan(slot->tags, options_.plan, alone);
+  std::vector<TagInfo> copy;  // build_plan's input, for a moment
+  copy.reserve(slot->tags.size());
+  for (const TagInfo* t : slot->tags) copy.push_back(*t);
+  slot->plan = build_plan(copy, options_.plan, alone);
   slot->specs = slot->plan.specs();
   return *slot;
 }
@@ -364,7 +369,7 @@ bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
     const auto& r = results[i];
     if (r.ok()) {
       for (std::size_t t : item.tags) {
-        auto v = decode_tag(m.tags[t], item, *r);
+        auto v = decode_tag(*m.tags[t], item, *r);
         if (v)
           values[t] = std::move(*v);
         else
@@ -375,17 +380,17 @@ bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
     if (is_item_error(r.error()) && item.tags.size() > 1) {
       // A merged item failed: read its tags one by one to find the bad one(s).
       std::vector<s7::ItemSpec> single;
-      for (std::size_t t : item.tags) single.push_back(spec_for_tag(m.tags[t].address));
+      for (std::size_t t : item.tags) single.push_back(spec_for_tag(m.tags[t]->address));
       auto again = reader_.read(single);
       ++reads_;
       for (std::size_t j = 0; j < item.tags.size(); ++j) {
         std::size_t t = item.tags[j];
         if (j < again.size() && again[j].ok()) {
           PlanItem alone_item;
-          alone_item.area = m.tags[t].address.area;
+          alone_item.area = m.tags[t]->address.area;
           alone_item.db = item.db;
-          alone_item.offset = m.tags[t].address.offset;
-          auto v = decode_tag(m.tags[t], alone_item, *again[j]);
+          alone_item.offset = m.tags[t]->address.offset;
+          auto v = decode_tag(*m.tags[t], alone_item, *again[j]);
           if (v)
             values[t] = std::move(*v);
           else
@@ -408,7 +413,7 @@ bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
 
 void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, Values& values,
                   const Errors& errors) {
-  s.values.assign(g.opt.tags.size(), {});
+  s.values.assign(g.tags().size(), {});
   bool any_comm = false, any_item = false;
   const Merged& m = merged(key);
   for (std::size_t t = first; t < m.tags.size() && groups_[m.origin[t].first].get() == &g; ++t) {
@@ -559,10 +564,15 @@ void Source::emit(Group& g, Sample& s) {
   s.group = g.opt.name;
   const auto ms = duration_cast<std::chrono::milliseconds>(s.ts.time_since_epoch()).count();
   each_stats(&g, [&](Stats& st) { st.last_sample_unix_ms = ms; });
+  const bool row = g.triggered() || g.filter.pass(s);
+  if (!row && g.opt.sinks.samples.empty()) return;
+  // One copy for every sink: queued sinks keep the pointer (a row of 1,000 tags is ~100 KB).
+  const auto shared = std::make_shared<const Sample>(std::move(s));
   for (Sink* sink : g.opt.sinks.samples)
-    if (auto r = sink->write(s); !r && notify_) notify_("live sink: " + r.error().what());
-  if (!g.triggered() && !g.filter.pass(s)) return;
-  if (g.triggered() && g.opt.trigger_ack && !s.missed) {
+    if (auto r = sink->write_shared(shared); !r && notify_)
+      notify_("live sink: " + r.error().what());
+  if (!row) return;
+  if (g.triggered() && g.opt.trigger_ack && !shared->missed) {
     // The acknowledgement waits until every row sink has the row for good.
     auto remaining = std::make_shared<std::atomic<std::size_t>>(g.opt.sinks.rows.size());
     if (g.opt.sinks.rows.empty()) g.acks_due->fetch_add(1);
@@ -570,11 +580,11 @@ void Source::emit(Group& g, Sample& s) {
       auto done = [remaining, due = g.acks_due] {
         if (remaining->fetch_sub(1) == 1) due->fetch_add(1);
       };
-      if (auto r = sink->write_then(s, done); !r && notify_) notify_(r.error().what());
+      if (auto r = sink->write_shared(shared, done); !r && notify_) notify_(r.error().what());
     }
   } else {
     for (Sink* sink : g.opt.sinks.rows)
-      if (auto r = sink->write(s); !r && notify_) notify_(r.error().what());
+      if (auto r = sink->write_shared(shared); !r && notify_) notify_(r.error().what());
   }
   each_stats(&g, [](Stats& st) { st.samples_written.fetch_add(1); });
 }

@@ -21,7 +21,8 @@
 namespace logger {
 
 // Contract:
-// - write() copies the sample into the queue and returns at once; the sink's thread hands the
+// - write() copies the sample into the queue (write_shared() keeps the caller's pointer) and
+//   returns at once; the sink's thread hands the
 //   samples to `inner` in order. It never blocks on `inner`.
 // - When `capacity` samples wait, the oldest waiting sample is dropped to make room (the newest
 //   data is kept), counted in Stats::dropped_rows (of `stats`) and in dropped(), and said once
@@ -45,6 +46,8 @@ class QueuedSink : public Sink {
                               const std::vector<TagInfo>& tags) override;
   s7::Result<void> write(const Sample& sample) override;
   s7::Result<void> write_then(const Sample& sample, std::function<void()> done) override;
+  s7::Result<void> write_shared(const std::shared_ptr<const Sample>& sample,
+                                std::function<void()> done = {}) override;
   // Queued: the thread flushes `inner` when it gets there.
   s7::Result<void> flush() override;
   void close() override;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ class Sink {
     auto r = write(sample);
     if (r && pending() == 0 && done) done();
     return r;
+  }
+  // write() (with `done`: write_then()) of a sample the caller shares: a QueuedSink keeps the
+  // pointer instead of a copy. The sample must not change afterwards.
+  virtual s7::Result<void> write_shared(const std::shared_ptr<const Sample>& sample,
+                                        std::function<void()> done = {}) {
+    return done ? write_then(*sample, std::move(done)) : write(*sample);
   }
   virtual s7::Result<void> flush() { return {}; }
   virtual void close() {}

@@ -39,6 +39,9 @@ using Notify = std::function<void(const std::string&)>;
 struct GroupOptions {
   std::string name;
   std::vector<TagInfo> tags;
+  // Instead of `tags`: a list the owner keeps alive and unchanged while the source exists (the
+  // agent's configuration; a plant's 100,000 tags are not copied per run).
+  const std::vector<TagInfo>* tag_list = nullptr;
   std::chrono::nanoseconds interval = std::chrono::seconds(1);
   // Rows with empty values for each slot missed in an outage (and by overrun), so gaps show.
   bool quality_rows = false;
@@ -125,7 +128,7 @@ class Source {
   void send_acks();
   void missed_slot(Group& g, Clock::steady_time deadline);
   void comm_failure(const std::vector<s7::ItemResult>& results);
-  void emit(Group& g, Sample& s);
+  void emit(Group& g, Sample& s);  // hands `s` to the sinks (moved out)
   void advance(Group& g, bool sampled, Clock::steady_time now);
   void note_item_state(Group& g, std::size_t tag, const std::optional<s7::Error>& err);
   const Merged& merged(const Due& due);
