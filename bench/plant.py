@@ -10,6 +10,9 @@ Cases (each can be picked with --case):
   big       1 PLC x 10,000 tags at 100 ms = 100,000 points/s
   isolation 3 PLCs x 200 tags at 100 ms: all healthy, then one dead (nothing listens), then one
             answering every request 2 s late; the healthy PLCs' lateness and skipped slots
+  plant-nodes7, big-nodes7: the same load read by nodes7 (bench/nodes7_plant.js, one connection
+            per PLC, readAllItems per interval, a CSV row per read), measured the same way
+            (needs `npm ci` in bench/npm, as `make bench` does)
 Stops every process it starts."""
 import argparse
 import json
@@ -204,6 +207,48 @@ def case_load(s7log, label, n_plcs, n_tags, interval, seconds, warmup):
         return out
 
 
+def run_nodes7(cfg_tags, ports, interval_ms, seconds, warmup, work):
+    """The nodes7 peer on the same PLCs and tags; measured like s7log (CPU, RSS of the process)."""
+    tj = os.path.join(work, "tags.json")
+    with open(tj, "w") as f:
+        json.dump(cfg_tags, f)
+    p = subprocess.Popen(["node", os.path.join(ROOT, "bench", "nodes7_plant.js"), "--tags-json", tj,
+                          "--base-port", str(ports[0]), "--plcs", str(len(ports)),
+                          "--interval-ms", str(interval_ms), "--out", work],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        time.sleep(warmup)
+        c0, t0 = proc_cpu_ns(p.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, t1 = proc_cpu_ns(p.pid), time.monotonic()
+        rss, hwm = proc_mem_kib(p.pid)
+    finally:
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=30)
+    res = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    return {"cpu_pct_of_one_core": round((c1 - c0) / ((t1 - t0) * 1e9) * 100, 2),
+            "rss_mib": round(rss / 1024, 1), "hwm_mib": round(hwm / 1024, 1),
+            "window_s": round(t1 - t0, 1), "skipped_slots": res.get("skipped_slots"),
+            "read_errors": res.get("errors")}
+
+
+def case_peer(s7log, label, n_plcs, n_tags, interval, seconds, warmup):
+    with tempfile.TemporaryDirectory() as work:
+        fake, ports = start_fakeplc(s7log, work, n_plcs, max(64, 2 * n_tags))
+        try:
+            tl = tags(n_tags)
+            iv_ms = float(interval[:-2]) if interval.endswith("ms") else float(interval[:-1]) * 1000
+            m = run_nodes7(tl, ports, iv_ms, seconds, warmup, work)
+        finally:
+            stop(fake)
+        rows = sum(count_rows(os.path.join(work, f"plc{i + 1}.csv")) for i in range(n_plcs))
+        out = {"case": label, "peer": "nodes7 0.3.18 (Node.js)", "plcs": n_plcs,
+               "tags_per_plc": len(tl), "interval": interval, "rows": rows,
+               "points_written": rows * len(tl)}
+        out.update(m)
+        return out
+
+
 def case_isolation(s7log, seconds, warmup):
     """3 PLCs at 100 ms; PLC 3 healthy, dead, or delayed by 2 s. Reports PLC 1 and 2 only."""
     results = []
@@ -244,7 +289,8 @@ def case_isolation(s7log, seconds, warmup):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--s7log", default=os.path.join(ROOT, "build/release/apps/s7log/s7log"))
-    ap.add_argument("--case", action="append", choices=["plant", "big", "isolation"])
+    ap.add_argument("--case", action="append",
+                    choices=["plant", "big", "isolation", "plant-nodes7", "big-nodes7"])
     ap.add_argument("--seconds", type=float, default=300, help="measured window per case")
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--plcs", type=int, default=100)
@@ -256,6 +302,12 @@ def main():
               flush=True)
     if "big" in cases:
         print(json.dumps(case_load(a.s7log, "big", 1, 10 * a.tags, "100ms", a.seconds,
+                                   a.warmup)), flush=True)
+    if "plant-nodes7" in cases:
+        print(json.dumps(case_peer(a.s7log, "plant", a.plcs, a.tags, "1s", a.seconds, a.warmup)),
+              flush=True)
+    if "big-nodes7" in cases:
+        print(json.dumps(case_peer(a.s7log, "big", 1, 10 * a.tags, "100ms", a.seconds,
                                    a.warmup)), flush=True)
     if "isolation" in cases:
         for r in case_isolation(a.s7log, min(a.seconds, 60), a.warmup):
