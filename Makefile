@@ -2,7 +2,7 @@
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo asan release package windows test-windows fuzz bench format format-check clean
+.PHONY: deps build test demo asan release package windows test-windows fuzz bench bench-plant format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -53,6 +53,13 @@ fuzz: deps
 
 bench: deps
 	@bash bench/run.sh
+
+# The plant benchmark (bench/plant.py): 100 fake PLCs x 1,000 tags at 1 s for 5 minutes, 1 PLC x
+# 10,000 tags at 100 ms, one PLC of three dead or 2 s late, and nodes7 on the same loads.
+bench-plant: deps
+	@cmake --preset release >/dev/null && cmake --build build/release -j $(JOBS) --target s7log
+	@cd bench/npm && npm_config_nodedir=/usr npm ci --no-audit --no-fund >/dev/null
+	@python3 bench/plant.py --case plant --case big --case isolation --case plant-nodes7 --case big-nodes7
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
