@@ -129,12 +129,9 @@ def count_rows(path):
         return max(0, f.read().count(b"\n") - 1)
 
 
-def run_logger(s7log, cfg, seconds, warmup, work):
-    """Runs the logger on `cfg`; returns its measurements and --stats-json."""
-    stats = os.path.join(work, "stats.json")
-    log = open(os.path.join(work, "logger.err"), "w")
-    p = subprocess.Popen([s7log, "run", "--config", cfg, "--stats-json", stats],
-                         stdout=subprocess.DEVNULL, stderr=log, cwd=work)
+def measure(p, seconds, warmup):
+    """CPU (share of one core over `seconds` after `warmup`) and memory of process `p`, then
+    SIGINT and wait; returns (measurements, stdout text)."""
     try:
         time.sleep(warmup)
         c0, t0 = proc_cpu_ns(p.pid), time.monotonic()
@@ -143,13 +140,21 @@ def run_logger(s7log, cfg, seconds, warmup, work):
         rss, hwm = proc_mem_kib(p.pid)
     finally:
         p.send_signal(signal.SIGINT)
-        rc = p.wait(timeout=30)
-        log.close()
-    with open(stats) as f:
-        st = json.load(f)
+        out, _ = p.communicate(timeout=30)
     return {"cpu_pct_of_one_core": round((c1 - c0) / ((t1 - t0) * 1e9) * 100, 2),
             "rss_mib": round(rss / 1024, 1), "hwm_mib": round(hwm / 1024, 1),
-            "exit_code": rc, "window_s": round(t1 - t0, 1)}, st
+            "exit_code": p.returncode, "window_s": round(t1 - t0, 1)}, out or ""
+
+
+def run_logger(s7log, cfg, seconds, warmup, work):
+    """Runs the logger on `cfg`; returns its measurements and --stats-json."""
+    stats = os.path.join(work, "stats.json")
+    with open(os.path.join(work, "logger.err"), "w") as log:
+        p = subprocess.Popen([s7log, "run", "--config", cfg, "--stats-json", stats],
+                             stdout=subprocess.DEVNULL, stderr=log, cwd=work)
+        m, _ = measure(p, seconds, warmup)
+    with open(stats) as f:
+        return m, json.load(f)
 
 
 def start_fakeplc(s7log, work, n, db_size, extra=()):
@@ -216,20 +221,10 @@ def run_nodes7(cfg_tags, ports, interval_ms, seconds, warmup, work):
                           "--base-port", str(ports[0]), "--plcs", str(len(ports)),
                           "--interval-ms", str(interval_ms), "--out", work],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        time.sleep(warmup)
-        c0, t0 = proc_cpu_ns(p.pid), time.monotonic()
-        time.sleep(seconds)
-        c1, t1 = proc_cpu_ns(p.pid), time.monotonic()
-        rss, hwm = proc_mem_kib(p.pid)
-    finally:
-        p.send_signal(signal.SIGINT)
-        out, _ = p.communicate(timeout=30)
+    m, out = measure(p, seconds, warmup)
     res = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
-    return {"cpu_pct_of_one_core": round((c1 - c0) / ((t1 - t0) * 1e9) * 100, 2),
-            "rss_mib": round(rss / 1024, 1), "hwm_mib": round(hwm / 1024, 1),
-            "window_s": round(t1 - t0, 1), "skipped_slots": res.get("skipped_slots"),
-            "read_errors": res.get("errors")}
+    m.update({"skipped_slots": res.get("skipped_slots"), "read_errors": res.get("errors")})
+    return m
 
 
 def case_peer(s7log, label, n_plcs, n_tags, interval, seconds, warmup):

@@ -60,7 +60,8 @@ std::optional<LocalTime> parse_csv_timestamp(std::string_view s) {
   }
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
                            day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // Nanoseconds since 1970 in 64 bits reach 1677..2262; a log's years lie well inside.
+  if (!ymd.ok() || y < 1900 || y > 2200 || h > 23 || mi > 59 || se > 60) return std::nullopt;
   return local_days{ymd} + hours{h} + minutes{mi} + seconds{se} + frac;
 }
 

@@ -297,3 +297,11 @@ INSTANTIATE_TEST_SUITE_P(BothDialects, RoundTrip,
                          [](const ::testing::TestParamInfo<Dialect>& p) {
                            return std::string(p.param == Dialect::course ? "course" : "excel_da");
                          });
+
+TEST(CsvReader, YearsBeyondWhatNanosecondsHoldAreNoTimestamp) {
+  // The fuzzer's find: year 1013 overflowed the 64-bit nanosecond count.
+  EXPECT_FALSE(logger::parse_csv_timestamp("1013-01-01T00:00:00").has_value());
+  EXPECT_FALSE(logger::parse_csv_timestamp("2300-01-01T00:00:00").has_value());
+  EXPECT_TRUE(logger::parse_csv_timestamp("1900-01-01T00:00:00").has_value());
+  EXPECT_TRUE(logger::parse_csv_timestamp("2200-12-31T23:59:59.999").has_value());
+}
