@@ -201,10 +201,12 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
         running.fetch_sub(1);
       });
     // The run's link state: the worst of the PLCs' (connecting < reconnecting < connected).
+    std::vector<const Stats*> links;
+    for (const auto& r : runs) links.push_back(&stats_for(plc_stats_, r.plc->name, "").stats);
     while (running.load() > 0) {
       LinkState worst = LinkState::stopped;
-      for (const auto& r : runs) {
-        const auto s = stats_for(plc_stats_, r.plc->name, "").stats.link.load();
+      for (const Stats* st : links) {
+        const auto s = st->link.load();
         if (link_rank(s) < link_rank(worst)) worst = s;
       }
       total_.link = worst;
