@@ -21,7 +21,8 @@ using LocalTime = std::chrono::local_time<std::chrono::nanoseconds>;
 // Parses one ts cell: YYYY-MM-DDTHH:MM:SS (or a space instead of the T, as excel-da writes),
 // optionally followed by '.' or ',' and at least one fraction digit (digits past the ninth
 // are ignored). The date must exist, in the years 1900..2200; hours 0..23, minutes 0..59,
-// seconds 0..60 (a leap second reads as the next minute). No blanks around it; nullopt when anything else is there.
+// seconds 0..60 (a leap second reads as the next minute). No blanks around it; nullopt when
+// anything else is there.
 std::optional<LocalTime> parse_csv_timestamp(std::string_view text);
 
 // Splits CSV text into records of unquoted fields (RFC 4180). Fields are separated by
