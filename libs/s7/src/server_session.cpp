@@ -561,12 +561,18 @@ bool ServerSession::handle_userdata(std::uint16_t ref, ByteView param, ByteView 
 void ServerSession::begin(std::uint8_t rosctr, std::uint16_t ref, bool with_error,
                           std::uint8_t error_class, std::uint8_t error_code) {
   scratch_.clear();
-  scratch_.insert(scratch_.end(), {kProtocolId, rosctr});
+  // push_back, not insert({...}): MinGW's g++ 12 at -O3 takes an insert into the just-cleared
+  // vector for an overflow (-Wstringop-overflow, a false positive).
+  scratch_.push_back(kProtocolId);
+  scratch_.push_back(rosctr);
   put16(scratch_, 0);    // reserved
   put16(scratch_, ref);  // PDU reference echoed verbatim (section 2)
   put16(scratch_, 0);    // parameter length, patched by finish
   put16(scratch_, 0);    // data length, patched by finish
-  if (with_error) scratch_.insert(scratch_.end(), {error_class, error_code});
+  if (with_error) {
+    scratch_.push_back(error_class);
+    scratch_.push_back(error_code);
+  }
 }
 
 void ServerSession::finish(std::size_t param_length, Bytes& out) {
