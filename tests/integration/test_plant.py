@@ -175,8 +175,13 @@ class PlantTest(unittest.TestCase):
                 break
             time.sleep(0.1)
         self.assertIn("DB1.DBX26.1 = true", ack)
-        self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
+        # The 1 s group writes its first row at the next whole second: wait for its file.
         data = os.path.join(self.dir, "data")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+                f.startswith("press1_energy_") for f in os.listdir(data)):
+            time.sleep(0.1)
+        self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
         files = sorted(os.listdir(data))
         self.assertEqual(len(files), 3, files)
         batch = [f for f in files if f.startswith("press2_batch_")][0]
