@@ -44,6 +44,7 @@ constexpr std::size_t kDataOf = static_cast<std::size_t>(-1);  // plan key {kDat
 // plant of 100,000 tags must not hold them twice).
 struct Source::Merged {
   std::vector<const TagInfo*> tags;
+  std::vector<std::size_t> first;  // where each group of the key starts in `tags`
   std::vector<std::pair<std::size_t, std::size_t>> origin;  // merged tag -> (group, tag)
   ReadPlan plan;
   std::vector<s7::ItemSpec> specs;
@@ -295,6 +296,7 @@ const Source::Merged& Source::merged(const Due& key) {
   std::set<std::size_t> alone;
   auto add = [&](std::size_t gi, const std::vector<TagInfo>& tags,
                  const std::set<std::size_t>& group_alone) {
+    slot->first.push_back(slot->tags.size());
     for (std::size_t t = 0; t < tags.size(); ++t) {
       if (group_alone.count(t)) alone.insert(slot->tags.size());
       slot->tags.push_back(&tags[t]);
@@ -411,11 +413,10 @@ bool Source::read_merged(const Due& key, Values& values, Errors& errors) {
   return true;
 }
 
-void Source::fill(Group& g, Sample& s, const Due& key, std::size_t first, Values& values,
+void Source::fill(Group& g, Sample& s, const Merged& m, std::size_t first, Values& values,
                   const Errors& errors) {
   s.values.assign(g.tags().size(), {});
   bool any_comm = false, any_item = false;
-  const Merged& m = merged(key);
   for (std::size_t t = first; t < m.tags.size() && groups_[m.origin[t].first].get() == &g; ++t) {
     const std::size_t gt = m.origin[t].second;
     note_item_state(g, gt, errors[t]);
@@ -452,20 +453,16 @@ void Source::sample(const Due& due) {
   }
   // Hand the values out group by group (the merged list holds them in `due` order).
   const Merged& m = merged(due);
-  std::vector<std::size_t> first(due.size(), m.tags.size());
-  for (std::size_t t = m.tags.size(); t-- > 0;)
-    for (std::size_t d = 0; d < due.size(); ++d)
-      if (due[d] == m.origin[t].first) first[d] = t;
   std::vector<std::pair<std::size_t, std::size_t>> polls;  // (group, first merged tag)
   for (std::size_t d = 0; d < due.size(); ++d) {
     Group& g = *groups_[due[d]];
     if (g.triggered()) {
-      polls.emplace_back(due[d], first[d]);
+      polls.emplace_back(due[d], m.first[d]);
       continue;
     }
     Sample s;
     s.ts = stamps[d];
-    fill(g, s, due, first[d], values, errors);
+    fill(g, s, m, m.first[d], values, errors);
     emit(g, s);
   }
   for (const auto& [gi, at] : polls) {
@@ -537,7 +534,7 @@ void Source::poll_trigger(std::size_t gi, const std::optional<s7::Value>& trig,
   g.trigger_state = true;
   Sample s;
   s.ts = stamp;
-  fill(g, s, key, 0, values, errors);
+  fill(g, s, merged(key), 0, values, errors);
   emit(g, s);
 }
 

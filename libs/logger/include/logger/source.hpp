@@ -121,7 +121,7 @@ class Source {
   // failed (reported, disconnected).
   bool read_merged(const Due& key, Values& values, Errors& errors);
   // The row of group `g` from the merged tags starting at `first` (moves its values out).
-  void fill(Group& g, Sample& s, const Due& key, std::size_t first, Values& values,
+  void fill(Group& g, Sample& s, const Merged& m, std::size_t first, Values& values,
             const Errors& errors);
   void poll_trigger(std::size_t g, const std::optional<s7::Value>& trigger,
                     const std::optional<s7::Error>& error, const std::optional<s7::Value>& ack);
