@@ -30,6 +30,10 @@ int link_rank(LinkState s) {
   return 3;
 }
 
+bool writes_csv(const GroupSpec& g) {
+  return std::find(g.outputs.begin(), g.outputs.end(), "csv") != g.outputs.end();
+}
+
 }  // namespace
 
 Agent::Agent(Notify notify, ReaderFactory readers, ClockFactory clocks)
@@ -41,6 +45,7 @@ Agent::Agent(Notify notify, ReaderFactory readers, ClockFactory clocks)
 
 Agent::~Agent() {
   // The queues' threads hand their last rows to the files before the files go.
+  for (auto& n : named_) n.queue.reset();
   for (auto& e : extras_) e.queue.reset();
   for (auto& o : outputs_) o->queue.reset();
 }
@@ -66,6 +71,11 @@ s7::Result<void> Agent::configure(AgentConfig config) {
     if (!plcs.count(g.plc)) return bad("group '" + g.name + "': no PLC named '" + g.plc + "'");
     if (!groups.insert({g.plc, g.name}).second)
       return bad("group '" + g.name + "' of PLC '" + g.plc + "' is defined twice");
+    for (const auto& o : g.outputs)
+      if (o != "csv" &&
+          std::none_of(named_.begin(), named_.end(), [&](const Named& n) { return n.name == o; }))
+        return bad("group '" + g.name + "': no output named '" + o + "'");
+    if (!writes_csv(g)) continue;
     const auto pattern = expand_names(g.csv.pattern, g.plc, g.name);
     const auto header = g.csv.format.header(g.tags);
     auto [it, fresh] = files.emplace(pattern, std::pair{header, g.name});
@@ -77,6 +87,10 @@ s7::Result<void> Agent::configure(AgentConfig config) {
   // Outputs: keep those whose file stays (and the rows they hold), add the new ones.
   group_output_.clear();
   for (const auto& g : config.groups) {
+    if (!writes_csv(g)) {
+      group_output_.push_back(nullptr);
+      continue;
+    }
     auto options = g.csv;
     options.pattern = expand_names(g.csv.pattern, g.plc, g.name);
     Output* out = nullptr;
@@ -108,6 +122,20 @@ void Agent::add_row_sink(Sink& sink, std::string name) {
        std::make_unique<QueuedSink>(sink, name, config_.queue_rows, &total_, notify_)});
 }
 
+void Agent::add_output(Sink& sink, std::string name, SinkStats* stats,
+                       std::chrono::milliseconds tick) {
+  named_.push_back(
+      {name, stats,
+       std::make_unique<QueuedSink>(sink, name, config_.queue_rows, &total_, notify_, tick)});
+}
+
+LinkState Agent::link_of(const std::string& plc) const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  for (const auto& s : plc_stats_)
+    if (s->plc == plc) return s->stats.link.load();
+  return LinkState::stopped;
+}
+
 void Agent::add_sample_sink(Sink& sink, std::string name) {
   extras_.push_back(
       {&sink, name, true,
@@ -122,9 +150,11 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
   auto close_all = [&] {
     for (Output* o : opened) o->queue->close();
     for (auto& e : extras_) e.queue->close();
+    for (auto& n : named_) n.queue->close();
   };
   for (std::size_t g = 0; g < config_.groups.size(); ++g) {
     Output* o = group_output_[g];
+    if (o == nullptr) continue;
     if (std::find(opened.begin(), opened.end(), o) != opened.end()) continue;
     if (auto r = o->queue->open(config_.groups[g].tags); !r) {
       close_all();
@@ -138,6 +168,13 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
         close_all();
         return r.error();
       }
+  for (auto& n : named_)
+    for (const auto& g : config_.groups)
+      if (std::find(g.outputs.begin(), g.outputs.end(), n.name) != g.outputs.end())
+        if (auto r = n.queue->open_group(g.plc, g.name, g.tags); !r) {
+          close_all();
+          return r.error();
+        }
 
   // One source per PLC that has groups.
   struct Run {
@@ -178,7 +215,10 @@ s7::Result<void> Agent::run(const std::atomic<bool>& stop) {
       go.deadband = spec.deadband;
       go.trigger = spec.trigger;
       go.trigger_ack = spec.trigger_ack;
-      go.sinks.rows.push_back(group_output_[g]->queue.get());
+      if (group_output_[g] != nullptr) go.sinks.rows.push_back(group_output_[g]->queue.get());
+      for (auto& n : named_)
+        if (std::find(spec.outputs.begin(), spec.outputs.end(), n.name) != spec.outputs.end())
+          go.sinks.rows.push_back(n.queue.get());
       for (auto& e : extras_)
         (e.every_sample ? go.sinks.samples : go.sinks.rows).push_back(e.queue.get());
       go.stats = &stats_for(group_stats_, spec.plc, spec.name).stats;
@@ -239,6 +279,16 @@ std::vector<const NamedStats*> Agent::group_stats() const {
   std::lock_guard<std::mutex> lock(stats_mu_);
   std::vector<const NamedStats*> out;
   for (const auto& s : group_stats_) out.push_back(s.get());
+  return out;
+}
+
+std::vector<const SinkStats*> Agent::sink_stats() const {
+  std::vector<const SinkStats*> out;
+  for (const auto& n : named_)
+    if (n.stats != nullptr) {
+      n.stats->queue_depth = n.queue->depth();
+      out.push_back(n.stats);
+    }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -111,8 +112,9 @@ s7::Result<Nanos> read_interval(util::TomlReader& in, const toml::node& n, const
 s7::Result<void> parse_log(util::TomlReader& in, const toml::table& t, LoggerConfig& cfg,
                            const std::string& prefix = "log",
                            std::vector<std::string_view> extra = {}) {
-  std::vector<std::string_view> allowed{"interval", "out",       "rotate",      "csv_dialect",
-                                        "quality",  "on_change", "buffer_rows", "fsync"};
+  std::vector<std::string_view> allowed{"interval",    "out",         "rotate",
+                                        "csv_dialect", "quality",     "on_change",
+                                        "fsync",       "buffer_rows", "outputs"};
   allowed.insert(allowed.end(), extra.begin(), extra.end());
   if (auto r = in.check_keys(t, prefix, allowed); !r) return r;
   const auto key = [&](const char* k) { return util::TomlReader::child(prefix, k); };
@@ -162,6 +164,232 @@ s7::Result<void> parse_log(util::TomlReader& in, const toml::table& t, LoggerCon
     if (!v) return v.error();
     cfg.on_change = std::move(*v);
   }
+  if (const auto* n = t.get("outputs")) {
+    auto v = in.strings(*n, key("outputs"));
+    if (!v) return v.error();
+    if (v->empty())
+      return in.error(*n, key("outputs"),
+                      "is empty: the samples would go nowhere (\"csv\", \"postgres\", \"mqtt\")");
+    std::set<std::string> seen;
+    for (auto& o : *v) {
+      o = util::ascii_lower(o);
+      if (o != "csv" && o != "postgres" && o != "mqtt")
+        return in.error(*n, key("outputs"),
+                        "unknown output '" + util::escape_control(o) +
+                            "' (expected \"csv\", \"postgres\" or \"mqtt\")");
+      if (!seen.insert(o).second)
+        return in.error(*n, key("outputs"), "'" + o + "' is listed twice");
+    }
+    cfg.outputs = std::move(*v);
+  }
+  return {};
+}
+
+// A size in bytes: an integer, or a string with a unit ("512MiB", "2GB", "64 KiB").
+s7::Result<std::uint64_t> read_size(util::TomlReader& in, const toml::node& n,
+                                    const std::string& key) {
+  if (n.is_integer()) {
+    auto v = in.integer(n, key, 1, std::numeric_limits<std::int64_t>::max());
+    if (!v) return v.error();
+    return static_cast<std::uint64_t>(*v);
+  }
+  auto text = in.string(n, key, util::Empty::refused);
+  if (!text) return text.error();
+  const std::string bad = "expected a size like 1073741824, \"512MiB\" or \"2GB\"";
+  std::size_t i = 0;
+  std::uint64_t number = 0;
+  while (i < text->size() && (*text)[i] >= '0' && (*text)[i] <= '9') {
+    if (number > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) return in.error(n, key, bad);
+    number = number * 10 + static_cast<std::uint64_t>((*text)[i++] - '0');
+  }
+  if (i == 0) return in.error(n, key, bad);
+  while (i < text->size() && (*text)[i] == ' ') ++i;
+  const auto unit = util::ascii_lower(text->substr(i));
+  static const std::pair<const char*, std::uint64_t> units[] = {{"", 1},
+                                                                {"b", 1},
+                                                                {"kb", 1000},
+                                                                {"kib", 1024},
+                                                                {"mb", 1000000},
+                                                                {"mib", 1u << 20},
+                                                                {"gb", 1000000000},
+                                                                {"gib", 1u << 30},
+                                                                {"tb", 1000000000000},
+                                                                {"tib", std::uint64_t{1} << 40}};
+  for (const auto& [name, factor] : units)
+    if (unit == name) {
+      if (number > std::numeric_limits<std::uint64_t>::max() / factor) return in.error(n, key, bad);
+      if (number * factor == 0) return in.error(n, key, "must be more than 0 bytes");
+      return number * factor;
+    }
+  return in.error(n, key, bad);
+}
+
+// The spool keys every network output has.
+s7::Result<void> parse_spool(util::TomlReader& in, const toml::table& t, const std::string& prefix,
+                             const std::string& output, SpoolConfig& spool) {
+  spool.dir = "s7log-spool/" + output;
+  const auto key = [&](const char* k) { return util::TomlReader::child(prefix, k); };
+  if (const auto* n = t.get("spool")) {
+    auto v = in.string(*n, key("spool"), util::Empty::refused);
+    if (!v) return v.error();
+    spool.dir = *v;
+  }
+  if (const auto* n = t.get("spool_max")) {
+    auto v = read_size(in, *n, key("spool_max"));
+    if (!v) return v.error();
+    if (*v < 64 * 1024) return in.error(*n, key("spool_max"), "must be at least 64KiB");
+    spool.max_bytes = *v;
+  }
+  if (const auto* n = t.get("spool_fsync")) {
+    auto v = in.boolean(*n, key("spool_fsync"));
+    if (!v) return v.error();
+    spool.fsync = *v;
+  }
+  return {};
+}
+
+s7::Result<std::size_t> read_batch_rows(util::TomlReader& in, const toml::table& t,
+                                        const std::string& prefix, std::size_t fallback) {
+  const auto* n = t.get("batch_rows");
+  if (n == nullptr) return fallback;
+  auto v = in.integer(*n, util::TomlReader::child(prefix, "batch_rows"), 1, 1'000'000);
+  if (!v) return v.error();
+  return static_cast<std::size_t>(*v);
+}
+
+s7::Result<std::string> read_string(util::TomlReader& in, const toml::table& t,
+                                    const std::string& prefix, const char* name,
+                                    std::string fallback,
+                                    util::Empty empty = util::Empty::refused) {
+  const auto* n = t.get(name);
+  if (n == nullptr) return fallback;
+  return in.string(*n, util::TomlReader::child(prefix, name), empty);
+}
+
+// [output.postgres] and [output.mqtt].
+s7::Result<void> parse_outputs(util::TomlReader& in, const toml::table& t, OutputsConfig& out) {
+  if (auto r = in.check_keys(t, "output", {"postgres", "mqtt"}); !r) return r;
+  if (const auto* n = t.get("postgres")) {
+    auto pt = in.table(*n, "output.postgres");
+    if (!pt) return pt.error();
+    const auto& p = **pt;
+    const std::string prefix = "output.postgres";
+    if (auto r = in.check_keys(
+            p, prefix,
+            {"url", "schema", "table", "batch_rows", "spool", "spool_max", "spool_fsync"});
+        !r)
+      return r;
+    PostgresOutput o;
+    if (p.get("url") == nullptr)
+      return in.error(p, prefix,
+                      "missing key 'url' (postgresql://user@host:5432/dbname, or libpq keywords "
+                      "like \"host=... dbname=...\")");
+    auto url = read_string(in, p, prefix, "url", "");
+    if (!url) return url.error();
+    o.url = *url;
+    auto schema = read_string(in, p, prefix, "schema", o.schema);
+    if (!schema) return schema.error();
+    o.schema = *schema;
+    auto table = read_string(in, p, prefix, "table", o.table);
+    if (!table) return table.error();
+    o.table = *table;
+    auto rows = read_batch_rows(in, p, prefix, o.batch_rows);
+    if (!rows) return rows.error();
+    o.batch_rows = *rows;
+    if (auto r = parse_spool(in, p, prefix, "postgres", o.spool); !r) return r;
+    out.postgres = std::move(o);
+  }
+  if (const auto* n = t.get("mqtt")) {
+    auto mt = in.table(*n, "output.mqtt");
+    if (!mt) return mt.error();
+    const auto& m = **mt;
+    const std::string prefix = "output.mqtt";
+    if (auto r =
+            in.check_keys(m, prefix,
+                          {"url", "format", "topic", "qos", "retain", "client_id", "username",
+                           "password", "ca_file", "cert_file", "key_file", "group_id", "edge_node",
+                           "keepalive", "batch_rows", "spool", "spool_max", "spool_fsync"});
+        !r)
+      return r;
+    MqttOutput o;
+    if (m.get("url") == nullptr)
+      return in.error(m, prefix, "missing key 'url' (mqtt://host:1883, or mqtts://host:8883)");
+    auto url = read_string(in, m, prefix, "url", "");
+    if (!url) return url.error();
+    if (url->rfind("mqtt://", 0) != 0 && url->rfind("mqtts://", 0) != 0)
+      return in.error(*m.get("url"), prefix + ".url",
+                      "expected mqtt://host[:port] or mqtts://host[:port] (TLS)");
+    o.url = *url;
+    if (const auto* f = m.get("format")) {
+      auto v = in.string(*f, prefix + ".format");
+      if (!v) return v.error();
+      o.format = util::ascii_lower(*v);
+      if (o.format != "json" && o.format != "sparkplug")
+        return in.error(*f, prefix + ".format", "expected \"json\" or \"sparkplug\"");
+    }
+    if (const auto* q = m.get("qos")) {
+      auto v = in.integer(*q, prefix + ".qos", 0, 2);
+      if (!v) return v.error();
+      o.qos = static_cast<int>(*v);
+    }
+    if (const auto* r = m.get("retain")) {
+      auto v = in.boolean(*r, prefix + ".retain");
+      if (!v) return v.error();
+      o.retain = *v;
+    }
+    if (const auto* k = m.get("keepalive")) {
+      auto v = in.duration(*k, prefix + ".keepalive");
+      if (!v) return v.error();
+      if (*v < std::chrono::seconds(5) || *v > std::chrono::hours(18))
+        return in.error(*k, prefix + ".keepalive", "must be between 5s and 18h");
+      o.keepalive = std::chrono::duration_cast<std::chrono::seconds>(*v);
+    }
+    for (auto [name, field] :
+         {std::pair{"topic", &o.topic}, std::pair{"client_id", &o.client_id},
+          std::pair{"username", &o.username}, std::pair{"password", &o.password},
+          std::pair{"ca_file", &o.ca_file}, std::pair{"cert_file", &o.cert_file},
+          std::pair{"key_file", &o.key_file}, std::pair{"group_id", &o.group_id},
+          std::pair{"edge_node", &o.edge_node}}) {
+      auto v = read_string(in, m, prefix, name, *field);
+      if (!v) return v.error();
+      *field = *v;
+    }
+    // Sparkplug ids are topic levels: no '/', '+' or '#'.
+    for (auto [name, field] :
+         {std::pair{"group_id", &o.group_id}, std::pair{"edge_node", &o.edge_node}})
+      if (field->find_first_of("/+#") != std::string::npos)
+        return in.error(*m.get(name), prefix + "." + name,
+                        "must not contain '/', '+' or '#' (it is one MQTT topic level)");
+    if (o.format != "sparkplug" && m.get("topic") == nullptr) {
+      // the default pattern
+    } else if (o.format == "sparkplug" && m.get("topic") != nullptr) {
+      return in.error(*m.get("topic"), prefix + ".topic",
+                      "Sparkplug B fixes its topics (spBv1.0/<group_id>/...); set group_id and "
+                      "edge_node instead");
+    }
+    if (!o.key_file.empty() && o.cert_file.empty())
+      return in.error(*m.get("key_file"), prefix + ".key_file", "needs cert_file too");
+    if (!o.password.empty() && o.username.empty())
+      return in.error(*m.get("password"), prefix + ".password", "needs username too");
+    auto rows = read_batch_rows(in, m, prefix, o.batch_rows);
+    if (!rows) return rows.error();
+    o.batch_rows = *rows;
+    if (auto r = parse_spool(in, m, prefix, "mqtt", o.spool); !r) return r;
+    out.mqtt = std::move(o);
+  }
+  if (out.postgres && out.mqtt && out.postgres->spool.dir == out.mqtt->spool.dir)
+    return in.error("output.mqtt.spool",
+                    "output.postgres and output.mqtt spool into the same folder; give each its "
+                    "own");
+  return {};
+}
+
+// Each output a group names needs its [output.*] table.
+s7::Result<void> check_outputs(util::TomlReader& in, const std::vector<std::string>& outputs,
+                               const OutputsConfig& out, const std::string& key) {
+  for (const auto& o : outputs)
+    if ((o == "postgres" && !out.postgres) || (o == "mqtt" && !out.mqtt))
+      return in.error(key, "'" + o + "' needs an [output." + o + "] table (with its url)");
   return {};
 }
 
@@ -336,7 +564,8 @@ s7::Result<std::optional<s7::Address>> read_bit(util::TomlReader& in, const toml
 
 // A plant config: [[plc]] tables and [[group]] tables, with [log] and [reconnect] as defaults.
 s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& root,
-                                    const LoggerConfig& defaults, bool out_given) {
+                                    const LoggerConfig& defaults, bool out_given,
+                                    const OutputsConfig& outputs) {
   AgentConfig plant;
   const auto* plcs_node = root.get("plc");
   if (plcs_node == nullptr)
@@ -445,6 +674,11 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
         return in.error(key + ".on_change",
                         "no tag named '" + util::escape_control(n) + "' in group '" + *name + "'");
     }
+    if (auto r = check_outputs(in, g.outputs, outputs,
+                               t.get("outputs") ? key + ".outputs" : std::string("log.outputs"));
+        !r)
+      return r.error();
+    spec.outputs = g.outputs;
     spec.interval = g.interval;
     spec.tags = std::move(g.tags);
     spec.on_change = g.on_change;
@@ -458,7 +692,10 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
     spec.csv.fsync = g.fsync;
     const auto file = expand_names(spec.csv.pattern, spec.plc, spec.name);
     const auto header = spec.csv.format.header(spec.tags);
-    auto [it, fresh] = files.emplace(file, std::pair{header, key});
+    const bool csv =
+        std::find(spec.outputs.begin(), spec.outputs.end(), "csv") != spec.outputs.end();
+    auto [it, fresh] =
+        csv ? files.emplace(file, std::pair{header, key}) : std::pair{files.end(), true};
     if (!fresh && it->second.first != header)
       return in.error(
           t.get("out") ? *t.get("out") : static_cast<const toml::node&>(t), key + ".out",
@@ -481,8 +718,10 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
   const bool plant = root->get("group") != nullptr || (plc_node != nullptr && plc_node->is_array());
   if (auto r = in.check_keys(
           *root, "",
-          plant ? std::vector<std::string_view>{"plc", "group", "log", "reconnect", "live", "tag"}
-                : std::vector<std::string_view>{"plc", "log", "reconnect", "tag", "live"});
+          plant
+              ? std::vector<std::string_view>{"plc", "group", "log", "reconnect", "live", "tag",
+                                              "output"}
+              : std::vector<std::string_view>{"plc", "log", "reconnect", "tag", "live", "output"});
       !r)
     return r.error();
   auto section = [&](const char* name) -> s7::Result<const toml::table*> {
@@ -502,11 +741,15 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
     if (auto r = parse_reconnect(in, **rec, out.config.backoff); !r) return r.error();
   if (*live)
     if (auto r = parse_live(in, **live, out.live); !r) return r.error();
+  auto output = section("output");
+  if (!output) return output.error();
+  if (*output)
+    if (auto r = parse_outputs(in, **output, out.outputs); !r) return r.error();
   if (plant) {
     if (*log && (*log)->get("on_change") != nullptr)
       return in.error(*(*log)->get("on_change"), "log.on_change",
                       "in a plant config on_change belongs to a [[group]]");
-    auto p = parse_plant(in, *root, out.config, *log && (*log)->get("out") != nullptr);
+    auto p = parse_plant(in, *root, out.config, *log && (*log)->get("out") != nullptr, out.outputs);
     if (!p) return p.error();
     out.plant = std::move(*p);
     return out;
@@ -519,6 +762,8 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
     if (auto r = parse_tags(in, *tags, out.config); !r) return r.error();
     out.has_tags = true;
   }
+  if (auto r = check_outputs(in, out.config.outputs, out.outputs, "log.outputs"); !r)
+    return r.error();
   // Names in on_change must exist (with the file's tags, or the course's five without any).
   const auto& names = out.has_tags ? out.config.tags : course_tags();
   for (const auto& n : out.config.on_change) {

@@ -12,7 +12,8 @@ QueuedSink::QueuedSink(Sink& inner, std::string name, std::size_t capacity, Stat
       capacity_(capacity == 0 ? 1 : capacity),
       stats_(stats),
       notify_(std::move(notify)),
-      retry_(retry) {}
+      retry_(retry),
+      ticks_(inner.wants_ticks()) {}
 
 QueuedSink::~QueuedSink() {
   close();
@@ -136,7 +137,7 @@ void QueuedSink::loop() {
   for (;;) {
     if (queue_.empty()) {
       if (quit_) return;
-      if (inner_pending_ > 0) {
+      if (inner_pending_ > 0 || (ticks_ && opened_)) {
         // Rows held back (a locked file): retry now and then, also when no new row comes.
         if (!cv_.wait_for(lock, retry_, [&] { return !queue_.empty() || quit_; })) {
           lock.unlock();
@@ -161,7 +162,7 @@ void QueuedSink::loop() {
     std::optional<s7::Error> failed;
     switch (e.op) {
       case Op::write:
-        if (auto r = inner_.write(*e.sample); !r) failed = r.error();
+        if (auto r = inner_.write_shared(e.sample); !r) failed = r.error();
         break;
       case Op::open:
         if (auto r = e.group ? inner_.open_group(e.group->first, e.group->second, e.tags)
@@ -175,6 +176,12 @@ void QueuedSink::loop() {
       case Op::close:
         inner_.close();
         break;
+    }
+    if (e.op == Op::write) {
+      lock.lock();
+      const bool drained = queue_.empty();
+      lock.unlock();
+      if (drained) inner_.idle();
     }
     const auto p = inner_.pending();
     if (failed && e.ticket == 0 && notify_) notify_(failed->what());

@@ -17,6 +17,7 @@
 #include "logger/backoff.hpp"
 #include "logger/clock.hpp"
 #include "logger/csv_sink.hpp"
+#include "logger/network_sink.hpp"
 #include "logger/plan.hpp"
 #include "logger/queued_sink.hpp"
 #include "logger/reader.hpp"
@@ -48,6 +49,8 @@ struct GroupSpec {
   // A trigger group (see GroupOptions): `interval` is the poll interval of `trigger`.
   std::optional<s7::Address> trigger;
   std::optional<s7::Address> trigger_ack;
+  // Where its samples go: "csv" (the file above) and names given to Agent::add_output().
+  std::vector<std::string> outputs{"csv"};
 };
 
 struct AgentConfig {
@@ -96,6 +99,13 @@ class Agent {
   // behind its own queue. They must outlive the agent.
   void add_row_sink(Sink& sink, std::string name);
   void add_sample_sink(Sink& sink, std::string name);
+  // A named output (a network sink) for the groups whose `outputs` name it, behind its own
+  // queue (ticked every `tick`); before configure(). It must outlive the agent. `stats`, when
+  // given, is listed by sink_stats().
+  void add_output(Sink& sink, std::string name, SinkStats* stats = nullptr,
+                  std::chrono::milliseconds tick = std::chrono::milliseconds(250));
+  // The link state of PLC `plc` (stopped when unknown). Any thread.
+  LinkState link_of(const std::string& plc) const;
 
   // Opens the outputs, runs one thread per PLC until `stop` (or max_slots), closes the outputs.
   s7::Result<void> run(const std::atomic<bool>& stop);
@@ -107,6 +117,9 @@ class Agent {
   // group the agent has had; an entry, once made, lives as long as the agent). Any thread.
   std::vector<const NamedStats*> plc_stats() const;
   std::vector<const NamedStats*> group_stats() const;
+  // The named outputs' counters, their queue depth brought up to date. Any thread (the list is
+  // fixed once configure() ran).
+  std::vector<const SinkStats*> sink_stats() const;
   // Slots of group `g` (by configuration order) in the last run.
   std::uint64_t slots(std::size_t g) const;
   // Every CSV output the agent has had, in creation order.
@@ -128,6 +141,11 @@ class Agent {
     bool every_sample;
     std::unique_ptr<QueuedSink> queue;
   };
+  struct Named {
+    std::string name;
+    SinkStats* stats;
+    std::unique_ptr<QueuedSink> queue;
+  };
   NamedStats& stats_for(std::vector<std::unique_ptr<NamedStats>>& list, const std::string& plc,
                         const std::string& group);
 
@@ -142,6 +160,7 @@ class Agent {
   std::vector<std::unique_ptr<Output>> outputs_;
   std::vector<Output*> group_output_;  // per group of config_
   std::vector<Extra> extras_;
+  std::vector<Named> named_;
   std::vector<std::uint64_t> slots_;
   std::vector<std::uint64_t> reads_;
 };

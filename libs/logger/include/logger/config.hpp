@@ -12,6 +12,7 @@
 #include "logger/agent.hpp"
 #include "logger/backoff.hpp"
 #include "logger/csv.hpp"
+#include "logger/outputs.hpp"
 #include "logger/rotation.hpp"
 #include "logger/sample.hpp"
 #include "s7/client.hpp"
@@ -32,6 +33,8 @@ struct LoggerConfig {
   std::vector<TagInfo> tags;  // empty: the course's five
   std::size_t buffer_rows = 100'000;
   bool fsync = false;
+  // Where samples go: "csv" (out above), "postgres", "mqtt" (their [output.*] tables).
+  std::vector<std::string> outputs{"csv"};
   BackoffPolicy backoff;
 
   // 127.0.0.1:1102, rack 0, slot 1.
@@ -54,6 +57,7 @@ struct LoadedConfig {
   // with the file and line.
   std::optional<AgentConfig> plant;
   LiveAuth live;
+  OutputsConfig outputs;  // [output.postgres], [output.mqtt]
 };
 
 // Parses TOML text. Errors read "<source>:<line>: <key>: <message>" (Errc::invalid_argument);

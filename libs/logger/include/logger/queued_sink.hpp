@@ -33,6 +33,8 @@ namespace logger {
 // - write_then(): `done` runs on the sink's thread once `inner` holds no row back any more
 //   (Sink::pending() is 0 after the row was written): the row is in its file. While `inner`
 //   holds rows back (a locked file), the thread retries with flush() every `retry`.
+// - The thread calls inner.idle() whenever it has emptied the queue after a write, and, when
+//   inner.wants_ticks(), flush() every `retry` while open even when nothing is pending.
 // - Thread-safety: every member may be called from any thread.
 class QueuedSink : public Sink {
  public:
@@ -82,6 +84,7 @@ class QueuedSink : public Sink {
   Stats* stats_;
   Notify notify_;
   std::chrono::milliseconds retry_;
+  bool ticks_;  // inner_.wants_ticks(): flush() every retry_ while open, also when idle
   mutable std::mutex mu_;
   std::condition_variable cv_;       // the thread waits for work
   std::condition_variable idle_cv_;  // close() waits for the thread

@@ -44,6 +44,11 @@ class Sink {
     return done ? write_then(*sample, std::move(done)) : write(*sample);
   }
   virtual s7::Result<void> flush() { return {}; }
+  // A QueuedSink calls idle() each time its queue has become empty (a batching sink delivers
+  // what it holds), and, when wants_ticks(), flush() every retry period also while no row comes
+  // (a network sink reconnects, replays its spool and reads what its server sent).
+  virtual void idle() {}
+  virtual bool wants_ticks() const { return false; }
   virtual void close() {}
   // Rows accepted by write() that are not in their destination yet (waiting for a locked file).
   virtual std::size_t pending() const { return 0; }
