@@ -9,7 +9,9 @@ pkgs=(cmake ninja-build g++ make pkg-config clang-14 libclang-rt-14-dev clang-fo
       libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
       tshark chromium python3
       dpkg-dev file man-db systemd procps
-      g++-mingw-w64-x86-64-posix mingw-w64-x86-64-dev googletest wine wine64)
+      g++-mingw-w64-x86-64-posix mingw-w64-x86-64-dev googletest wine wine64
+      libpq-dev postgresql libmosquitto-dev mosquitto mosquitto-clients
+      libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf python3-paho-mqtt)
 [ "${S7LOG_SKIP_APT:-}" = 1 ] && pkgs=()
 
 missing=()

@@ -21,6 +21,7 @@
 #include "logger/csv_sink.hpp"
 #include "logger/rotation.hpp"
 #include "logger/tag.hpp"
+#include "network_outputs.hpp"
 #include "platform/console.hpp"
 #include "platform/line_writer.hpp"
 #include "platform/memory.hpp"
@@ -140,6 +141,7 @@ struct Effective {
   std::vector<logger::TagInfo> tags;
   std::optional<logger::AgentConfig> plant;
   logger::LiveAuth live;
+  logger::OutputsConfig outputs;  // [output.postgres], [output.mqtt]
 };
 
 // A plant config takes its PLCs and groups from the file only: the options that describe one
@@ -174,6 +176,9 @@ s7::Result<Effective> effective(const RunArgs& a) {
     cfg = loaded->config;
     file_tags = loaded->has_tags;
     eff.live = loaded->live;
+    eff.outputs = loaded->outputs;
+    if (auto r = check_outputs_in_build(eff.outputs); !r)
+      return s7::Error(r.error().code, a.config + ": " + r.error().what());
     if (loaded->plant) {
       if (auto r = check_plant_flags(a); !r) return r.error();
       // A FIFO, a device or a folder where a file should be: say so now, before connecting.
@@ -317,6 +322,15 @@ bool write_stats_json(const std::string& path, const logger::Agent& agent) {
     e["group"] = g->group;
     j["groups"].push_back(e);
   }
+  j["outputs"] = nlohmann::json::array();
+  for (const auto* o : agent.sink_stats())
+    j["outputs"].push_back({{"output", o->name},
+                            {"delivered", o->delivered.load()},
+                            {"dropped", o->dropped.load()},
+                            {"spooled", o->spooled.load()},
+                            {"spool_records", o->spool_records.load()},
+                            {"spool_bytes", o->spool_bytes.load()},
+                            {"failures", o->failures.load()}});
   // How this system waits for a deadline and the timer resolution it reports (docs/windows.md).
   const platform::SleepInfo wait = platform::sleep_info();
   j["sampling_wait"] = {{"method", wait.method}, {"resolution_ns", wait.resolution.count()}};
@@ -381,6 +395,7 @@ logger::AgentConfig agent_config(const RunArgs& a, const Effective& eff) {
     g.deadband = cfg.deadband;
     g.quality = cfg.quality;
     g.csv = csv_options(cfg);
+    g.outputs = cfg.outputs;
     ac.groups.push_back(std::move(g));
     ac.queue_rows = cfg.buffer_rows;
   }
@@ -418,7 +433,10 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   Effective eff = std::move(*first);
   if (a.check_config) {
     // For scripts and the service's ExecStartPre: everything run would check before starting.
+    NetworkOutputs probe_outputs;  // made, not connected: the groups' outputs must exist
     logger::Agent probe;
+    if (auto r = attach_network_outputs(probe_outputs, eff.outputs, probe, {}); !r)
+      return fail_config(r.error().what());
     if (auto r = probe.configure(agent_config(a, eff)); !r) return fail_config(r.error().what());
     std::printf("%s: ok, %s\n", a.config.empty() ? "defaults" : a.config.c_str(),
                 describe_run(eff).c_str());
@@ -444,8 +462,11 @@ int run_logger(const RunArgs& a, Extensions& ext) {
     err_lines.write("s7log run: " + util::escape_control(m) + "\n");
     count_drops();
   };
+  NetworkOutputs network;  // outlives the agent, which hands them their last samples
   logger::Agent agent(notify);
   std::string running = describe_run(eff);
+  if (auto r = attach_network_outputs(network, eff.outputs, agent, notify); !r)
+    return fail_config(r.error().what());
   if (auto r = agent.configure(agent_config(a, eff)); !r) return fail_config(r.error().what());
   // The agent holds the plant now (100,000 tags are ~10 MB a copy): keep only its shape here.
   if (eff.plant) *eff.plant = logger::AgentConfig{};
@@ -494,6 +515,12 @@ int run_logger(const RunArgs& a, Extensions& ext) {
           "([[plc]] tables); restart s7log for that");
       continue;
     }
+    if (next->outputs != eff.outputs) {
+      notify(
+          "reload failed, going on unchanged: the [output.*] tables changed; restart s7log for "
+          "that");
+      continue;
+    }
     std::string next_running = describe_run(*next);
     auto next_agent = agent_config(a, *next);
     if (next->plant) *next->plant = logger::AgentConfig{};
@@ -525,6 +552,15 @@ int run_logger(const RunArgs& a, Extensions& ext) {
   if (const auto lines = stats.console_lines_dropped.load(); lines > 0)
     summary += ", " + std::to_string(lines) + " console lines dropped (output blocked)";
   text_line(summary + "\n");
+  for (const auto* o : agent.sink_stats()) {
+    std::string line = o->name + ": " + std::to_string(o->delivered.load()) + " samples delivered";
+    if (const auto waiting = o->spool_records.load(); waiting > 0)
+      line += ", " + std::to_string(waiting) +
+              " wait in the spool (sent when the server is back, also after a restart)";
+    if (const auto lost = o->dropped.load(); lost > 0)
+      line += ", " + std::to_string(lost) + " lost";
+    text_line(line + "\n");
+  }
   for (const auto& o : agent.outputs())
     if (o.unwritten > 0)
       notify(std::to_string(o.unwritten) + " rows could not be written to " + o.waiting_for +
