@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "logger/sample_codec.hpp"
@@ -210,6 +211,12 @@ bool NetworkSink::replay() {
     for (const auto& s : samples) ptrs.push_back(&s);
     if (!ptrs.empty()) {
       if (auto r = delivery_.deliver(ptrs, true); !r) {
+        // What the server acknowledged before it broke leaves the spool now.
+        const auto acked = std::min(delivery_.acknowledged(), ptrs.size());
+        if (acked > 0 && corrupt == 0 && spool_->pop(acked)) {
+          stats_.delivered += acked;
+          publish_spool_stats();
+        }
         ++stats_.failures;
         stats_.connected = false;
         next_attempt_ = clock_->now() + backoff_.next();
@@ -264,6 +271,9 @@ void NetworkSink::pump(bool closing) {
         stats_.delivered += batch_.size();
         batch_.clear();
       } else {
+        const auto acked = std::min(delivery_.acknowledged(), batch_.size());
+        stats_.delivered += acked;
+        batch_.erase(batch_.begin(), batch_.begin() + static_cast<std::ptrdiff_t>(acked));
         ++stats_.failures;
         stats_.connected = false;
         next_attempt_ = clock_->now() + backoff_.next();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "logger/sample_codec.hpp"
 #include "test_dir.hpp"
 
@@ -37,7 +39,23 @@ class ScriptedDelivery : public logger::Delivery {
     return {};
   }
   void disconnect() override { is_connected = false; }
+  // Breaks after taking this many samples of the next batch (they count as acknowledged).
+  std::optional<std::size_t> break_after;
+  std::size_t acked = 0;
+  std::size_t acknowledged() const override { return acked; }
   s7::Result<void> deliver(std::span<const logger::Sample* const> batch, bool hist) override {
+    acked = 0;
+    if (break_after) {
+      for (std::size_t i = 0; i < *break_after && i < batch.size(); ++i) {
+        got.push_back(
+            std::chrono::duration_cast<std::chrono::milliseconds>(batch[i]->ts.time_since_epoch())
+                .count());
+        historical.push_back(hist);
+      }
+      acked = std::min(*break_after, batch.size());
+      break_after.reset();
+      up = false;
+    }
     if (!up) {
       is_connected = false;
       return s7::Error(s7::Errc::connection_refused, "test server 127.0.0.1:1 went away");
@@ -139,6 +157,28 @@ TEST(NetworkSink, ServerDownSpoolsThenReplaysInOrderAheadOfNewSamples) {
   EXPECT_TRUE(d.historical[1]);
   EXPECT_TRUE(d.historical[22]);
   EXPECT_NE(told.back().find("again"), std::string::npos) << told.back();
+}
+
+TEST(NetworkSink, WhatTheServerAcknowledgedBeforeItBrokeIsNotSentAgain) {
+  logger::testing::TempDir dir;
+  ScriptedDelivery d;
+  logger::FakeClock clock;
+  logger::NetworkSink sink(d, options(dir, 10), nullptr, {}, &clock);
+  ASSERT_TRUE(sink.open_group("line1", "fast", {}));
+  d.break_after = 4;  // the live batch 0..9 breaks after 4 acknowledgements
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(sink.write(at_ms(i)));
+  EXPECT_EQ(sink.stats().spool_records.load(), 6u);
+  // Replay breaks after 2 more.
+  d.up = true;
+  d.break_after = 2;
+  clock.advance(60s);
+  (void)sink.flush();
+  EXPECT_EQ(sink.stats().spool_records.load(), 4u);
+  d.up = true;
+  clock.advance(60s);
+  (void)sink.flush();
+  EXPECT_EQ(d.got, range(0, 10)) << "each sample once";
+  EXPECT_EQ(sink.stats().delivered.load(), 10u);
 }
 
 TEST(NetworkSink, SpoolOutlivesTheProcess) {

@@ -1,6 +1,7 @@
 // What a network output (PostgreSQL, MQTT) does; NetworkSink around it batches, spools, replays.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -39,6 +40,10 @@ class Delivery {
   virtual s7::Result<void> connect() = 0;
   virtual void disconnect() = 0;
   virtual s7::Result<void> deliver(std::span<const Sample* const> batch, bool historical) = 0;
+  // After a deliver() that failed: how many samples at the start of its batch the server had
+  // acknowledged all the same (MQTT: PUBACKs that came before the connection broke). They are
+  // not spooled again, so a broken connection repeats as few samples as it can. Default 0.
+  virtual std::size_t acknowledged() const { return 0; }
   virtual void link(const std::string& plc, LinkState state) {
     (void)plc;
     (void)state;
