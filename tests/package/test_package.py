@@ -92,6 +92,10 @@ class PackageTest(unittest.TestCase):
         self.assertRegex(depends, r"\blibstdc\+\+6 \(>= ")
         # The live module links libfmt like the program: dpkg-shlibdeps looked at both.
         self.assertRegex(depends, r"\blibfmt[0-9]+ ")
+        # The network outputs: libpq for PostgreSQL, libmosquitto and protobuf-c for MQTT.
+        self.assertRegex(depends, r"\blibpq5 ")
+        self.assertRegex(depends, r"\blibmosquitto1 ")
+        self.assertRegex(depends, r"\blibprotobuf-c1 ")
 
     def test_configuration_files_are_conffiles(self):
         with open(os.path.join(self.control, "conffiles")) as f:

@@ -7,6 +7,11 @@
 
 #include <optional>
 
+#ifndef _WIN32
+#include <signal.h>
+#include <sys/resource.h>
+#endif
+
 #include "logger/sample_codec.hpp"
 #include "test_dir.hpp"
 
@@ -294,5 +299,47 @@ TEST(NetworkSink, TellsTheDeliveryWhenAPlcLinkChanges) {
   EXPECT_EQ(d.links[2].second, logger::LinkState::connected);
   EXPECT_EQ(d.links[0].first, "line1");
 }
+
+#ifndef _WIN32
+// A spool that cannot be written (a full disk: here a file size limit) keeps the samples in
+// memory, says which file and why once, and spools them when it can again.
+TEST(NetworkSink, ASpoolThatCannotBeWrittenKeepsTheSamplesInMemory) {
+  logger::testing::TempDir dir;
+  ScriptedDelivery d;
+  d.up = false;
+  logger::FakeClock clock;
+  std::vector<std::string> told;
+  logger::Stats total;
+  logger::NetworkSink sink(
+      d, options(dir, 1), &total, [&](const std::string& m) { told.push_back(m); }, &clock);
+  ASSERT_TRUE(sink.open_group("line1", "fast", {}));
+  ASSERT_TRUE(sink.write(at_ms(0)));  // the first segment exists now
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* previous = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit tight = old;
+  tight.rlim_cur = 16;  // below the segment's size: every append fails
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tight), 0);
+  for (int i = 1; i < 6; ++i) ASSERT_TRUE(sink.write(at_ms(i)));
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  ::signal(SIGXFSZ, previous);
+  EXPECT_EQ(sink.pending(), 5u) << "waiting in memory, not lost";
+  EXPECT_EQ(total.dropped_rows.load(), 0u);
+  std::size_t said = 0;
+  for (const auto& m : told)
+    if (m.find("cannot write to the spool") != std::string::npos) {
+      ++said;
+      EXPECT_NE(m.find(".seg"), std::string::npos) << m;  // names the file
+    }
+  EXPECT_EQ(said, 1u);
+  (void)sink.flush();  // the disk has room again
+  EXPECT_EQ(sink.pending(), 0u);
+  EXPECT_EQ(sink.stats().spool_records.load(), 6u);
+  d.up = true;
+  clock.advance(60s);
+  (void)sink.flush();
+  EXPECT_EQ(d.got, range(0, 6));
+}
+#endif
 
 }  // namespace
