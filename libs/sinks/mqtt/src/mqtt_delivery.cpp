@@ -271,6 +271,12 @@ void MqttDelivery::on_disconnect(struct mosquitto*, void* self, int) {
 void MqttDelivery::on_publish(struct mosquitto*, void* self, int mid) {
   auto* d = static_cast<MqttDelivery*>(self);
   if (d->pending_.erase(mid) == 0) d->early_.insert(mid);
+  if (d->tracking_) ++d->batch_acks_[mid];
+}
+
+void MqttDelivery::on_unsubscribe(struct mosquitto*, void* self, int mid) {
+  auto* d = static_cast<MqttDelivery*>(self);
+  if (d->pending_.erase(mid) == 0) d->early_.insert(mid);
 }
 
 void MqttDelivery::on_message(struct mosquitto*, void* self, const struct mosquitto_message* msg) {
@@ -371,7 +377,7 @@ s7::Result<void> MqttDelivery::step(milliseconds wait, const char* doing) {
 }
 
 s7::Result<void> MqttDelivery::publish(const std::string& t, std::span<const std::uint8_t> payload,
-                                       int qos, bool retain) {
+                                       int qos, bool retain, int* mid_out) {
   int mid = 0;
   const int rc = mosquitto_publish(mosq_, &mid, t.c_str(), static_cast<int>(payload.size()),
                                    payload.data(), qos, retain);
@@ -383,6 +389,17 @@ s7::Result<void> MqttDelivery::publish(const std::string& t, std::span<const std
                                         server(), mosquitto_strerror(rc))));
     return io_error(rc, err, "cannot publish to");
   }
+  if (early_.erase(mid) == 0) pending_.insert(mid);
+  if (mid_out != nullptr) *mid_out = mid;
+  return {};
+}
+
+s7::Result<void> MqttDelivery::barrier() {
+  // An UNSUBSCRIBE of a filter never subscribed changes nothing, and the broker must answer it
+  // (MQTT 3.1.1 3.10.4) after the packets before it.
+  int mid = 0;
+  const int rc = mosquitto_unsubscribe(mosq_, &mid, (topic("NCMD") + "/s7log-sync").c_str());
+  if (rc != MOSQ_ERR_SUCCESS) return io_error(rc, errno, "cannot deliver to");
   if (early_.erase(mid) == 0) pending_.insert(mid);
   return {};
 }
@@ -406,6 +423,18 @@ s7::Result<void> MqttDelivery::wait_published() {
 // --- connect / disconnect -----------------------------------------------------------------------
 
 s7::Result<void> MqttDelivery::connect() {
+  connect_sent_ = false;
+  auto r = connect_session();
+  // bdSeq counts CONNECT packets: one that went out (its will holds this bdSeq, and a broker
+  // that took it may still publish that will) uses the number up. A connection refused, or a
+  // host not found, sent none.
+  if (connect_sent_ && (r || !(r.error().is(s7::Errc::connection_refused) ||
+                               r.error().is(s7::Errc::host_not_found))))
+    bd_seq_used_ = true;
+  return r;
+}
+
+s7::Result<void> MqttDelivery::connect_session() {
   SigpipeGuard guard;
   drop();
   if (auto r = check_options(options_); !r) return r;
@@ -426,6 +455,7 @@ s7::Result<void> MqttDelivery::connect() {
   mosquitto_disconnect_callback_set(mosq_, &MqttDelivery::on_disconnect);
   mosquitto_publish_callback_set(mosq_, &MqttDelivery::on_publish);
   mosquitto_message_callback_set(mosq_, &MqttDelivery::on_message);
+  mosquitto_unsubscribe_callback_set(mosq_, &MqttDelivery::on_unsubscribe);
   mosquitto_log_callback_set(mosq_, &MqttDelivery::on_log);
   const auto setup_error = [&](int rc, const std::string& what) {
     return fail(s7::Error(
@@ -452,8 +482,8 @@ s7::Result<void> MqttDelivery::connect() {
     }
   }
   if (sparkplug()) {
-    if (any_session_) bd_seq_ = (bd_seq_ + 1) % 256;
-    any_session_ = true;
+    if (bd_seq_used_) bd_seq_ = (bd_seq_ + 1) % 256;
+    bd_seq_used_ = false;
     const auto will = sparkplug::encode_ndeath(bd_seq_);
     const int rc = mosquitto_will_set(mosq_, topic("NDEATH").c_str(), static_cast<int>(will.size()),
                                       will.data(), 1, false);
@@ -462,6 +492,7 @@ s7::Result<void> MqttDelivery::connect() {
   const int keepalive = static_cast<int>(options_.keepalive.count());
   int rc = mosquitto_connect_async(mosq_, url_->host.c_str(), url_->port, keepalive);
   if (rc != MOSQ_ERR_SUCCESS) return io_error(rc, errno, "cannot connect to");
+  connect_sent_ = true;  // CONNECT is queued: on its way unless the TCP connection fails
 
   const auto deadline = Clock::now() + options_.ack_timeout;
   while (!connack_) {
@@ -663,23 +694,58 @@ s7::Result<void> MqttDelivery::answer_rebirth() {
 
 s7::Result<void> MqttDelivery::deliver(std::span<const logger::Sample* const> batch,
                                        bool historical) {
+  acknowledged_ = 0;
+  batch_mids_.clear();
+  batch_acks_.clear();
   if (!connected_ || mosq_ == nullptr)
     return s7::Error(s7::Errc::not_connected,
                      fmt::format("not connected to the MQTT broker {}", server()));
   SigpipeGuard guard;
+  tracking_ = !sparkplug() && options_.qos > 0;
+  bool all_done = false;
+  auto r = deliver_batch(batch, historical, all_done);
+  if (!r) acknowledged_ = all_done ? batch.size() : tracking_ ? acknowledged_prefix() : 0;
+  tracking_ = false;
+  batch_mids_.clear();
+  batch_acks_.clear();
+  return r;
+}
+
+std::size_t MqttDelivery::acknowledged_prefix() const {
+  // Messages of one mid are acknowledged in the order they were sent: libmosquitto keeps at
+  // most max_inflight (20) in flight, far fewer than the 65535 mids before one comes again.
+  std::map<int, std::size_t> seen;
+  std::size_t n = 0;
+  for (const int mid : batch_mids_) {
+    if (mid != 0) {
+      const auto it = batch_acks_.find(mid);
+      if (it == batch_acks_.end() || it->second <= seen[mid]++) break;
+    }
+    ++n;
+  }
+  return n;
+}
+
+s7::Result<void> MqttDelivery::deliver_batch(std::span<const logger::Sample* const> batch,
+                                             bool historical, bool& all_done) {
   for (const logger::Sample* s : batch) {
     if (sparkplug()) {
       if (auto r = sparkplug_sample(*s, historical); !r) return r;
     } else {
       const Group* g = find_group(s->plc, s->group);
-      if (g == nullptr) continue;
+      if (g == nullptr) {
+        batch_mids_.push_back(0);
+        continue;
+      }
       const std::string text = json_payload(*s, g->tags, historical);
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+      int mid = 0;
       if (auto r = publish(expand_topic(options_.topic, s->plc, s->group),
                            std::span<const std::uint8_t>(bytes, text.size()), options_.qos,
-                           options_.retain);
+                           options_.retain, &mid);
           !r)
         return r;
+      batch_mids_.push_back(mid);
     }
     // Keep the socket moving (and the in-flight window open) during a long batch.
     if (pending_.size() >= 64)
@@ -689,8 +755,12 @@ s7::Result<void> MqttDelivery::deliver(std::span<const logger::Sample* const> ba
     for (auto& [name, d] : devices_)
       if (d.born && !alive(d))
         if (auto r = death_device(name); !r) return r;
+    // QoS 0 has no acknowledgement, and a broker that stops drops what it has not read yet:
+    // wait until it has handled every message of the batch (a broker answers in order).
+    if (auto r = barrier(); !r) return r;
   }
   if (auto r = wait_published(); !r) return r;
+  all_done = true;
   if (rebirth_requested_) return answer_rebirth();
   return {};
 }

@@ -4,8 +4,19 @@
 #include <gtest/gtest.h>
 #include <mosquitto.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <map>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "platform/time.hpp"
@@ -265,6 +276,229 @@ TEST_F(MqttDeliveryTest, BadOptions) {
   EXPECT_TRUE(u->tls);
 }
 
+// --- acknowledged() after a connection that broke mid-batch ------------------------------------
+
+// A scripted MQTT 3.1.1 broker on a loopback port, for one client connection at a time: CONNACK
+// to CONNECT; the n-th PUBLISH (0-based) of a connection is acknowledged when `ack` holds n (QoS
+// 1 PUBACK, QoS 2 PUBREC), and a QoS 2 one completed (PUBCOMP on its PUBREL) when `complete`
+// holds n. After `hang_up_after` events (PUBLISHes for QoS 1, PUBRELs for QoS 2) it sends FIN
+// behind its answers (shutdown(SHUT_WR)), reads until the client closes, and takes the next
+// connection: deterministic, the client reads every answer before the end of the stream.
+class ScriptedBroker {
+ public:
+  struct Script {
+    std::set<int> ack, complete;
+    int hang_up_after = -1;  // -1: never
+    // Like a broker that stops: after this many PUBLISHes it closes the connection at once,
+    // answering nothing more and reading nothing more (-1: never).
+    int drop_after_publishes = -1;
+  };
+
+  explicit ScriptedBroker(std::vector<Script> scripts) : scripts_(std::move(scripts)) {
+    listen_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ok_ = ::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+          ::listen(listen_, 4) == 0 &&
+          ::getsockname(listen_, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+    port_ = ntohs(a.sin_port);
+    if (ok_) thread_ = std::thread([this] { run(); });
+  }
+  ~ScriptedBroker() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    ::close(listen_);
+  }
+  ScriptedBroker(const ScriptedBroker&) = delete;
+  ScriptedBroker& operator=(const ScriptedBroker&) = delete;
+
+  bool ok() const { return ok_; }
+  std::string url() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  // Waits (polling so that the destructor can stop it) until fd is readable; false: stop.
+  bool readable(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    while (!stop_) {
+      const int n = ::poll(&p, 1, 50);
+      if (n > 0) return true;
+      if (n < 0 && errno != EINTR) return false;
+    }
+    return false;
+  }
+  bool read_exact(int fd, std::uint8_t* out, std::size_t n) {
+    while (n > 0) {
+      if (!readable(fd)) return false;
+      const auto got = ::recv(fd, out, n, 0);
+      if (got <= 0) return false;
+      out += got;
+      n -= static_cast<std::size_t>(got);
+    }
+    return true;
+  }
+  // One packet: its first byte and its body; false at the end of the stream.
+  bool read_packet(int fd, std::uint8_t& type, std::vector<std::uint8_t>& body) {
+    if (!read_exact(fd, &type, 1)) return false;
+    std::size_t len = 0;
+    for (int shift = 0; shift < 28; shift += 7) {
+      std::uint8_t b = 0;
+      if (!read_exact(fd, &b, 1)) return false;
+      len |= static_cast<std::size_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) break;
+    }
+    body.assign(len, 0);
+    return len == 0 || read_exact(fd, body.data(), len);
+  }
+  static void send_all(int fd, std::initializer_list<std::uint8_t> bytes) {
+    const std::vector<std::uint8_t> v(bytes);
+    (void)::send(fd, v.data(), v.size(), MSG_NOSIGNAL);
+  }
+
+  void serve(int fd, const Script& script) {
+    int publishes = 0, events = 0;
+    std::map<int, int> index_of_mid;  // QoS 2: the PUBLISH a PUBREL is about
+    std::uint8_t type = 0;
+    std::vector<std::uint8_t> body;
+    while (read_packet(fd, type, body)) {
+      const int kind = type >> 4;
+      if (kind == 1) {  // CONNECT
+        send_all(fd, {0x20, 0x02, 0x00, 0x00});
+      } else if (kind == 3 && body.size() >= 2) {  // PUBLISH
+        const int qos = (type >> 1) & 3;
+        const std::size_t tlen = (std::size_t{body[0]} << 8) | body[1];
+        const int n = publishes++;
+        if (publishes == script.drop_after_publishes) return;
+        if (qos > 0 && body.size() >= tlen + 4) {
+          const std::uint8_t hi = body[tlen + 2], lo = body[tlen + 3];
+          index_of_mid[(hi << 8) | lo] = n;
+          if (script.ack.count(n) != 0)
+            send_all(fd, {static_cast<std::uint8_t>(qos == 1 ? 0x40 : 0x50), 0x02, hi, lo});
+          if (qos == 1) ++events;
+        }
+      } else if (kind == 6 && body.size() >= 2) {  // PUBREL
+        const int mid = (body[0] << 8) | body[1];
+        if (script.complete.count(index_of_mid[mid]) != 0)
+          send_all(fd, {0x70, 0x02, body[0], body[1]});
+        ++events;
+      } else if (kind == 8 && body.size() >= 2) {  // SUBSCRIBE: granted QoS 0
+        send_all(fd, {0x90, 0x03, body[0], body[1], 0x00});
+      } else if (kind == 10 && body.size() >= 2) {  // UNSUBSCRIBE
+        send_all(fd, {0xb0, 0x02, body[0], body[1]});
+      } else if (kind == 12) {  // PINGREQ
+        send_all(fd, {0xd0, 0x00});
+      } else if (kind == 14) {  // DISCONNECT
+        break;
+      }
+      if (script.hang_up_after >= 0 && events >= script.hang_up_after) {
+        ::shutdown(fd, SHUT_WR);
+        while (read_packet(fd, type, body)) {
+        }
+        break;
+      }
+    }
+  }
+
+  void run() {
+    for (const auto& script : scripts_) {
+      if (!readable(listen_)) return;
+      const int fd = ::accept(listen_, nullptr, nullptr);
+      if (fd < 0) return;
+      serve(fd, script);
+      ::close(fd);
+    }
+  }
+
+  std::vector<Script> scripts_;
+  int listen_ = -1;
+  int port_ = 0;
+  bool ok_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+std::vector<Sample> counting(int n) {
+  std::vector<Sample> out;
+  for (int i = 0; i < n; ++i) out.push_back(sample(i, 1.0f, false, 1796652181100 + i * 100));
+  return out;
+}
+
+TEST_F(MqttDeliveryTest, AcknowledgedCountsTheSamplesAckedBeforeTheConnectionBroke) {
+  // QoS 1: PUBACKs for messages 0, 1 and 3 (not 2), then the broker hangs up after 6
+  // PUBLISHes. Then a connection that acknowledges everything.
+  ScriptedBroker broker({{{0, 1, 3}, {}, 6}, {{0, 1, 2, 3, 4, 5}, {}, -1}});
+  ASSERT_TRUE(broker.ok());
+  MqttOptions o;
+  o.url = broker.url();
+  o.client_id = "s7log-test";
+  o.qos = 1;
+  o.ack_timeout = std::chrono::milliseconds(10000);
+  MqttDelivery d(o);
+  ASSERT_TRUE(d.open_group("line1", "fast", fast_tags()).ok());
+  auto c = d.connect();
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  EXPECT_EQ(d.acknowledged(), 0u);
+  auto r = deliver(d, counting(6));
+  ASSERT_FALSE(r.ok());
+  EXPECT_FALSE(d.connected());
+  EXPECT_EQ(d.acknowledged(), 2u) << r.error().what();  // 3 came, but after the missing 2
+
+  // Not connected: fails at once, nothing acknowledged.
+  EXPECT_FALSE(deliver(d, counting(1)).ok());
+  EXPECT_EQ(d.acknowledged(), 0u);
+
+  // A delivery that succeeds resets it.
+  c = d.connect();
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  r = deliver(d, counting(6));
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  EXPECT_EQ(d.acknowledged(), 0u);
+}
+
+TEST_F(MqttDeliveryTest, AcknowledgedAtQos2CountsOnlyCompletedMessages) {
+  // PUBREC for messages 0..3, PUBCOMP for 0, 1 and 3 only: 2 is received but not complete, so
+  // the broker may not have passed it on yet; it hangs up after the 4 PUBRELs.
+  ScriptedBroker broker({{{0, 1, 2, 3}, {0, 1, 3}, 4}});
+  ASSERT_TRUE(broker.ok());
+  MqttOptions o;
+  o.url = broker.url();
+  o.client_id = "s7log-test";
+  o.qos = 2;
+  o.ack_timeout = std::chrono::milliseconds(10000);
+  MqttDelivery d(o);
+  ASSERT_TRUE(d.open_group("line1", "fast", fast_tags()).ok());
+  ASSERT_TRUE(d.connect().ok());
+  // A sample of a group that was never opened has no message: it counts along.
+  auto batch = counting(6);
+  batch.insert(batch.begin() + 1, sample(99, 0.0f, false));
+  batch[1].group = "unknown";
+  auto r = deliver(d, batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(d.acknowledged(), 3u) << r.error().what();
+}
+
+TEST_F(MqttDeliveryTest, AcknowledgedIsZeroAtQos0) {
+  // QoS 0 has no acknowledgement: a broker that went away cannot tell what it took before.
+  PrivateMosquitto broker;
+  REQUIRE_BROKER(broker);
+  auto o = options(broker);
+  o.qos = 0;
+  MqttDelivery d(o);
+  ASSERT_TRUE(d.open_group("line1", "fast", fast_tags()).ok());
+  ASSERT_TRUE(d.connect().ok());
+  ASSERT_TRUE(deliver(d, counting(3)).ok());
+  EXPECT_EQ(d.acknowledged(), 0u);
+  broker.stop();
+  auto r = deliver(d, counting(3));
+  for (int i = 0; i < 100 && r.ok(); ++i) {  // a write to a closed socket may still pass once
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    r = deliver(d, counting(3));
+  }
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(d.acknowledged(), 0u);
+}
+
 // --- Sparkplug ----------------------------------------------------------------------------------
 
 spb::Decoded decode(const Message& m) {
@@ -407,6 +641,57 @@ TEST_F(MqttDeliveryTest, SparkplugBirthsDataRebirthAndDeath) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(find(decode(got[0]), "bdSeq")->value, s7::Value(s7::Scalar(std::uint64_t{1})));
   EXPECT_EQ(d.bd_seq(), 1u);
+}
+
+TEST_F(MqttDeliveryTest, SparkplugDeliverFailsWhenTheBrokerStopsBeforeReadingTheBatch) {
+  // A QoS 0 DDATA written to the socket is not delivered yet: this broker reads NBIRTH and
+  // DBIRTH and then goes away (the write of the DDATA after that still succeeds). The next
+  // connection answers everything (the NDEATH at the end is QoS 1).
+  ScriptedBroker broker({{{}, {}, -1, 2}, {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {}, -1, -1}});
+  ASSERT_TRUE(broker.ok());
+  MqttOptions o;
+  o.url = broker.url();
+  o.format = "sparkplug";
+  o.client_id = "s7log-test";
+  o.group_id = "plant";
+  o.edge_node = "edge1";
+  o.ack_timeout = std::chrono::milliseconds(10000);
+  MqttDelivery d(o);
+  ASSERT_TRUE(d.open_group("line1", "fast", fast_tags()).ok());
+  auto c = d.connect();
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  auto batch = counting(1);
+  auto r = deliver(d, batch);
+  ASSERT_FALSE(r.ok()) << "the batch counted as delivered though the broker never read it";
+  EXPECT_FALSE(d.connected());
+  EXPECT_EQ(d.acknowledged(), 0u);
+  c = d.connect();
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  r = deliver(d, batch, true);
+  EXPECT_TRUE(r.ok()) << r.error().what();
+}
+
+TEST_F(MqttDeliveryTest, SparkplugBdSeqCountsConnectPacketsNotRefusedAttempts) {
+  PrivateMosquitto broker;
+  REQUIRE_BROKER(broker);
+  MqttDelivery d(options(broker, "sparkplug"));
+  ASSERT_TRUE(d.open_group("line1", "fast", fast_tags()).ok());
+  ASSERT_TRUE(d.connect().ok());
+  EXPECT_EQ(d.bd_seq(), 0u);
+  broker.stop();
+  for (int i = 0; i < 3; ++i) {
+    auto c = d.connect();
+    ASSERT_FALSE(c.ok());
+    EXPECT_TRUE(c.error().is(s7::Errc::connection_refused)) << c.error().what();
+  }
+  ASSERT_TRUE(broker.start()) << broker.error();
+  Subscriber sub(broker.port(), "spBv1.0/+/NBIRTH/#");
+  ASSERT_TRUE(sub.ok());
+  ASSERT_TRUE(d.connect().ok());
+  EXPECT_EQ(d.bd_seq(), 1u);  // the refused attempts sent no CONNECT
+  const auto got = sub.wait(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(find(decode(got[0]), "bdSeq")->value, s7::Value(s7::Scalar(std::uint64_t{1})));
 }
 
 TEST_F(MqttDeliveryTest, SparkplugWillIsNdeathWhenTheConnectionDies) {

@@ -62,15 +62,26 @@ s7::Result<void> check_options(const MqttOptions& options);
 //   NBIRTH (seq 0) and a DBIRTH per living device are published before connect() returns.
 // - deliver(): JSON: one message per sample on expand_topic(topic), at `qos`/`retain`; ok once
 //   every message is acknowledged at that QoS (QoS 0: written to the socket). Sparkplug: a DDATA
-//   per sample with the metrics that changed (QoS 0, as the spec asks; ok once written).
+//   per sample with the metrics that changed (QoS 0, as the spec asks); ok once the broker has
+//   handled them all: an UNSUBSCRIBE of "spBv1.0/<group>/NCMD/<edge>/s7log-sync" (a filter never
+//   subscribed) follows them, and its UNSUBACK, which the broker sends after handling every
+//   packet before it, is awaited. A broker that stops before it read the batch fails it, and
+//   the batch is sent again (historical) instead of being lost.
 //   Errors (broker gone, ack_timeout) destroy the client (connected() false): libmosquitto never
 //   re-sends its own copies; the caller re-delivers the batch, so QoS 1 can duplicate messages.
+// - acknowledged(): after a deliver() that failed, how many samples at the start of its batch
+//   had every message acknowledged before the failure: JSON QoS 1 PUBACK, QoS 2 PUBCOMP (in any
+//   order: the longest such prefix; a sample without a message, of a group not opened, counts
+//   along). JSON QoS 0 and Sparkplug (QoS 0): 0, since a message written to a socket that then
+//   broke may be lost; except when the batch was all done and only the answer to a rebirth
+//   request failed afterwards: then the whole batch. 0 after a deliver() that succeeded.
 // - Samples of a group that open_group() did not announce are skipped (their tag names are not
 //   known); so are, in Sparkplug, rows without any value of a device that is not alive.
 // - Sparkplug details: devices are PLCs (plc_name()), metrics "group/tag" with the type of
 //   sparkplug::datatype_for (Double for scaled tags); a tag without a value is is_null. seq runs
 //   0..255 over NBIRTH (0) and every later message of the session; bdSeq goes up by one per
-//   connect() (0..255), NBIRTH repeats it. Change detection compares with what was last sent
+//   CONNECT packet sent (0..255; a connect() refused at the TCP level or to an unknown host sends
+//   none), NBIRTH repeats it. Change detection compares with what was last sent
 //   live (births and live DDATA): historical samples (the spool's) go out whole, each metric
 //   is_historical with the sample's time, and leave that state alone, because hosts do not take
 //   historical metrics as current values. link(): a living device whose PLC leaves `connected`
@@ -96,6 +107,7 @@ class MqttDelivery : public logger::Delivery {
   s7::Result<void> deliver(std::span<const logger::Sample* const> batch, bool historical) override;
   void link(const std::string& plc, logger::LinkState state) override;
   void poll() override;
+  std::size_t acknowledged() const override { return acknowledged_; }
 
   const std::string& client_id() const { return client_id_; }
   const std::string& edge_node() const { return edge_node_; }
@@ -120,10 +132,12 @@ class MqttDelivery : public logger::Delivery {
   const Group* find_group(const std::string& plc, const std::string& group) const;
 
   s7::Result<void> publish(const std::string& topic, std::span<const std::uint8_t> payload, int qos,
-                           bool retain);
+                           bool retain, int* mid = nullptr);
   // One round of socket I/O, waiting up to `wait`; `doing` starts error messages.
   s7::Result<void> step(std::chrono::milliseconds wait, const char* doing);
   s7::Result<void> wait_published();  // every pending mid done
+  // Sparkplug: an UNSUBSCRIBE whose UNSUBACK (a pending mid) says the broker read all before it.
+  s7::Result<void> barrier();
   s7::Result<void> io_error(int rc, int err, const std::string& doing);
   s7::Result<void> fail(s7::Error e);  // drop() and return e
   void drop();
@@ -134,10 +148,15 @@ class MqttDelivery : public logger::Delivery {
   s7::Result<void> death_device(const std::string& device);
   s7::Result<void> sparkplug_sample(const logger::Sample& s, bool historical);
   s7::Result<void> answer_rebirth();
+  s7::Result<void> connect_session();
+  s7::Result<void> deliver_batch(std::span<const logger::Sample* const> batch, bool historical,
+                                 bool& all_done);
+  std::size_t acknowledged_prefix() const;
 
   static void on_connect(struct mosquitto*, void* self, int rc);
   static void on_disconnect(struct mosquitto*, void* self, int rc);
   static void on_publish(struct mosquitto*, void* self, int mid);
+  static void on_unsubscribe(struct mosquitto*, void* self, int mid);
   static void on_message(struct mosquitto*, void* self, const struct mosquitto_message* msg);
   static void on_log(struct mosquitto*, void* self, int level, const char* text);
 
@@ -151,10 +170,17 @@ class MqttDelivery : public logger::Delivery {
   bool lost_ = false;           // on_disconnect since the client was made
   std::set<int> pending_;       // mids not acknowledged yet
   std::set<int> early_;         // mids done before publish() returned (QoS 0 written at once)
-  std::string last_log_;        // libmosquitto's last error/warning line (TLS details)
+  // deliver() of JSON at QoS 1/2: each sample's mid (0: no message), and how often each mid was
+  // acknowledged during it (a mid can come again in a batch of more than 65535 messages).
+  bool tracking_ = false;
+  std::vector<int> batch_mids_;
+  std::map<int, std::size_t> batch_acks_;
+  std::size_t acknowledged_ = 0;
+  std::string last_log_;  // libmosquitto's last error/warning line (TLS details)
   bool rebirth_requested_ = false;
   std::uint64_t bd_seq_ = 0;
-  bool any_session_ = false;  // bd_seq_ is taken by a session (the next connect() adds one)
+  bool bd_seq_used_ = false;   // bd_seq_ went out in a CONNECT (the next connect() adds one)
+  bool connect_sent_ = false;  // this connect() got as far as sending CONNECT
   std::uint64_t seq_ = 0;
   std::vector<Group> groups_;
   std::map<std::string, Device> devices_;  // by device (PLC) name
