@@ -101,6 +101,7 @@ s7::Result<void> attach_extensions(Extensions& ext, logger::Agent& agent,
   options.stats.total = &agent.stats();
   options.stats.plcs = [&agent] { return agent.plc_stats(); };
   options.stats.groups = [&agent] { return agent.group_stats(); };
+  options.stats.sinks = [&agent] { return agent.sink_stats(); };
   if (!open) options.token = auth.token ? *auth.token : web::new_live_token();
   auto server = web::load_live_service(*ext.feed, options);
   if (!server) return s7::Error(server.error().code, "--live: " + server.error().what());

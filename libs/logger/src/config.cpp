@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
@@ -13,6 +14,7 @@
 #include "util/text.hpp"
 #include "util/text_file.hpp"
 #include "util/toml_reader.hpp"
+#include "util/u8path.hpp"
 
 namespace logger {
 
@@ -266,6 +268,16 @@ s7::Result<std::string> read_string(util::TomlReader& in, const toml::table& t,
   return in.string(*n, util::TomlReader::child(prefix, name), empty);
 }
 
+// Whether two folder names are the same folder, lexically ("a/./b/" is "a/b").
+bool same_folder(const std::string& a, const std::string& b) {
+  const auto norm = [](const std::string& s) {
+    auto p = util::u8path(s).lexically_normal();
+    if (!p.has_filename() && p.has_relative_path()) p = p.parent_path();  // "a/b/" -> "a/b"
+    return p;
+  };
+  return norm(a) == norm(b);
+}
+
 // [output.postgres] and [output.mqtt].
 s7::Result<void> parse_outputs(util::TomlReader& in, const toml::table& t, OutputsConfig& out) {
   if (auto r = in.check_keys(t, "output", {"postgres", "mqtt"}); !r) return r;
@@ -377,10 +389,15 @@ s7::Result<void> parse_outputs(util::TomlReader& in, const toml::table& t, Outpu
     if (auto r = parse_spool(in, m, prefix, "mqtt", o.spool); !r) return r;
     out.mqtt = std::move(o);
   }
-  if (out.postgres && out.mqtt && out.postgres->spool.dir == out.mqtt->spool.dir)
-    return in.error("output.mqtt.spool",
-                    "output.postgres and output.mqtt spool into the same folder; give each its "
-                    "own");
+  // The same folder however it is spelled ("spool/pg", "./spool/pg/"): two spools in one folder
+  // would take each other's segments. The error names a spool key that was written.
+  if (out.postgres && out.mqtt && same_folder(out.postgres->spool.dir, out.mqtt->spool.dir)) {
+    const auto* m = t.get("mqtt")->as_table();
+    return in.error(
+        m != nullptr && m->get("spool") != nullptr ? "output.mqtt.spool" : "output.postgres.spool",
+        "output.postgres and output.mqtt spool into the same folder; give each its "
+        "own");
+  }
   return {};
 }
 

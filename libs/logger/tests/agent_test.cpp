@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "fake_reader.hpp"
 #include "logger/tag.hpp"
@@ -206,4 +210,61 @@ TEST(Agent, ASinkForEverySampleIsOpenedPerGroupAndGetsEachGroupsSamples) {
   EXPECT_EQ(live.opened, (std::vector<std::string>{"p1/a:2", "p2/b:1"}));
   EXPECT_EQ(live.samples["p1/a"], 5);
   EXPECT_EQ(live.samples["p2/b"], 5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named outputs (network sinks) per group.
+
+TEST(Agent, AGroupNamingAnOutputTheAgentDoesNotHaveIsRefused) {
+  logger::Agent agent;
+  logger::AgentConfig cfg;
+  cfg.plcs = {plc("press1")};
+  cfg.groups = {group("fast", "press1", 1s, "x.csv")};
+  cfg.groups[0].outputs = {"csv", "mqtt"};
+  auto r = agent.configure(cfg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "group 'fast': no output named 'mqtt'");
+  // Once the output is registered the same config is taken.
+  GroupRecorder mqtt;
+  agent.add_output(mqtt, "mqtt");
+  EXPECT_TRUE(agent.configure(cfg).ok());
+}
+
+TEST(Agent, AGroupWithoutCsvWritesNoFileAndItsOutputGetsItsSamples) {
+  TempDir dir;
+  Clocks clocks{"p1"};
+  logger::Agent agent(
+      {},
+      [&](const logger::PlcSpec& p) -> std::unique_ptr<logger::Reader> {
+        auto r = std::make_unique<FakeReader>(clocks.raw.at(p.name));
+        r->course_db(1, false);
+        return r;
+      },
+      clocks.factory());
+  GroupRecorder postgres;
+  logger::SinkStats stats;
+  stats.name = "postgres";
+  agent.add_output(postgres, "postgres", &stats);
+  logger::AgentConfig cfg;
+  cfg.plcs = {plc("p1")};
+  cfg.groups = {group("db_only", "p1", 1s, dir / "{plc}_{group}.csv"),
+                group("file_only", "p1", 1s, dir / "{plc}_{group}.csv")};
+  cfg.groups[0].outputs = {"postgres"};
+  cfg.max_slots = 5;
+  ASSERT_TRUE(agent.configure(cfg).ok());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(agent.run(stop).ok());
+  // db_only: no file, every sample at the output; file_only: its file, nothing at the output.
+  EXPECT_FALSE(std::filesystem::exists(dir / "p1_db_only.csv"));
+  EXPECT_EQ(lines(logger::testing::slurp(dir / "p1_file_only.csv")), 6u);
+  EXPECT_EQ(postgres.opened, (std::vector<std::string>{"p1/db_only:2"}));
+  EXPECT_EQ(postgres.samples, (std::map<std::string, int>{{"p1/db_only", 5}}));
+  ASSERT_EQ(agent.outputs().size(), 1u);  // one CSV output only
+  EXPECT_EQ(agent.outputs()[0].pattern, dir / "p1_file_only.csv");
+  // The output's counters are listed (for /metrics), its queue empty after the run.
+  auto listed = agent.sink_stats();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0], &stats);
+  EXPECT_EQ(listed[0]->queue_depth.load(), 0u);
+  EXPECT_EQ(agent.group_stats()[0]->stats.samples_written.load(), 5u);
 }

@@ -1,5 +1,5 @@
 // Prometheus text exposition of logger::Stats (text format 0.0.4: HELP, TYPE, samples), the
-// totals and the families per PLC and per group.
+// totals and the families per PLC, per group and per network output.
 #include "web/metrics.hpp"
 
 #include <array>
@@ -130,6 +130,48 @@ void render_groups(std::string& out, const List& groups) {
             [](const logger::Stats& s) { return d(load(s.lateness_max_ns)) / 1e9; });
 }
 
+using SinkList = std::vector<const logger::SinkStats*>;
+
+// One family with a sample per network output (label output).
+template <class Value>
+void per_sink(std::string& out, const SinkList& sinks, std::string_view name, std::string_view type,
+              std::string_view help, Value value) {
+  family(out, name, type, help);
+  for (const auto* s : sinks)
+    out += fmt::format("{}{{output=\"{}\"}} {}\n", name, escape_label_value(s->name), value(*s));
+}
+
+void render_sinks(std::string& out, const SinkList& sinks, std::int64_t now_ms) {
+  using S = logger::SinkStats;
+  per_sink(out, sinks, "s7log_output_queue_depth", "gauge",
+           "Samples waiting in the output's queue.",
+           [](const S& s) { return d(s.queue_depth.load(std::memory_order_relaxed)); });
+  per_sink(out, sinks, "s7log_output_spool_bytes", "gauge", "Bytes in the output's disk spool.",
+           [](const S& s) { return d(load(s.spool_bytes)); });
+  per_sink(out, sinks, "s7log_output_spool_records", "gauge",
+           "Samples waiting in the output's disk spool.",
+           [](const S& s) { return d(load(s.spool_records)); });
+  per_sink(out, sinks, "s7log_output_oldest_spooled_age_seconds", "gauge",
+           "Age of the oldest sample in the output's spool (0 when the spool is empty).",
+           [now_ms](const S& s) {
+             const auto oldest = s.oldest_spooled_ms.load(std::memory_order_relaxed);
+             if (oldest <= 0 || now_ms <= oldest) return 0.0;
+             return static_cast<double>(now_ms - oldest) / 1000.0;
+           });
+  per_sink(out, sinks, "s7log_output_delivered_total", "counter",
+           "Samples the output's server acknowledged.",
+           [](const S& s) { return d(load(s.delivered)); });
+  per_sink(out, sinks, "s7log_output_dropped_total", "counter",
+           "Samples the output lost (spool full or unwritable).",
+           [](const S& s) { return d(load(s.dropped)); });
+  per_sink(out, sinks, "s7log_output_failures_total", "counter",
+           "Failed connects and deliveries of the output.",
+           [](const S& s) { return d(load(s.failures)); });
+  per_sink(out, sinks, "s7log_output_connected", "gauge",
+           "1 while the output is connected to its server, else 0.",
+           [](const S& s) { return s.connected.load(std::memory_order_relaxed) ? 1 : 0; });
+}
+
 }  // namespace
 
 std::string escape_label_value(std::string_view value) {
@@ -154,7 +196,7 @@ std::string escape_label_value(std::string_view value) {
 }
 
 std::string render_metrics(const logger::Stats& st, const WebGauges& g, const List& plcs,
-                           const List& groups) {
+                           const List& groups, const SinkList& sinks, std::int64_t now_unix_ms) {
   std::string out;
   simple(out, "s7log_samples_written_total", "counter", "Rows handed to the sinks.",
          d(load(st.samples_written)));
@@ -204,6 +246,7 @@ std::string render_metrics(const logger::Stats& st, const WebGauges& g, const Li
 
   if (!plcs.empty()) render_plcs(out, plcs);
   if (!groups.empty()) render_groups(out, groups);
+  if (!sinks.empty()) render_sinks(out, sinks, now_unix_ms);
   return out;
 }
 

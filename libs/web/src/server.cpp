@@ -518,13 +518,17 @@ void LiveServer::install_routes() {
         res.set_content(json_text(body), "application/json");
       });
 
-  get("/metrics", "Prometheus metrics (text format): totals, and per PLC and group",
+  get("/metrics", "Prometheus metrics (text format): totals, and per PLC, group and output",
       [this](const Request&, Response& res) {
         WebGauges g;
         g.live_clients = static_cast<std::size_t>(streams_.load());
         g.live_buffered = feed_.size();
         g.live_capacity = feed_.capacity() * std::max<std::size_t>(feed_.groups().size(), 1);
-        res.set_content(render_metrics(*stats_.total, g, stats_.plc_list(), stats_.group_list()),
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        res.set_content(render_metrics(*stats_.total, g, stats_.plc_list(), stats_.group_list(),
+                                       stats_.sink_list(), now_ms),
                         "text/plain; version=0.0.4; charset=utf-8");
       });
 

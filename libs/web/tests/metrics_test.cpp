@@ -1,5 +1,5 @@
 // Tests of the Prometheus text: HELP/TYPE per family, cumulative histograms, _count == +Inf, the
-// families per PLC and group and the escaping of their label values.
+// families per PLC, group and network output, and the escaping of their label values.
 #include "web/metrics.hpp"
 
 #include <gmock/gmock.h>
@@ -257,4 +257,77 @@ TEST(RenderMetrics, LabelValuesAreEscaped) {
   while (std::getline(in, line)) {
     EXPECT_TRUE(line.rfind("# ", 0) == 0 || line.rfind("s7log_", 0) == 0) << line;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Families per network output (issue 15).
+
+TEST(RenderMetrics, PerOutputFamiliesCarryTheSinkStats) {
+  logger::Stats total;
+  logger::SinkStats pg;
+  pg.name = "postgres";
+  pg.queue_depth = 17;
+  pg.spool_bytes = 4096;
+  pg.spool_records = 32;
+  pg.oldest_spooled_ms = 1'700'000'000'000;
+  pg.delivered = 1500;
+  pg.dropped = 3;
+  pg.failures = 2;
+  pg.connected = false;
+  logger::SinkStats mqtt;
+  mqtt.name = "mqtt";
+  mqtt.delivered = 42;
+  mqtt.connected = true;  // spool empty: oldest_spooled_ms stays 0
+
+  const std::int64_t now = 1'700'000'012'500;  // 12.5 s after pg's oldest spooled sample
+  auto text = render_metrics(total, {}, {}, {}, {&pg, &mqtt}, now);
+  parse(text);  // HELP and TYPE before every sample
+  EXPECT_THAT(text, HasSubstr("# HELP s7log_output_queue_depth Samples waiting in the output's "
+                              "queue.\n"
+                              "# TYPE s7log_output_queue_depth gauge\n"
+                              "s7log_output_queue_depth{output=\"postgres\"} 17\n"
+                              "s7log_output_queue_depth{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_spool_bytes gauge\n"
+                              "s7log_output_spool_bytes{output=\"postgres\"} 4096\n"
+                              "s7log_output_spool_bytes{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_spool_records gauge\n"
+                              "s7log_output_spool_records{output=\"postgres\"} 32\n"
+                              "s7log_output_spool_records{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_oldest_spooled_age_seconds gauge\n"
+                              "s7log_output_oldest_spooled_age_seconds{output=\"postgres\"} 12.5\n"
+                              "s7log_output_oldest_spooled_age_seconds{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_delivered_total counter\n"
+                              "s7log_output_delivered_total{output=\"postgres\"} 1500\n"
+                              "s7log_output_delivered_total{output=\"mqtt\"} 42\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_dropped_total counter\n"
+                              "s7log_output_dropped_total{output=\"postgres\"} 3\n"
+                              "s7log_output_dropped_total{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_failures_total counter\n"
+                              "s7log_output_failures_total{output=\"postgres\"} 2\n"
+                              "s7log_output_failures_total{output=\"mqtt\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE s7log_output_connected gauge\n"
+                              "s7log_output_connected{output=\"postgres\"} 0\n"
+                              "s7log_output_connected{output=\"mqtt\"} 1\n"));
+  for (const char* f :
+       {"s7log_output_queue_depth", "s7log_output_spool_bytes", "s7log_output_spool_records",
+        "s7log_output_oldest_spooled_age_seconds", "s7log_output_delivered_total",
+        "s7log_output_dropped_total", "s7log_output_failures_total", "s7log_output_connected"}) {
+    EXPECT_EQ(count(text, std::string("# TYPE ") + f + " "), 1u) << f;
+    EXPECT_EQ(count(text, std::string("# HELP ") + f + " "), 1u) << f;
+  }
+}
+
+TEST(RenderMetrics, AnOldestSampleFromTheFutureIsNoNegativeAge) {
+  logger::Stats total;
+  logger::SinkStats pg;
+  pg.name = "postgres";
+  pg.oldest_spooled_ms = 1'700'000'060'000;  // the wall clock was set back since it was spooled
+  auto m = parse(render_metrics(total, {}, {}, {}, {&pg}, 1'700'000'000'000));
+  EXPECT_EQ(m["s7log_output_oldest_spooled_age_seconds{output=\"postgres\"}"], 0);
+}
+
+TEST(RenderMetrics, WithoutNetworkOutputsThereAreNoOutputFamilies) {
+  logger::Stats total;
+  auto text = render_metrics(total, {}, {}, {}, {}, 1'700'000'000'000);
+  EXPECT_EQ(text.find("s7log_output_"), std::string::npos);
 }

@@ -47,7 +47,7 @@ std::unique_ptr<LiveService> create_live_server(LiveFeed& feed, const LiveServic
 // signature and the contract of what it is passed: raise it whenever they change.
 inline constexpr const char* kLiveModuleCreate = "s7log_live_create";
 inline constexpr const char* kLiveModuleAbi = "s7log_live_abi";
-inline constexpr int kLiveModuleApi = 2;  // 2: LiveServiceOptions (stats view, token)
+inline constexpr int kLiveModuleApi = 3;  // 2: LiveServiceOptions (stats view, token); 3: sinks
 std::string live_module_abi();
 using LiveModuleCreateFn = LiveService* (*)(LiveFeed* feed, const LiveServiceOptions* options);
 using LiveModuleAbiFn = const char* (*)();

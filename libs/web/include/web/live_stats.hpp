@@ -1,11 +1,13 @@
-// LiveStatsView: what the live page's server reads of the logger's counters (the run's total and
-// those of each PLC and group), without knowing the logger's Agent.
+// LiveStatsView: what the live page's server reads of the logger's counters (the run's total,
+// those of each PLC and group, and those of each network output), without knowing the logger's
+// Agent.
 #pragma once
 
 #include <functional>
 #include <vector>
 
 #include "logger/agent.hpp"
+#include "logger/network_sink.hpp"
 #include "logger/stats.hpp"
 
 namespace web {
@@ -21,6 +23,9 @@ struct LiveStatsView {
   // Unset: the logger has no such list (the server then shows the total only).
   std::function<std::vector<const logger::NamedStats*>()> plcs;
   std::function<std::vector<const logger::NamedStats*>()> groups;
+  // The counters of each network output (PostgreSQL, MQTT), their queue depth brought up to date
+  // by each call (logger::Agent::sink_stats). Unset: no network outputs.
+  std::function<std::vector<const logger::SinkStats*>()> sinks;
 
   LiveStatsView() = default;
   // The one-PLC case of tests and tools: the total alone.
@@ -31,6 +36,9 @@ struct LiveStatsView {
   }
   std::vector<const logger::NamedStats*> group_list() const {
     return groups ? groups() : std::vector<const logger::NamedStats*>{};
+  }
+  std::vector<const logger::SinkStats*> sink_list() const {
+    return sinks ? sinks() : std::vector<const logger::SinkStats*>{};
   }
 };
 
