@@ -330,6 +330,22 @@ class WindowsExe(unittest.TestCase):
         self.assertIn("not started by the Windows service control manager", r.stderr)
         self.assertIn("sc.exe", r.stderr)
 
+    def test_network_outputs_say_they_are_not_in_this_build(self):
+        # Debian has no MinGW-w64 builds of libpq, libmosquitto or protobuf-c: the .exe logs CSV
+        # only and says so plainly, at start, before anything runs.
+        for table, name, lib in (("[output.postgres]\nurl = \"postgresql://u@h/db\"", "postgres",
+                                  "libpq"),
+                                 ("[output.mqtt]\nurl = \"mqtt://127.0.0.1:1883\"", "mqtt",
+                                  "libmosquitto")):
+            config = os.path.join(self.dir, f"{name}.toml")
+            with open(config, "w") as f:
+                f.write(f'{table}\n[log]\noutputs = ["csv", "{name}"]\n')
+            r = run_exe(["run", "--config", win_path(config)])
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn(f"[output.{name}]: this build of s7log has no {name} output", r.stderr)
+            self.assertIn(lib, r.stderr)
+            self.assertIn("docs/outputs.md", r.stderr)
+
     def test_non_ascii_path_with_spaces_and_tag_names(self):
         plc, port = start_exe_fakeplc()
         folder = os.path.join(self.dir, "Søren", "Skrivebord med mellemrum")
