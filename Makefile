@@ -2,7 +2,7 @@
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo asan release package windows test-windows fuzz bench bench-plant format format-check clean
+.PHONY: deps build test demo asan release package windows test-windows fuzz bench bench-plant bench-outputs format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -60,6 +60,13 @@ bench-plant: deps
 	@cmake --preset release >/dev/null && cmake --build build/release -j $(JOBS) --target s7log
 	@cd bench/npm && npm_config_nodedir=/usr npm ci --no-audit --no-fund >/dev/null
 	@python3 bench/plant.py --case plant --case big --case isolation --case plant-nodes7 --case big-nodes7
+
+# The network outputs benchmark (bench/outputs.py): PostgreSQL and MQTT deliveries beside psql \copy
+# and mosquitto_pub on the same data, then the plant of bench-plant into CSV, PostgreSQL and MQTT
+# at once for 2 minutes (private postgres and mosquitto on loopback; results in build/).
+bench-outputs: deps
+	@cmake --preset release >/dev/null && cmake --build build/release -j $(JOBS) --target s7log s7log_sink_throughput
+	@python3 bench/outputs.py --json build/bench-outputs.json
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
