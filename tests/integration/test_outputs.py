@@ -40,6 +40,11 @@ def iso_to_ms(text):
     return int(round(datetime.fromisoformat(text).timestamp() * 1000))
 
 
+def maps_text(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return f.read()
+
+
 def groups_config(port, out_dir, outputs, groups=("a", "b", "c"), interval="100ms"):
     text = f'[log]\noutputs = {json.dumps(outputs)}\nout = "{out_dir}/{{plc}}_{{group}}.csv"\n\n'
     text += (f'[[plc]]\nname = "line1"\nport = {port}\ntimeout = "1s"\n'
@@ -143,6 +148,7 @@ class OutputsTest(unittest.TestCase):
         stats = os.path.join(self.dir, "stats.json")
         logger = self.start_logger(cfg, stats)
         time.sleep(2)
+        logger_pid = maps_text(logger.p.pid)
         self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
         self.assertIn("postgres: ", "\n".join(logger.out))
         self.wait_delivered({"fast": len(csv_rows(os.path.join(self.dir, "line1_fast.csv")))})
@@ -154,16 +160,47 @@ class OutputsTest(unittest.TestCase):
         self.assertEqual(types["counter"], "integer")
         self.assertEqual(types["pressure"], "real")
         self.assertEqual(types["alarm"], "boolean")
-        row = self.pg.psql("SELECT quality, pressure, alarm FROM fast ORDER BY ts LIMIT 1")[0]
-        self.assertEqual(row, ["ok", "1.23", "t"])
+        # The first row's values, as the CSV has them (ts,counter,pressure,alarm; BOOL as True/False).
+        with open(os.path.join(self.dir, "line1_fast.csv"), newline="") as f:
+            first = f.read().split("\r\n")[1].split(",")
+        row = self.pg.psql("SELECT quality, counter, pressure, alarm FROM fast ORDER BY ts LIMIT 1")[0]
+        self.assertEqual(row, ["ok", first[1], first[2], "t" if first[3] == "True" else "f"])
         msg = json.loads(self.collector.messages[0][1])
-        self.assertEqual(msg["values"]["pressure"], 1.23)
-        self.assertIs(msg["values"]["alarm"], True)
+        self.assertEqual(msg["values"]["counter"], int(first[1]))
+        self.assertEqual(msg["values"]["pressure"], float(first[2]))
+        self.assertIs(msg["values"]["alarm"], first[3] == "True")
+        # Without [output.*] tables the module (and libpq, libmosquitto) is never loaded; with
+        # them it is.
+        self.assertIn("s7log-outputs.so", logger_pid)
         st = json.load(open(stats))
         outs = {o["output"]: o for o in st["outputs"]}
         self.assertEqual(outs["postgres"]["dropped"], 0)
         self.assertEqual(outs["postgres"]["delivered"], outs["mqtt"]["delivered"])
         self.collector.close()
+
+    def test_a_config_without_outputs_loads_no_client_library(self):
+        cfg = self.write_config(groups_config(self.port, self.dir, ["csv"], groups=("fast",)))
+        logger = self.start_logger(cfg)
+        maps = maps_text(logger.p.pid)
+        self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
+        libs = sorted({line.split()[-1] for line in maps.splitlines() if "/" in line})
+        for lib in ("s7log-outputs.so", "libpq", "libmosquitto", "libssl"):
+            self.assertFalse(any(lib in l for l in libs), f"{lib} is mapped: {libs}")
+
+    def test_a_missing_module_is_named_with_what_was_tried(self):
+        cfg = self.write_config(self.outputs_tables() +
+                                groups_config(self.port, self.dir, ["csv", "postgres"]))
+        # A copy of the program in a folder without the module: nothing to load.
+        lone = os.path.join(self.dir, "bin-alone")
+        os.makedirs(lone)
+        exe = os.path.join(lone, "s7log")
+        import shutil
+        shutil.copy(harness.S7LOG, exe)
+        r = run(["run", "--config", cfg], exe=exe, env={"S7LOG_OUTPUTS_MODULE": ""})
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("the network outputs need s7log-outputs.so", r.stderr)
+        self.assertIn(os.path.join(lone, "s7log-outputs.so") + " (not there)", r.stderr)
+        self.assertIn("S7LOG_OUTPUTS_MODULE", r.stderr)
 
     def outage(self, kill_during=False):
         # A durable subscriber (persistent session at QoS 1) so the broker keeps what comes

@@ -1,5 +1,6 @@
-// The network outputs of `s7log run` ([output.postgres], [output.mqtt]): built where this build
-// has their client libraries, each a NetworkSink (batches, disk spool) in front of its Delivery.
+// The network outputs of `s7log run` ([output.postgres], [output.mqtt]): deliveries from the
+// module s7log-outputs.so (Linux builds with the client libraries), each behind a NetworkSink
+// (batches, disk spool).
 #pragma once
 
 #include <functional>
@@ -15,12 +16,9 @@
 
 namespace app {
 
-// Whether this build has an output ("csv" always; "postgres" and "mqtt" where libpq and
-// libmosquitto + protobuf-c were found: the Linux builds, not the Windows .exe).
-bool output_in_build(const std::string& name);
-
-// Ok when every output the config sets up ([output.*]) is in this build; else an error that says
-// which is not and where the docs list what each build has.
+// Ok when every output the config sets up ([output.*]) is in this build (the module loads and
+// has it, and accepts its settings); else an error that says which is not and why: no module
+// (the Windows .exe), a module from another build, an output it was built without.
 s7::Result<void> check_outputs_in_build(const logger::OutputsConfig& outputs);
 
 // The objects must outlive the agent's runs.
