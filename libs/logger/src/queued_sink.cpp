@@ -1,7 +1,10 @@
 // QueuedSink: a bounded queue and one thread in front of a sink.
 #include "logger/queued_sink.hpp"
 
+#include <algorithm>
 #include <optional>
+
+#include "platform/memory.hpp"
 
 namespace logger {
 
@@ -118,6 +121,7 @@ void QueuedSink::push(Entry e) {
       ++writes_queued_;
     }
     queue_.push_back(std::move(e));
+    peak_ = std::max(peak_, writes_queued_);
   }
   cv_.notify_one();
   if (!told.empty() && notify_) notify_(told);
@@ -180,8 +184,13 @@ void QueuedSink::loop() {
     if (e.op == Op::write) {
       lock.lock();
       const bool drained = queue_.empty();
+      // A backlog (a server that was slow to connect, a disk that was full) left the heap
+      // large: once it is worked off, give the memory back rather than keep it for the run.
+      const bool trim = drained && peak_ >= kTrimAfterRows;
+      if (drained) peak_ = 0;
       lock.unlock();
       if (drained) inner_.idle();
+      if (trim) platform::release_free_memory();
     }
     const auto p = inner_.pending();
     if (failed && e.ticket == 0 && notify_) notify_(failed->what());

@@ -35,6 +35,8 @@ namespace logger {
 //   holds rows back (a locked file), the thread retries with flush() every `retry`.
 // - The thread calls inner.idle() whenever it has emptied the queue after a write, and, when
 //   inner.wants_ticks(), flush() every `retry` while open even when nothing is pending.
+// - After a backlog of at least kTrimAfterRows rows has been worked off, the thread returns free
+//   heap memory to the system (platform::release_free_memory).
 // - Thread-safety: every member may be called from any thread.
 class QueuedSink : public Sink {
  public:
@@ -89,7 +91,10 @@ class QueuedSink : public Sink {
   std::condition_variable cv_;       // the thread waits for work
   std::condition_variable idle_cv_;  // close() waits for the thread
   std::deque<Entry> queue_;
-  std::size_t writes_queued_ = 0;                    // write entries in queue_
+  std::size_t writes_queued_ = 0;  // write entries in queue_
+  std::size_t peak_ = 0;           // most write entries waiting since the queue was last empty
+  // A queue that held this many rows returns free heap memory to the system once it is empty.
+  static constexpr std::size_t kTrimAfterRows = 1000;
   std::vector<std::function<void()>> waiting_done_;  // rows written but held back by `inner`
   std::size_t inner_pending_ = 0;
   std::uint64_t dropped_ = 0;
