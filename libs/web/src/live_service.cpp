@@ -1,13 +1,13 @@
 // Finding and loading s7log-live.so with dlopen() (POSIX module builds; see live_service.hpp).
 #include "web/live_service.hpp"
 
-#include <dlfcn.h>
-
 #include <cstdlib>
 #include <mutex>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "platform/module.hpp"
 
 namespace web {
 
@@ -30,23 +30,22 @@ Loaded load_once() {
       tried.push_back(path.string() + " (not there)");
       continue;
     }
-    void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::string why;
+    void* h = platform::load_module(path.string(), why);
     if (!h) {
-      const char* why = ::dlerror();
-      tried.push_back(fmt::format("{} ({})", path.string(), why ? why : "dlopen failed"));
+      tried.push_back(fmt::format("{} ({})", path.string(), why));
       continue;
     }
-    auto abi = reinterpret_cast<LiveModuleAbiFn>(::dlsym(h, kLiveModuleAbi));
-    auto create = reinterpret_cast<LiveModuleCreateFn>(::dlsym(h, kLiveModuleCreate));
+    auto abi = reinterpret_cast<LiveModuleAbiFn>(platform::module_symbol(h, kLiveModuleAbi));
+    auto create =
+        reinterpret_cast<LiveModuleCreateFn>(platform::module_symbol(h, kLiveModuleCreate));
     if (!abi || !create) {
       tried.push_back(path.string() + " (not an s7log live module)");
-      ::dlclose(h);
       continue;
     }
     if (std::string found = abi(); found != live_module_abi()) {
       tried.push_back(fmt::format("{} (from another build of s7log: expected '{}', found '{}')",
                                   path.string(), live_module_abi(), found));
-      ::dlclose(h);
       continue;
     }
     out.create = create;
@@ -70,10 +69,7 @@ std::string live_module_abi() {
 std::vector<std::filesystem::path> live_module_candidates() {
   std::vector<std::filesystem::path> out;
   if (const char* env = std::getenv("S7LOG_LIVE_MODULE"); env && *env) out.emplace_back(env);
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto dir = exe.parent_path();
+  if (const std::filesystem::path dir = platform::executable_dir(); !dir.empty()) {
     out.push_back(dir / kModuleName);
     if (dir.filename() == "bin") out.push_back(dir.parent_path() / "lib" / "s7log" / kModuleName);
   }
