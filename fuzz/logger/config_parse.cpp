@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "logger/agent.hpp"
 #include "logger/config.hpp"
@@ -11,13 +12,28 @@
 #include "logger/tag.hpp"
 #include "util/text_file.hpp"
 
+namespace {
+
+// Stands in for a network output: the agent only needs one registered under the name.
+class Discard : public logger::Sink {
+ public:
+  s7::Result<void> open(const std::vector<logger::TagInfo>&) override { return {}; }
+  s7::Result<void> write(const logger::Sample&) override { return {}; }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto text = util::decode_text_file(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!text) return 0;  // broken UTF-16: load_config says so
   auto r = logger::parse_config(*text, "fuzz.toml");
   if (r.ok() && r->plant) {
-    // A plant that loaded is one the agent takes, and its plan report covers every group.
+    // A plant that loaded is one the agent takes (with the outputs its [output.*] tables set
+    // up), and its plan report covers every group.
     logger::Agent agent;
+    Discard postgres, mqtt;
+    if (r->outputs.postgres) agent.add_output(postgres, "postgres");
+    if (r->outputs.mqtt) agent.add_output(mqtt, "mqtt");
     if (!agent.configure(*r->plant).ok()) __builtin_trap();
     const auto report = logger::describe_plant_plan(*r->plant);
     for (const auto& g : r->plant->groups)

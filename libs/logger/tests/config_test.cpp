@@ -232,3 +232,16 @@ TEST(Config, ExampleFileParses) {
   ASSERT_TRUE(r->config.tags[6].scale.has_value());
   EXPECT_DOUBLE_EQ(r->config.tags[6].scale->apply(25), 77.0);
 }
+
+TEST(LoggerConfigExamples, PlantOutputsExampleLoads) {
+  auto r = logger::load_config(std::string(S7LOG_EXAMPLES_DIR) + "/plant-outputs.toml");
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  ASSERT_TRUE(r->plant.has_value());
+  ASSERT_TRUE(r->outputs.postgres.has_value());
+  ASSERT_TRUE(r->outputs.mqtt.has_value());
+  EXPECT_EQ(r->outputs.mqtt->format, "sparkplug");
+  EXPECT_EQ(r->outputs.mqtt->spool.max_bytes, 256u << 20);
+  ASSERT_EQ(r->plant->groups.size(), 2u);
+  EXPECT_EQ(r->plant->groups[0].outputs, (std::vector<std::string>{"csv", "postgres", "mqtt"}));
+  EXPECT_EQ(r->plant->groups[1].outputs, (std::vector<std::string>{"postgres"}));
+}
