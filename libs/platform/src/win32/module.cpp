@@ -12,7 +12,7 @@
 namespace platform {
 
 void* load_module(const std::string& path, std::string& error) {
-  HMODULE h = ::LoadLibraryW(widen(path).c_str());
+  HMODULE h = ::LoadLibraryW(win32::widen(path).c_str());
   if (h == nullptr) error = "LoadLibrary failed (error " + std::to_string(::GetLastError()) + ")";
   return reinterpret_cast<void*>(h);
 }
@@ -32,7 +32,7 @@ std::string executable_dir() {
   if (n == 0 || n >= buf.size()) return {};
   std::wstring full(buf.data(), n);
   const auto slash = full.find_last_of(L"\\/");
-  return narrow(slash == std::wstring::npos ? std::wstring() : full.substr(0, slash));
+  return win32::narrow(slash == std::wstring::npos ? std::wstring() : full.substr(0, slash));
 }
 
 }  // namespace platform
