@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -49,9 +50,16 @@ class LiveModuleTest(unittest.TestCase):
         shutil.copy2(harness.S7LOG, exe)
         return exe
 
-    def get_latest(self, url):
-        with urllib.request.urlopen(url + "api/latest", timeout=10) as r:
-            return json.loads(r.read())
+    def get_latest(self, url, timeout=10):
+        # The console's LOG: line and the live feed are fed by separate queues: the feed may
+        # get the first sample a moment after the line was printed.
+        deadline = time.monotonic() + timeout
+        while True:
+            with urllib.request.urlopen(url + "api/latest", timeout=10) as r:
+                latest = json.loads(r.read())
+            if latest.get("values") or time.monotonic() > deadline:
+                return latest
+            time.sleep(0.05)
 
     def test_logger_without_live_maps_no_web_stack(self):
         p = self.logger("--out", "plain.csv")

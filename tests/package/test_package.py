@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.request
 
@@ -164,8 +165,15 @@ class PackageTest(unittest.TestCase):
         self.addCleanup(p.stop)
         url = re.search(r"http://\S+/", p.wait_line("live chart at", timeout=20)).group(0)
         p.wait_line("LOG: ", timeout=20)
-        with urllib.request.urlopen(url + "api/latest", timeout=10) as r:
-            latest = json.loads(r.read())
+        # The console's LOG: line and the live feed are fed by separate queues: the feed may
+        # get the first sample a moment after the line was printed.
+        deadline = time.monotonic() + 10
+        while True:
+            with urllib.request.urlopen(url + "api/latest", timeout=10) as r:
+                latest = json.loads(r.read())
+            if latest.get("values") or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         self.assertEqual(latest["values"]["temperature"], 25)
         self.assertIn(self.path("/usr/lib/s7log/s7log-live.so"), mapped_files(p.p.pid))
 
