@@ -10,7 +10,7 @@ pkgs=(cmake ninja-build g++ make pkg-config clang-14 libclang-rt-14-dev clang-fo
       tshark chromium python3
       dpkg-dev file man-db systemd procps
       g++-mingw-w64-x86-64-posix mingw-w64-x86-64-dev googletest wine wine64
-      libpq-dev postgresql libmosquitto-dev mosquitto mosquitto-clients
+      libpq-dev postgresql libmosquitto-dev mosquitto mosquitto-clients openssl
       libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf python3-paho-mqtt)
 [ "${S7LOG_SKIP_APT:-}" = 1 ] && pkgs=()
 

@@ -66,7 +66,10 @@ class OutputsTest(unittest.TestCase):
         self.procs = []
         self.pg = PrivatePostgres()
         self.pg.start()
-        self.mq = PrivateMosquitto()
+        # No cap on what the broker keeps for the durable test subscriber while it reconnects
+        # (mosquitto's default of 1000 queued messages is less than a minute of 3 groups at
+        # 10 Hz).
+        self.mq = PrivateMosquitto(extra="max_queued_messages 0\n")
         self.fake, self.port = harness.start_fakeplc()
         self.procs.append(self.fake)
 

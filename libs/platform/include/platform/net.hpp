@@ -1,6 +1,7 @@
 // platform/net.hpp: the socket calls s7log makes beside Asio (the S7 client's blocking fast path,
-// the live page's connection gate), the same on POSIX and Windows. src/posix/net.cpp and
-// src/win32/net.cpp implement it; nothing above libs/platform includes a system socket header.
+// the live page's connection gate, the MQTT output around libmosquitto), the same on POSIX and
+// Windows. src/posix/net.cpp and src/win32/net.cpp implement it; nothing above libs/platform
+// includes a system socket header.
 #pragma once
 
 #include <chrono>
@@ -80,6 +81,38 @@ socket_handle connect_tcp(const std::string& host, std::uint16_t port,
                           std::chrono::milliseconds timeout, std::error_code& ec);
 // Accepts one connection (the listener is polled readable first); kInvalidSocket when none.
 socket_handle accept_socket(socket_handle listener);
+
+// Sends the ACK of what was received at once instead of delaying it, and keeps doing so until
+// the system goes back to delaying (Linux: TCP_QUICKACK, which the kernel clears again when it
+// sees a request/response rhythm, so call it after each read). For a client whose peer holds its
+// last small reply until our ACK of the previous one (Nagle on the peer, delayed ACK here: a
+// ~40 ms stall). Other systems: nothing.
+void quick_ack(socket_handle sock);
+
+// Blocks SIGPIPE on this thread while it lives, for a library that writes to sockets with
+// write(2) or send(2) without MSG_NOSIGNAL (libmosquitto): a write to a connection the peer
+// closed then fails with EPIPE instead of killing the process. The destructor takes back a
+// SIGPIPE raised meanwhile (one already pending at construction stays pending) and restores the
+// thread's signal mask. Guards nest. Windows: nothing to do (no SIGPIPE).
+class NoSigpipe {
+ public:
+  NoSigpipe();
+  ~NoSigpipe();
+  NoSigpipe(const NoSigpipe&) = delete;
+  NoSigpipe& operator=(const NoSigpipe&) = delete;
+
+ private:
+  alignas(8) unsigned char old_mask_[128] = {};  // POSIX: the sigset_t to restore
+  bool was_pending_ = false;
+};
+
+// This machine's host name ("localhost" when it has none).
+std::string host_name();
+// This process's id (a client id that two loggers on one machine do not share).
+long process_id();
+// The text of a name-resolution error code (getaddrinfo's EAI_*, as libraries that resolve host
+// names themselves report it).
+std::string resolve_error_text(int code);
 
 // A handle poll_sockets can watch (kReadable) that another thread makes readable with wake():
 // ends a poll loop's wait early. drain() reads the wake-ups so the next poll waits again.

@@ -1,4 +1,5 @@
-// platform/net.hpp on POSIX: poll(2), send/recv with MSG_DONTWAIT|MSG_NOSIGNAL, a pipe as waker.
+// platform/net.hpp on POSIX: poll(2), send/recv with MSG_DONTWAIT|MSG_NOSIGNAL, a pipe as waker,
+// a blocked SIGPIPE for libraries that write without MSG_NOSIGNAL.
 #include "platform/net.hpp"
 
 #include <arpa/inet.h>
@@ -7,6 +8,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -237,6 +240,70 @@ socket_handle accept_socket(socket_handle listener) {
     }
     if (errno != EINTR) return kInvalidSocket;
   }
+}
+
+void quick_ack(socket_handle sock) {
+#ifdef TCP_QUICKACK
+  if (sock < 0) return;
+  int one = 1;
+  ::setsockopt(sock, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+  (void)sock;
+#endif
+}
+
+namespace {
+
+sigset_t only_sigpipe() {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  return pipe;
+}
+
+bool sigpipe_pending() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  sigpending(&pending);
+  return sigismember(&pending, SIGPIPE) == 1;
+}
+
+}  // namespace
+
+NoSigpipe::NoSigpipe() {
+  static_assert(sizeof(sigset_t) <= sizeof old_mask_);
+  const sigset_t pipe = only_sigpipe();
+  sigset_t old;
+  sigemptyset(&old);
+  pthread_sigmask(SIG_BLOCK, &pipe, &old);
+  std::memcpy(old_mask_, &old, sizeof old);
+  was_pending_ = sigpipe_pending();
+}
+
+NoSigpipe::~NoSigpipe() {
+  if (!was_pending_ && sigpipe_pending()) {
+    const sigset_t pipe = only_sigpipe();
+    const timespec zero{};
+    while (sigtimedwait(&pipe, nullptr, &zero) == -1 && errno == EINTR) {
+    }
+  }
+  sigset_t old;
+  std::memcpy(&old, old_mask_, sizeof old);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+long process_id() {
+  return static_cast<long>(::getpid());
+}
+
+std::string resolve_error_text(int code) {
+  return ::gai_strerror(code);
 }
 
 Waker::Waker() {

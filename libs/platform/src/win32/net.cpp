@@ -1,6 +1,7 @@
 // platform/net.hpp on Windows: Winsock 2 (WSAPoll, non-blocking sockets, a loopback UDP waker).
 #include "platform/net.hpp"
 
+#include <windows.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
@@ -268,6 +269,28 @@ socket_handle accept_socket(socket_handle listener) {
   ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&one), sizeof one);
   // An accepted socket inherits the listener's non-blocking mode; the caller decides.
   return static_cast<socket_handle>(s);
+}
+
+// Windows has no per-read quick ACK (SIO_TCP_SET_ACK_FREQUENCY is a socket-wide setting).
+void quick_ack(socket_handle) {}
+
+NoSigpipe::NoSigpipe() = default;  // no SIGPIPE on Windows
+NoSigpipe::~NoSigpipe() = default;
+
+std::string host_name() {
+  startup();
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+long process_id() {
+  return static_cast<long>(::GetCurrentProcessId());
+}
+
+std::string resolve_error_text(int code) {
+  // getaddrinfo's EAI_* codes are Winsock error codes (WSAHOST_NOT_FOUND, ...).
+  return std::system_category().message(code);
 }
 
 // One UDP socket on loopback connected to itself: wake() sends it a byte, which makes it

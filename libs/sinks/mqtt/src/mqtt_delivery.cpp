@@ -3,17 +3,13 @@
 
 #include <fmt/format.h>
 #include <mosquitto.h>
-#include <netdb.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 
+#include "platform/net.hpp"
 #include "sinks/mqtt/json_payload.hpp"
 
 namespace sinks::mqtt {
@@ -32,52 +28,17 @@ std::uint64_t now_ms() {
   return unix_ms(std::chrono::system_clock::now());
 }
 
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
-
 void init_library() {
   static std::once_flag once;
   std::call_once(once, [] { mosquitto_lib_init(); });
 }
 
-// libmosquitto writes with write(2), which raises SIGPIPE on a connection the broker closed.
-// Blocks SIGPIPE on this thread while libmosquitto runs and swallows one it raised.
-class SigpipeGuard {
- public:
-  SigpipeGuard() {
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, &old_);
-    sigset_t pending;
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-  }
-  ~SigpipeGuard() {
-    if (!was_pending_) {
-      sigset_t pending;
-      sigpending(&pending);
-      if (sigismember(&pending, SIGPIPE) == 1) {
-        sigset_t pipe;
-        sigemptyset(&pipe);
-        sigaddset(&pipe, SIGPIPE);
-        const timespec zero{};
-        while (sigtimedwait(&pipe, nullptr, &zero) == -1 && errno == EINTR) {
-        }
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
- private:
-  sigset_t old_{};
-  bool was_pending_ = false;
-};
+// libmosquitto writes with write(2), which raises SIGPIPE on a connection the broker closed:
+// every entry point that calls into it holds a platform::NoSigpipe. Its socket, for the platform
+// calls (an int here: the library builds on Linux only).
+platform::socket_handle socket_of(struct mosquitto* mosq) {
+  return static_cast<platform::socket_handle>(mosquitto_socket(mosq));
+}
 
 bool readable_file(const std::string& path) {
   std::ifstream in(path);
@@ -204,9 +165,9 @@ s7::Result<void> check_options(const MqttOptions& o) {
 MqttDelivery::MqttDelivery(MqttOptions options) : options_(std::move(options)) {
   if (auto u = parse_broker_url(options_.url)) url_ = *u;
   client_id_ = options_.client_id.empty()
-                   ? fmt::format("s7log-{}-{}", host_name(), static_cast<long>(::getpid()))
+                   ? fmt::format("s7log-{}-{}", platform::host_name(), platform::process_id())
                    : options_.client_id;
-  edge_node_ = options_.edge_node.empty() ? host_name() : options_.edge_node;
+  edge_node_ = options_.edge_node.empty() ? platform::host_name() : options_.edge_node;
 }
 
 MqttDelivery::~MqttDelivery() {
@@ -297,7 +258,7 @@ void MqttDelivery::on_log(struct mosquitto*, void* self, int level, const char* 
 
 void MqttDelivery::drop() {
   if (mosq_ != nullptr) {
-    SigpipeGuard guard;
+    platform::NoSigpipe no_sigpipe;
     mosquitto_destroy(mosq_);  // closes the socket; queued copies go with it
   }
   mosq_ = nullptr;
@@ -325,8 +286,17 @@ s7::Result<void> MqttDelivery::io_error(int rc, int err, const std::string& doin
         s7::Errc::host_not_found,
         fmt::format("{} the MQTT broker {}: unknown host \"{}\" ({}): check the host name in "
                     "[output.mqtt] url",
-                    doing, where, url_ ? url_->host : "", gai_strerror(err))));
-  if (rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_TLS_HANDSHAKE)
+                    doing, where, url_ ? url_->host : "", platform::resolve_error_text(err))));
+  // libmosquitto reports OpenSSL's other failures as errno EPROTO (logging OpenSSL's reason
+  // when it has one). A TLS 1.3 broker refuses a client certificate, or its lack, only after
+  // the client's side of the handshake is done: at the next write (even inside
+  // mosquitto_connect_async: EPROTO, no reason when the broker's reset came first) or read
+  // (EPROTO, or a connection closed after the alert that the log line has). Before CONNACK
+  // these are TLS failures; later, a broker that goes away looks the same.
+  const bool tls_refused = url_ && url_->tls && !connack_ &&
+                           ((rc == MOSQ_ERR_ERRNO && err == EPROTO) ||
+                            (rc == MOSQ_ERR_CONN_LOST && last_log_.starts_with("OpenSSL Error")));
+  if (rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_TLS_HANDSHAKE || tls_refused)
     return fail(s7::Error(
         s7::Errc::network_error,
         fmt::format("{} the MQTT broker {}: TLS failed{}: check [output.mqtt] ca_file (the CA "
@@ -354,16 +324,20 @@ s7::Result<void> MqttDelivery::io_error(int rc, int err, const std::string& doin
 }
 
 s7::Result<void> MqttDelivery::step(milliseconds wait, const char* doing) {
-  const int sock = mosquitto_socket(mosq_);
-  if (sock < 0) return io_error(MOSQ_ERR_NO_CONN, 0, doing);
-  pollfd p{sock, POLLIN, 0};
-  if (mosquitto_want_write(mosq_)) p.events |= POLLOUT;
-  const int n = ::poll(&p, 1, static_cast<int>(std::max<milliseconds::rep>(wait.count(), 0)));
-  if (n < 0 && errno != EINTR) return io_error(MOSQ_ERR_ERRNO, errno, doing);
+  if (mosquitto_socket(mosq_) < 0) return io_error(MOSQ_ERR_NO_CONN, 0, doing);
+  const platform::socket_handle sock = socket_of(mosq_);
+  platform::PollItem p{sock, platform::kReadable, 0};
+  if (mosquitto_want_write(mosq_)) p.want |= platform::kWritable;
+  std::error_code ec;
+  const int n = platform::poll_sockets(&p, 1, std::max(wait, milliseconds(0)), ec);
+  if (n < 0) return io_error(MOSQ_ERR_ERRNO, ec.value(), doing);
   if (n > 0) {
     // Read first (also advances a TLS handshake, whichever way it waits), then write.
     int rc = mosquitto_loop_read(mosq_, 1);
     int err = errno;
+    // ACK what was read at once: a broker without TCP_NODELAY (mosquitto's default) holds its
+    // next small PUBACK until then, and a delayed ACK makes that ~40 ms.
+    if (mosquitto_socket(mosq_) >= 0) platform::quick_ack(sock);
     if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_) >= 0 && mosquitto_want_write(mosq_)) {
       rc = mosquitto_loop_write(mosq_, 1);
       err = errno;
@@ -435,7 +409,7 @@ s7::Result<void> MqttDelivery::connect() {
 }
 
 s7::Result<void> MqttDelivery::connect_session() {
-  SigpipeGuard guard;
+  platform::NoSigpipe no_sigpipe;
   drop();
   if (auto r = check_options(options_); !r) return r;
   url_ = *parse_broker_url(options_.url);
@@ -574,7 +548,7 @@ s7::Result<void> MqttDelivery::connect_session() {
 
 void MqttDelivery::disconnect() {
   if (mosq_ == nullptr) return;
-  SigpipeGuard guard;
+  platform::NoSigpipe no_sigpipe;
   if (connected_) {
     bool ok = true;
     if (sparkplug()) {
@@ -586,8 +560,11 @@ void MqttDelivery::disconnect() {
       const auto deadline = Clock::now() + milliseconds(1000);
       while (mosquitto_socket(mosq_) >= 0 && mosquitto_want_write(mosq_) &&
              Clock::now() < deadline) {
-        pollfd p{mosquitto_socket(mosq_), POLLOUT, 0};
-        if (::poll(&p, 1, 100) > 0 && mosquitto_loop_write(mosq_, 1) != MOSQ_ERR_SUCCESS) break;
+        platform::PollItem p{socket_of(mosq_), platform::kWritable, 0};
+        std::error_code ec;
+        if (platform::poll_sockets(&p, 1, milliseconds(100), ec) > 0 &&
+            mosquitto_loop_write(mosq_, 1) != MOSQ_ERR_SUCCESS)
+          break;
       }
     }
   }
@@ -700,7 +677,7 @@ s7::Result<void> MqttDelivery::deliver(std::span<const logger::Sample* const> ba
   if (!connected_ || mosq_ == nullptr)
     return s7::Error(s7::Errc::not_connected,
                      fmt::format("not connected to the MQTT broker {}", server()));
-  SigpipeGuard guard;
+  platform::NoSigpipe no_sigpipe;
   tracking_ = !sparkplug() && options_.qos > 0;
   bool all_done = false;
   auto r = deliver_batch(batch, historical, all_done);
@@ -770,7 +747,7 @@ void MqttDelivery::link(const std::string& plc, logger::LinkState state) {
   auto& d = devices_[device];
   d.link = state;
   if (!sparkplug() || !connected_) return;
-  SigpipeGuard guard;
+  platform::NoSigpipe no_sigpipe;
   s7::Result<void> r;
   if (d.born && !alive(d))
     r = death_device(device);
@@ -782,7 +759,7 @@ void MqttDelivery::link(const std::string& plc, logger::LinkState state) {
 
 void MqttDelivery::poll() {
   if (!connected_ || mosq_ == nullptr) return;
-  SigpipeGuard guard;
+  platform::NoSigpipe no_sigpipe;
   auto r = step(milliseconds(0), "lost");
   if (r && rebirth_requested_) r = answer_rebirth();
   (void)r;  // an error dropped the connection: connected() says so

@@ -53,8 +53,10 @@ s7::Result<void> check_options(const MqttOptions& options);
 
 // Contract (logger::Delivery, all calls on one thread; see delivery.hpp):
 // - MQTT 3.1.1 with a clean session. libmosquitto runs without its thread: connect(), deliver(),
-//   link(), poll() and disconnect() drive its socket themselves (poll(2) + mosquitto_loop_read/
-//   write/misc: no FD_SETSIZE limit), with SIGPIPE blocked around the calls.
+//   link(), poll() and disconnect() drive its socket themselves (platform::poll_sockets +
+//   mosquitto_loop_read/write/misc: no FD_SETSIZE limit), with SIGPIPE blocked around the calls
+//   (platform::NoSigpipe) and a quick ACK after each read (platform::quick_ack: a broker without
+//   TCP_NODELAY would otherwise hold the last PUBACK of a batch ~40 ms for our delayed ACK).
 // - connect(): a fresh client (the previous one, if any, is destroyed first), TCP connect, TLS,
 //   CONNACK within ack_timeout. Errors name the broker (host:port, never the password) and what
 //   to check (broker not running, unknown host, client id refused, user name/password or ACL,
