@@ -514,10 +514,9 @@ s7::Result<void> PostgresDelivery::deliver(std::span<const logger::Sample* const
   std::vector<std::pair<const Group*, std::string>> parts;
   for (const logger::Sample* s : batch) {
     auto it = groups_.find({s->plc, s->group});
-    if (it == groups_.end())
-      return fail("delivering",
-                  fmt::format("no open_group() for PLC '{}' group '{}'", s->plc, s->group),
-                  nullptr);
+    // A group this run does not have (spooled by an earlier run whose config had it): its
+    // columns are unknown, so it is passed over rather than holding up the spool for good.
+    if (it == groups_.end()) continue;
     auto part = std::find_if(parts.begin(), parts.end(),
                              [&](const auto& p) { return p.first == &it->second; });
     if (part == parts.end()) {

@@ -232,6 +232,20 @@ TEST_F(PostgresDeliveryTest, ARedeliveryAddsNoRow) {
   EXPECT_EQ(count("fast"), "4");
 }
 
+// A spool from an earlier run can hold samples of a group the config no longer has: they are
+// passed over, and the samples around them still arrive (the spool is never stuck on them).
+TEST_F(PostgresDeliveryTest, SamplesOfAGroupNotOpenedArePassedOver) {
+  PostgresDelivery d({pg_.url()});
+  ASSERT_TRUE(d.open_group("press1", "fast", {tag("r", "DB1.DBD0:REAL")}).ok());
+  ASSERT_TRUE(d.connect().ok());
+  std::vector<logger::Sample> batch = {sample(kT0, {s7::Scalar(1.0f)}),
+                                       sample(kT0, {s7::Scalar(7.0f)}, "press1", "gone"),
+                                       sample(kT0 + 1s, {s7::Scalar(2.0f)})};
+  ASSERT_TRUE(deliver(d, batch, true).ok());
+  EXPECT_EQ(count("fast"), "2");
+  EXPECT_TRUE(d.connected());
+}
+
 TEST_F(PostgresDeliveryTest, ANewTagAddsAColumnAndOldRowsHaveNullThere) {
   {
     PostgresDelivery d({pg_.url()});

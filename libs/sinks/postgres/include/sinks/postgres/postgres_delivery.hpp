@@ -49,7 +49,9 @@ s7::Result<void> check_conninfo(const std::string& url);
 // - deliver(): one transaction: per target table, COPY the rows into its staging table, then
 //   INSERT ... SELECT ... ON CONFLICT DO NOTHING, then COMMIT. A row whose (ts, plc) is already
 //   there is skipped, so a replay never adds a second row. Missed samples become rows with NULL
-//   values, quality comm_error. Tags opened after connect() get their columns first.
+//   values, quality comm_error. Tags opened after connect() get their columns first. A sample
+//   of a group that was not opened (spooled by an earlier run whose config had that group) is
+//   passed over: its columns are unknown, and it must not hold the spool up for good.
 // - Every failure rolls back, disconnects, and returns an error that names the server (user,
 //   host, port, database; never the password), what failed, libpq's message and what to check.
 class PostgresDelivery : public logger::Delivery {
