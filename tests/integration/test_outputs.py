@@ -140,8 +140,11 @@ class OutputsTest(unittest.TestCase):
                 self.assertLessEqual(len(missing), allow_missing_tail,
                                      f"{g}: {name} lacks {len(missing)} of {len(csv_ms)}: "
                                      f"{missing[:5]}")
-                for m in missing:  # only the last rows before a kill -9 may be missing
-                    self.assertGreater(m, csv_ms[-1 - allow_missing_tail - 5], (g, name, m))
+                for m in missing:  # only the rows of the last moment before a kill -9
+                    killed = getattr(self, "killed_ms", None)
+                    self.assertIsNotNone(killed, (g, name, m))
+                    self.assertTrue(killed - 1500 <= m <= killed + 100,
+                                    (g, name, m, "killed at", killed))
 
     def test_the_same_samples_reach_csv_postgres_and_mqtt(self):
         self.collector = self.mq.collect("s7log/#")
@@ -224,6 +227,7 @@ class OutputsTest(unittest.TestCase):
         logger.wait_line(lambda l: "mqtt: " in l and "spool" in l, timeout=15)
         if kill_during:
             time.sleep(OUTAGE_S / 2)
+            self.killed_ms = int(time.time() * 1000)
             logger.stop(signal.SIGKILL)
             time.sleep(0.5)
             logger = self.start_logger(cfg)
