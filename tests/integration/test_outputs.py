@@ -126,7 +126,13 @@ class OutputsTest(unittest.TestCase):
         for g in groups:
             csv_ms = [iso_to_ms(t) for t in csv_rows(os.path.join(self.dir, f"line1_{g}.csv"))]
             self.assertGreater(len(csv_ms), 0)
-            self.assertEqual(len(set(csv_ms)), len(csv_ms), f"{g}: the CSV repeats a row")
+            repeated = sorted({m for m in csv_ms if csv_ms.count(m) > 1})
+            if repeated:
+                at = csv_ms.index(repeated[0])
+                print(f"{g}: rows around the repeat: {csv_ms[max(0, at - 3):at + 8]}; "
+                      f"killed at {getattr(self, 'killed_ms', None)}; logger stderr:\n" +
+                      "\n".join(getattr(self, "logger_err", [])))
+            self.assertEqual(repeated, [], f"{g}: the CSV repeats a row")
             db_ms = self.db_ts(g)
             mq_ms = by_group[g]
             dups = sorted({m for m in mq_ms if mq_ms.count(m) > 1})
@@ -241,6 +247,7 @@ class OutputsTest(unittest.TestCase):
         logger.wait_line("mqtt: connected to", timeout=30)
         time.sleep(2)
         self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
+        self.logger_err = [l for p in self.procs if p is not self.fake for l in p.err]
         expected = {g: len(csv_rows(os.path.join(self.dir, f"line1_{g}.csv"))) for g in "abc"}
         self.assertGreater(min(expected.values()), OUTAGE_S * 10 * 0.8)
         self.wait_delivered(expected)
