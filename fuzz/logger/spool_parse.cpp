@@ -24,7 +24,11 @@ const fs::path& work_dir() {
   return dir;
 }
 
+// The folder's name is made while kCleanup is constructed, so it is destroyed after kCleanup
+// (statics go in the reverse order of their construction; the other way round the destructor
+// read a destroyed path: a crash at exit under Windows).
 struct Cleanup {
+  Cleanup() { (void)work_dir(); }
   ~Cleanup() {
     std::error_code ec;
     fs::remove_all(work_dir(), ec);
