@@ -191,8 +191,11 @@ class WindowsExe(unittest.TestCase):
             log = ExeProc(["run", "--port", str(port), "--interval", "0.2s", "--out",
                            win_path(out)])
             log.wait_line(lambda l: l.startswith("LOG") or "row" in l, timeout=60)
+            # The LOG: line and the file are written by separate queues: the file may come a
+            # moment after the first line.
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and len(rows_of(read_csv(out))) < 4:
+            while time.monotonic() < deadline and (
+                    not os.path.exists(out) or len(rows_of(read_csv(out))) < 4):
                 time.sleep(0.1)
             code = log.stop(sig=signal.SIGINT, timeout=20)  # wine turns it into CTRL_C_EVENT
             self.assertEqual(code, 0, "\n".join(log.out + log.err))
