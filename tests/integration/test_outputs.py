@@ -74,6 +74,9 @@ class OutputsTest(unittest.TestCase):
         self.procs.append(self.fake)
 
     def tearDown(self):
+        # The subscriber too, also when a test failed before it closed it.
+        if getattr(self, "collector", None) is not None:
+            self.collector.close()
         for p in reversed(self.procs):
             p.stop()
         self.mq.close()
