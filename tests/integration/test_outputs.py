@@ -246,8 +246,10 @@ class OutputsTest(unittest.TestCase):
             time.sleep(OUTAGE_S)
         self.pg.start()
         self.mq.start()
-        logger.wait_line("postgres: connected to", timeout=30)
-        logger.wait_line("mqtt: connected to", timeout=30)
+        # An output retries with a backoff capped at 30 s plus up to 20 % jitter, so the
+        # reconnect can come up to 36 s after the server is back.
+        logger.wait_line("postgres: connected to", timeout=60)
+        logger.wait_line("mqtt: connected to", timeout=60)
         time.sleep(2)
         self.assertEqual(logger.stop(signal.SIGINT), 0, "\n".join(logger.err))
         self.logger_err = [l for p in self.procs if p is not self.fake for l in p.err]
