@@ -16,6 +16,7 @@ using Runner = std::function<int()>;
 void register_read(CLI::App& app, Runner& selected);     // commands/read.cpp
 void register_write(CLI::App& app, Runner& selected);    // commands/write.cpp
 void register_info(CLI::App& app, Runner& selected);     // commands/info.cpp
+void register_symbols(CLI::App& app, Runner& selected);  // commands/symbols.cpp
 void register_fakeplc(CLI::App& app, Runner& selected);  // commands/fakeplc.cpp
 void register_run(CLI::App& app, Runner& selected);      // commands/run.cpp
 void register_plan(CLI::App& app, Runner& selected);     // commands/plan.cpp
@@ -28,9 +29,9 @@ void register_completion(CLI::App& app, Runner& selected);  // commands/completi
 
 // Every command, in the order `s7log --help` lists them: main() registers exactly these.
 using Register = void (*)(CLI::App& app, Runner& selected);
-inline constexpr Register kCommands[] = {register_read,    register_write,     register_info,
-                                         register_fakeplc, register_run,       register_plan,
-                                         register_plot,    register_demo,      register_bench,
-                                         register_manpage, register_completion};
+inline constexpr Register kCommands[] = {register_read,    register_write,   register_info,
+                                         register_symbols, register_fakeplc, register_run,
+                                         register_plan,    register_plot,    register_demo,
+                                         register_bench,   register_manpage, register_completion};
 
 }  // namespace app

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -23,7 +24,9 @@
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
 #include "sim/faults.hpp"
+#include "symbols/db_source.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
 
 namespace app {
 namespace {
@@ -52,6 +55,10 @@ struct FakePlcArgs {
   std::string stop_for;
   std::string handshake_timeout;
   bool first_item_writes = false;
+  // --symbols, --db-number, --cpu: the PLC program's sources instead of the course's memory.
+  std::vector<std::string> symbol_files;
+  std::vector<std::string> db_numbers;  // "N" or "NAME=N"
+  std::string cpu;                      // empty: not given (1500)
 };
 
 // The stop event that came (kNoEvent: none yet), for the stopping line.
@@ -101,18 +108,65 @@ void print_config_error(const std::string& message) {
   print_error("s7log fakeplc", message);
 }
 
-// The PLCs to serve: --config's (one PLC or a plant), else the course's (or, for --print-config
-// plant, the example plant); --plcs copies; then the command-line overrides and faults, which
-// apply to every PLC.
+// --symbols FILE... [--db-number [NAME=]N] [--cpu FAMILY]: the course's server settings with the
+// sources' DBs (and their BEGIN values) as its only memory.
+s7::Result<sim::PlcConfig> sources_plc(const FakePlcArgs& a) {
+  auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
+  sim::PlcConfig c = sim::course_config();
+  c.areas.clear();
+  c.fields.clear();
+  c.read_only.clear();
+  c.watch.clear();
+  c.symbols.files = a.symbol_files;
+  if (!a.cpu.empty()) {
+    auto cpu = symbols::parse_cpu(a.cpu);
+    if (!cpu) return bad("--cpu " + util::escape_control(a.cpu) + ": " + cpu.error().what());
+    c.symbols.cpu = *cpu;
+  }
+  for (const auto& d : a.db_numbers) {
+    const auto eq = d.find('=');
+    const std::string digits = eq == std::string::npos ? d : d.substr(eq + 1);
+    unsigned n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || end != digits.data() + digits.size() || n < 1 || n > 65535 || eq == 0)
+      return bad("--db-number " + util::escape_control(d) +
+                 ": expected N or NAME=N with N in 1..65535, e.g. Telemetry=1");
+    if (eq != std::string::npos) {
+      c.symbols.db_numbers[d.substr(0, eq)] = static_cast<std::uint16_t>(n);
+    } else if (c.symbols.db_number) {
+      return bad("--db-number given twice without a name; name each DB: NAME=N");
+    } else {
+      c.symbols.db_number = static_cast<std::uint16_t>(n);
+    }
+  }
+  if (auto r = sim::load_sources(c, sim::disk_reader(""), "command line"); !r) return r.error();
+  return c;
+}
+
+// The PLCs to serve: --config's (one PLC or a plant), else --symbols' or the course's (or, for
+// --print-config plant, the example plant); --plcs copies; then the command-line overrides and
+// faults, which apply to every PLC.
 s7::Result<sim::PlantConfig> build_plant(const FakePlcArgs& a) {
   auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
   const bool example = a.print_form == "plant" && a.config_path.empty() && !a.plcs;
   sim::PlantConfig plant =
       example ? sim::example_plant() : sim::PlantConfig{{sim::course_config()}};
+  if (!a.symbol_files.empty() && !a.config_path.empty())
+    return bad(
+        "--symbols: with --config, name the sources in the file: symbols = [\"...\"] "
+        "(docs/fakeplc.md)");
   if (!a.config_path.empty()) {
     auto loaded = sim::load_plant_config(a.config_path);
     if (!loaded) return loaded.error();
     plant = std::move(*loaded);
+  }
+  if (a.symbol_files.empty() && (!a.db_numbers.empty() || !a.cpu.empty()))
+    return bad(std::string(a.cpu.empty() ? "--db-number" : "--cpu") +
+               " needs --symbols FILE (the sources it applies to)");
+  if (!a.symbol_files.empty()) {
+    auto c = sources_plc(a);
+    if (!c) return c.error();
+    plant = sim::PlantConfig{{std::move(*c)}};
   }
   const std::string where = a.config_path.empty() ? "command line" : a.config_path;
   const bool several = !plant.single();
@@ -315,6 +369,19 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
                            : "expected single or plant, got \"" + form + "\"";
               },
               ""));
+  cmd->add_option("--symbols", args->symbol_files,
+                  "Serve the DBs of the PLC program's sources (.db .udt .scl .awl; tag tables "
+                  ".sdf .asc .csv) with their BEGIN values instead of the course's DB1 "
+                  "(repeatable; docs/fakeplc.md)")
+      ->type_name("FILE");
+  cmd->add_option("--db-number", args->db_numbers,
+                  "With --symbols: the DB number of a TIA source, which carries none: N for the "
+                  "one DB, or NAME=N (repeatable)")
+      ->type_name("[NAME=]N");
+  cmd->add_option("--cpu", args->cpu,
+                  "With --symbols: the CPU family whose layout rules and types apply: 300, 400, "
+                  "1200 or 1500 (default 1500)")
+      ->type_name("FAMILY");
   cmd->add_option("--plcs", args->plcs,
                   "Serve N copies of the PLC (the course's or --config's) from this process, "
                   "named plc1..plcN, each with its own memory, generators and faults")
@@ -359,6 +426,7 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
       "  s7log fakeplc --port 11102 --drop-every 10s --item-error pressure=0x0A\n"
       "  s7log fakeplc --print-config > plc.toml && s7log fakeplc --config plc.toml\n"
       "  s7log fakeplc --plcs 3 --base-port 1102\n"
+      "  s7log fakeplc --symbols Telemetry.db --db-number 1\n"
       "  s7log fakeplc --print-config plant > plant.toml && s7log fakeplc --config plant.toml");
   cmd->callback([args, print_config, &selected] {
     args->print_config = print_config->count() > 0;

@@ -13,12 +13,14 @@
 #include "s7/address.hpp"
 #include "s7/client.hpp"
 #include "s7/value.hpp"
+#include "symbol_options.hpp"
 
 namespace app {
 namespace {
 
 struct ReadArgs {
   ConnectionArgs conn;
+  SymbolArgs symbols;
   bool json = false;
   std::vector<std::string> addresses;
 };
@@ -60,18 +62,27 @@ nlohmann::ordered_json value_json(const s7::Value& v) {
 
 int run_read(const ReadArgs& args) {
   // Addresses and options are checked before connecting.
+  auto table = load_symbol_args(args.symbols);
+  if (!table) {
+    print_error(table.error().what());
+    return kExitUsage;
+  }
   std::vector<s7::Address> addresses;
+  std::vector<std::string> labels;  // as typed, or a symbol's elements
   for (const auto& text : args.addresses) {
-    auto a = s7::parse_address(text);
-    if (!a) {
-      print_error(a.error().what());
+    auto found = addresses_or_symbol(text, *table);
+    if (!found) {
+      print_error(found.error().what());
       return kExitUsage;
     }
-    if (auto readable = s7::check_readable(*a); !readable) {
-      print_error(readable.error().what());
-      return kExitUsage;
+    for (const auto& [label, a] : *found) {
+      if (auto readable = s7::check_readable(a); !readable) {
+        print_error(readable.error().what());
+        return kExitUsage;
+      }
+      labels.push_back(label);
+      addresses.push_back(a);
     }
-    addresses.push_back(*a);
   }
   int exit_code = kExitOk;
   auto connected = connect_or_report(args.conn, exit_code);
@@ -82,7 +93,7 @@ int run_read(const ReadArgs& args) {
   int rc = kExitOk;
   auto out = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::string& typed = args.addresses[i];
+    const std::string& typed = labels[i];
     if (!values[i]) {
       print_error(with_typed_address(values[i].error().what(), addresses[i], typed));
       rc = kExitPlc;
@@ -108,15 +119,19 @@ void register_read(CLI::App& app, Runner& selected) {
   auto args = std::make_shared<ReadArgs>();
   auto* cmd = app.add_subcommand("read", "Read values from a PLC and print them");
   add_connection_options(*cmd, args->conn);
+  add_symbol_options(*cmd, args->symbols);
   cmd->add_flag("--json", args->json,
                 "print one JSON object mapping each address (as typed) to its value");
-  cmd->add_option("ADDRESS", args->addresses,
-                  "S7 addresses, e.g. DB1.DBW4 DB1.DBD6:REAL DB1.DBX10.0 MW10 DB1.DBB0:BYTE[12]")
+  cmd->add_option(
+         "ADDRESS", args->addresses,
+         "S7 addresses, e.g. DB1.DBW4 DB1.DBD6:REAL DB1.DBX10.0 MW10 DB1.DBB0:BYTE[12], or "
+         "symbols with --symbols: '\"Telemetry\".pressure'")
       ->required();
   cmd->footer(
       "Examples:\n"
       "  s7log read DB1.DBW4 DB1.DBD6:REAL DB1.DBB11\n"
       "  s7log read --host 10.0.0.5 --slot 1 --json DB1.DBX10.0 DB1.DBW20:INT\n"
+      "  s7log read --symbols Telemetry.db --db-number 1 '\"Telemetry\".pressure'\n"
       "Exit codes: 0 ok, 1 PLC or connection error, 2 bad address or option.\n");
   cmd->callback([args, &selected] { selected = [args] { return run_read(*args); }; });
 }

@@ -10,12 +10,14 @@
 #include "s7/address.hpp"
 #include "s7/client.hpp"
 #include "s7/value.hpp"
+#include "symbol_options.hpp"
 
 namespace app {
 namespace {
 
 struct WriteArgs {
   ConnectionArgs conn;
+  SymbolArgs symbols;
   std::vector<std::string> assignments;
 };
 
@@ -24,14 +26,25 @@ int run_write(const WriteArgs& args) {
   std::vector<std::string> typed;
   std::vector<s7::Address> addresses;
   std::vector<s7::Value> values;
+  auto table = load_symbol_args(args.symbols);
+  if (!table) {
+    print_error(table.error().what());
+    return kExitUsage;
+  }
   for (const auto& text : args.assignments) {
-    const auto eq = text.find('=');
+    // The first '=' outside a quoted symbol ("Tank=1".level=5).
+    std::size_t eq = std::string::npos;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size() && eq == std::string::npos; ++i) {
+      if (text[i] == '"') quoted = !quoted;
+      if (text[i] == '=' && !quoted) eq = i;
+    }
     if (eq == std::string::npos) {
       print_error(text + ": expected ADDRESS=VALUE, e.g. DB1.DBW20:INT=123");
       return kExitUsage;
     }
     const std::string addr_text = text.substr(0, eq);
-    auto a = s7::parse_address(addr_text);
+    auto a = address_or_symbol(addr_text, *table);
     if (!a) {
       print_error(a.error().what());
       return kExitUsage;
@@ -73,13 +86,16 @@ void register_write(CLI::App& app, Runner& selected) {
   auto args = std::make_shared<WriteArgs>();
   auto* cmd = app.add_subcommand("write", "Write values to a PLC");
   add_connection_options(*cmd, args->conn);
+  add_symbol_options(*cmd, args->symbols);
   cmd->add_option("ASSIGNMENT", args->assignments,
-                  "ADDRESS=VALUE pairs, e.g. DB1.DBW20:INT=123 DB1.DBX26.0:BOOL=true")
+                  "ADDRESS=VALUE pairs, e.g. DB1.DBW20:INT=123 DB1.DBX26.0:BOOL=true, or "
+                  "SYMBOL=VALUE with --symbols: '\"Telemetry\".setpoint_int=120'")
       ->required();
   cmd->footer(
       "Examples:\n"
       "  s7log write DB1.DBW20:INT=123 DB1.DBD22:REAL=3.5\n"
       "  s7log write DB1.DBX26.1:BOOL=true      (bit access: the other bits of byte 26 stay)\n"
+      "  s7log write --symbols Telemetry.db --db-number 1 '\"Telemetry\".setpoint_real=2.5'\n"
       "Exit codes: 0 ok, 1 PLC or connection error, 2 bad address, value or option.\n");
   cmd->callback([args, &selected] { selected = [args] { return run_write(*args); }; });
 }

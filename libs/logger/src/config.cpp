@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "logger/rotation.hpp"
 #include "logger/tag.hpp"
+#include "symbols/config_keys.hpp"
+#include "symbols/symbol_table.hpp"
 #include "util/text.hpp"
 #include "util/text_file.hpp"
 #include "util/toml_reader.hpp"
@@ -469,9 +472,56 @@ s7::Result<void> read_scale(util::TomlReader& in, const toml::table& t, const st
   return {};
 }
 
-// [[tag]] tables (key "tag"), or a group's [[group.tag]] tables (key "group[2].tag").
+// The PLC program's sources a PLC's tags resolve against (symbols = [...], db_numbers, cpu),
+// loaded once for each different set: a plant of 100 PLCs running one program reads it once.
+class SymbolSets {
+ public:
+  explicit SymbolSets(std::string base_dir) : base_dir_(std::move(base_dir)) {}
+
+  s7::Result<const symbols::SymbolTable*> get(util::TomlReader& in, const toml::node& where,
+                                              const std::string& key,
+                                              const symbols::SymbolOptions& o) {
+    if (o.empty()) return static_cast<const symbols::SymbolTable*>(nullptr);
+    std::string id(symbols::to_string(o.cpu));
+    for (const auto& f : o.files) id += '\n' + f;
+    for (const auto& [b, n] : o.db_numbers) id += '\0' + b + '=' + std::to_string(n);
+    auto& slot = cache_[id];
+    if (!slot) {
+      auto table = symbols::load_symbols(o, base_dir_);
+      if (!table) return in.error(where, key, table.error().what());
+      slot = std::make_unique<symbols::SymbolTable>(std::move(*table));
+    }
+    return static_cast<const symbols::SymbolTable*>(slot.get());
+  }
+
+ private:
+  std::string base_dir_;
+  std::map<std::string, std::unique_ptr<symbols::SymbolTable>> cache_;
+};
+
+// The column name a symbolic address gets without a `name`: its member path ("Telemetry".pressure
+// -> pressure, "Plant".motor[3].speed -> motor[3].speed) or the tag table's symbol
+// ("Start_Button").
+std::string member_path(const std::string& symbol) {
+  std::size_t i = 0;
+  if (!symbol.empty() && symbol[0] == '"') {
+    const auto close = symbol.find('"', 1);
+    if (close == std::string::npos) return symbol;
+    if (close + 1 >= symbol.size()) return symbol.substr(1, close - 1);
+    i = close + 1;
+  } else {
+    i = symbol.find('.');
+    if (i == std::string::npos) return symbol;
+  }
+  return symbol.substr(i + (symbol[i] == '.' ? 1 : 0));
+}
+
+// [[tag]] tables (key "tag"), or a group's [[group.tag]] tables (key "group[2].tag"). With
+// `syms`, an address may be a symbol of the PLC program: one of an elementary member, one column
+// per element of a struct or array (motor[3].speed), read as one item by the plan.
 s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, LoggerConfig& cfg,
-                            const std::string& list = "tag") {
+                            const std::string& list = "tag",
+                            const symbols::SymbolTable* syms = nullptr) {
   auto arr = in.array_of_tables(node, list);
   if (!arr) return arr.error();
   if ((*arr)->empty())
@@ -485,28 +535,64 @@ s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, Logger
     if (auto r = in.check_keys(t, key, {"name", "address", "deadband", "raw", "eng"}); !r) return r;
     const auto* name_node = t.get("name");
     const auto* addr_node = t.get("address");
-    if (name_node == nullptr) return in.error(t, key, "missing key 'name'");
     if (addr_node == nullptr) return in.error(t, key, "missing key 'address'");
-    auto name = in.string(*name_node, key + ".name", util::Empty::refused);
-    if (!name) return name.error();
     auto text = in.string(*addr_node, key + ".address");
     if (!text) return text.error();
-    if (auto r = check_tag_name(*name); !r)
-      return in.error(*name_node, key + ".name", r.error().what());
-    if (!seen.insert(*name).second)
-      return in.error(*name_node, key + ".name",
-                      "tag '" + util::escape_control(*name) + "' is defined twice");
-    auto a = s7::parse_address(*text);
-    if (!a) return in.error(*addr_node, key + ".address", a.error().what());
-    if (auto r = s7::check_readable(*a); !r)
-      return in.error(*addr_node, key + ".address", r.error().what());
-    cfg.tags.push_back(TagInfo{*name, *a, std::nullopt});
-    if (auto r = read_scale(in, t, key, *a, cfg.tags.back()); !r) return r;
+    // Without sources only a quoted name is a symbol (DB1.DBQ4 is a mistyped address, and
+    // parse_address names the column it broke at).
+    const auto first = text->find_first_not_of(" \t");
+    const bool symbolic =
+        symbols::SymbolTable::looks_symbolic(*text) &&
+        (syms != nullptr || (first != std::string::npos && (*text)[first] == '"'));
+    if (name_node == nullptr && !symbolic) return in.error(t, key, "missing key 'name'");
+    std::string name;
+    if (name_node != nullptr) {
+      auto n = in.string(*name_node, key + ".name", util::Empty::refused);
+      if (!n) return n.error();
+      name = *n;
+    }
+    // (name, address) of each column this table makes.
+    std::vector<std::pair<std::string, s7::Address>> columns;
+    if (symbolic) {
+      if (syms == nullptr)
+        return in.error(
+            *addr_node, key + ".address",
+            "'" + util::escape_control(*text) +
+                "' is a symbol of the PLC program: add symbols = [\"...\"] with the "
+                "DB's source (docs/symbols.md), or write an address like DB1.DBD6:REAL");
+      auto r = syms->resolve(*text);
+      if (!r) return in.error(*addr_node, key + ".address", r.error().what());
+      if (name_node == nullptr) name = member_path(r->symbol);
+      for (const auto& leaf : r->leaves) columns.emplace_back(name + leaf.suffix, leaf.address);
+      if (columns.empty())
+        return in.error(*addr_node, key + ".address", r->symbol + " holds no value s7log can read");
+    } else {
+      auto a = s7::parse_address(*text);
+      if (!a) return in.error(*addr_node, key + ".address", a.error().what());
+      columns.emplace_back(name, *a);
+    }
+    const auto& name_at = name_node != nullptr ? *name_node : *addr_node;
+    const auto name_key = key + (name_node != nullptr ? ".name" : ".address");
+    for (const auto& [column, address] : columns) {
+      if (auto r = check_tag_name(column); !r) return in.error(name_at, name_key, r.error().what());
+      if (!seen.insert(column).second)
+        return in.error(name_at, name_key,
+                        "tag '" + util::escape_control(column) + "' is defined twice");
+      if (auto r = s7::check_readable(address); !r)
+        return in.error(*addr_node, key + ".address", r.error().what());
+      cfg.tags.push_back(TagInfo{column, address, std::nullopt});
+    }
+    if (columns.size() > 1 && (t.get("raw") != nullptr || t.get("eng") != nullptr))
+      return in.error(t.get("raw") ? *t.get("raw") : *t.get("eng"), key + ".raw",
+                      "scaling applies to one value; " + util::escape_control(*text) + " gives " +
+                          std::to_string(columns.size()) + " columns");
+    if (columns.size() == 1)
+      if (auto r = read_scale(in, t, key, columns[0].second, cfg.tags.back()); !r) return r;
     if (const auto* d = t.get("deadband")) {
       auto v = in.number(*d, key + ".deadband");
       if (!v) return v.error();
       if (*v < 0) return in.error(*d, key + ".deadband", "expected a number >= 0");
-      cfg.deadband[*name] = *v;
+      for (const auto& c : columns) cfg.deadband[c.first] = *v;
     }
   }
   return {};
@@ -582,7 +668,8 @@ s7::Result<std::optional<s7::Address>> read_bit(util::TomlReader& in, const toml
 // A plant config: [[plc]] tables and [[group]] tables, with [log] and [reconnect] as defaults.
 s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& root,
                                     const LoggerConfig& defaults, bool out_given,
-                                    const OutputsConfig& outputs) {
+                                    const OutputsConfig& outputs, SymbolSets& sets,
+                                    const symbols::SymbolOptions& top_symbols) {
   AgentConfig plant;
   const auto* plcs_node = root.get("plc");
   if (plcs_node == nullptr)
@@ -597,18 +684,31 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
   auto plcs = in.array_of_tables(*plcs_node, "plc");
   if (!plcs) return plcs.error();
   std::set<std::string> plc_names;
+  std::map<std::string, const symbols::SymbolTable*> plc_symbols;
   for (std::size_t i = 0; i < (*plcs)->size(); ++i) {
     const auto& t = *(**plcs)[i].as_table();
     const auto key = in.item("plc", i);
     PlcSpec p;
     p.client = LoggerConfig::course_plc();
     p.backoff = defaults.backoff;
-    if (auto r = parse_plc(in, t, key, p.client, {"name", "reconnect"}); !r) return r.error();
+    if (auto r =
+            parse_plc(in, t, key, p.client, {"name", "reconnect", "symbols", "db_numbers", "cpu"});
+        !r)
+      return r.error();
     auto name = read_name(in, t, key);
     if (!name) return name.error();
     if (!plc_names.insert(*name).second)
       return in.error(*t.get("name"), key + ".name", "PLC '" + *name + "' is defined twice");
     p.name = *name;
+    // The PLC's program: its own symbols/db_numbers/cpu, each key defaulting to the top level's.
+    symbols::SymbolOptions so = top_symbols;
+    auto own = symbols::read_config_keys(in, t, key, so);
+    if (!own) return own.error();
+    const toml::node* where = t.get("symbols") ? t.get("symbols") : root.get("symbols");
+    auto table = sets.get(in, where != nullptr ? *where : static_cast<const toml::node&>(t),
+                          *own ? key + ".symbols" : std::string("symbols"), so);
+    if (!table) return table.error();
+    plc_symbols[p.name] = *table;
     if (const auto* n = t.get("reconnect")) {
       auto rt = in.table(*n, key + ".reconnect");
       if (!rt) return rt.error();
@@ -683,7 +783,7 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
     const auto* tags = t.get("tag");
     if (tags == nullptr)
       return in.error(t, key + ".tag", "missing: [[group.tag]] tables with name and address");
-    if (auto r = parse_tags(in, *tags, g, key + ".tag"); !r) return r.error();
+    if (auto r = parse_tags(in, *tags, g, key + ".tag", plc_symbols[*plc]); !r) return r.error();
     for (const auto& n : g.on_change) {
       bool found = false;
       for (const auto& tg : g.tags) found = found || tg.name == n;
@@ -735,12 +835,16 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
   const bool plant = root->get("group") != nullptr || (plc_node != nullptr && plc_node->is_array());
   if (auto r = in.check_keys(
           *root, "",
-          plant
-              ? std::vector<std::string_view>{"plc", "group", "log", "reconnect", "live", "tag",
-                                              "output"}
-              : std::vector<std::string_view>{"plc", "log", "reconnect", "tag", "live", "output"});
+          plant ? std::vector<std::string_view>{"plc", "group", "log", "reconnect", "live", "tag",
+                                                "output", "symbols", "db_numbers", "cpu"}
+                : std::vector<std::string_view>{"plc", "log", "reconnect", "tag", "live", "output",
+                                                "symbols", "db_numbers", "cpu"});
       !r)
     return r.error();
+  // symbols = [...] (db_numbers, cpu): the PLC program's sources, relative to the config's folder.
+  symbols::SymbolOptions top_symbols;
+  if (auto r = symbols::read_config_keys(in, *root, "", top_symbols); !r) return r.error();
+  SymbolSets sets(symbols::folder_of(std::string(source)));
   auto section = [&](const char* name) -> s7::Result<const toml::table*> {
     const auto* n = root->get(name);
     if (n == nullptr) return static_cast<const toml::table*>(nullptr);
@@ -766,7 +870,8 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
     if (*log && (*log)->get("on_change") != nullptr)
       return in.error(*(*log)->get("on_change"), "log.on_change",
                       "in a plant config on_change belongs to a [[group]]");
-    auto p = parse_plant(in, *root, out.config, *log && (*log)->get("out") != nullptr, out.outputs);
+    auto p = parse_plant(in, *root, out.config, *log && (*log)->get("out") != nullptr, out.outputs,
+                         sets, top_symbols);
     if (!p) return p.error();
     out.plant = std::move(*p);
     return out;
@@ -775,8 +880,11 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
   if (!plc) return plc.error();
   if (*plc)
     if (auto r = parse_plc(in, **plc, "plc", out.config.plc); !r) return r.error();
+  auto syms =
+      sets.get(in, root->get("symbols") ? *root->get("symbols") : *root, "symbols", top_symbols);
+  if (!syms) return syms.error();
   if (const auto* tags = root->get("tag")) {
-    if (auto r = parse_tags(in, *tags, out.config); !r) return r.error();
+    if (auto r = parse_tags(in, *tags, out.config, "tag", *syms); !r) return r.error();
     out.has_tags = true;
   }
   if (auto r = check_outputs(in, out.config.outputs, out.outputs, "log.outputs"); !r)

@@ -5,17 +5,25 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "s7/value.hpp"
+#include "symbols/config_keys.hpp"
+#include "symbols/literal.hpp"
+#include "symbols/symbol_table.hpp"
+#include "symbols/tag_table.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
 #include "util/text_file.hpp"
 #include "util/toml_reader.hpp"
+#include "util/u8path.hpp"
 
 namespace sim {
 
@@ -115,13 +123,18 @@ Keys plant_keys(const util::TomlReader& in, std::size_t index) {
 }
 
 bool is_body_key(std::string_view k) {
-  return std::find(kBodyKeys.begin(), kBodyKeys.end(), k) != kBodyKeys.end();
+  return std::find(kBodyKeys.begin(), kBodyKeys.end(), k) != kBodyKeys.end() ||
+         std::find(symbols::kConfigKeys.begin(), symbols::kConfigKeys.end(), k) !=
+             symbols::kConfigKeys.end();
 }
+
+s7::Result<void> apply_sources(PlcConfig& c, const SourceReader& read, const util::TomlReader& in,
+                               const Keys& keys);
 
 // Reads a TOML document into PlcConfigs; `in` remembers the line of every key it saw.
 class Reader {
  public:
-  explicit Reader(util::TomlReader& in) : in_(in) {}
+  Reader(util::TomlReader& in, const SourceReader& read) : in_(in), read_(read) {}
 
   // Whether the document is a plant: `plc` is an array ([[plc]] tables), not a [plc] table.
   static bool plant_form(const toml::table& root) {
@@ -134,6 +147,7 @@ class Reader {
     PlcConfig c = course_defaults();
     std::vector<std::string_view> allowed = {"plc"};
     allowed.insert(allowed.end(), kBodyKeys.begin(), kBodyKeys.end());
+    allowed.insert(allowed.end(), symbols::kConfigKeys.begin(), symbols::kConfigKeys.end());
     if (auto r = in_.check_keys(root, "", allowed); !r) return r.error();
     const Keys keys = single_keys();
     if (const auto* node = root.get("plc")) {
@@ -143,6 +157,7 @@ class Reader {
       if (auto r = read_server(**plc, keys, c); !r) return r.error();
     }
     if (auto r = read_body(root, keys, c); !r) return r.error();
+    if (auto r = apply_sources(c, read_, in_, keys); !r) return r.error();
     return c;
   }
 
@@ -161,6 +176,7 @@ class Reader {
                                          : key == "fields" ? "[fields.<name>]"
                                          : key == "faults" ? "[[faults]]"
                                                            : key;
+      // symbols, db_numbers and cpu of one PLC belong in its [[plc]] table too.
       const std::string_view in_plc = key == "areas" ? "give each PLC its own [[plc.areas]]"
                                       : key == "fields"
                                           ? "give each PLC its own [plc.fields.<name>]"
@@ -194,6 +210,7 @@ class Reader {
     PlcConfig c = course_defaults();
     std::vector<std::string_view> allowed = kServerKeys;
     allowed.insert(allowed.end(), kBodyKeys.begin(), kBodyKeys.end());
+    allowed.insert(allowed.end(), symbols::kConfigKeys.begin(), symbols::kConfigKeys.end());
     allowed.push_back("name");
     if (auto r = in_.check_keys(t, keys.server, allowed); !r) return r.error();
     const auto* name = t.get("name");
@@ -206,6 +223,7 @@ class Reader {
     c.name = *s;
     if (auto r = read_server(t, keys, c); !r) return r.error();
     if (auto r = read_body(t, keys, c); !r) return r.error();
+    if (auto r = apply_sources(c, read_, in_, keys); !r) return r.error();
     return c;
   }
 
@@ -219,6 +237,15 @@ class Reader {
 
   // The memory and faults of one PLC: from the root (single form) or its [[plc]] table.
   s7::Result<void> read_body(const toml::table& root, const Keys& keys, PlcConfig& c) {
+    // symbols = [...], db_numbers, cpu: read here, applied by apply_sources once the file's own
+    // areas and fields are known.
+    symbols::SymbolOptions so;
+    auto has_symbols = symbols::read_config_keys(in_, root, keys.body, so);
+    if (!has_symbols) return has_symbols.error();
+    c.symbols = SymbolSources{};
+    c.symbols.files = so.files;
+    c.symbols.db_numbers = so.db_numbers;
+    c.symbols.cpu = so.cpu;
     if (const auto* node = root.get("areas")) {
       const std::string key = keys.body_key("areas");
       auto arr = in_.array_of_tables(*node, key);
@@ -262,9 +289,10 @@ class Reader {
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& [line, f] : ordered) c.fields.push_back(std::move(f));
     }
-    if (root.contains("areas") || root.contains("fields")) {
-      // The file describes its own memory: no course read-only range, and the course's watched
-      // names only where the file has such fields.
+    if (root.contains("areas") || root.contains("fields") || !c.symbols.empty()) {
+      // The file describes its own memory (areas, fields or the PLC program's sources): no
+      // course read-only range, and the course's watched names only where the file has such
+      // fields.
       if (!root.contains("areas")) c.areas.clear();
       if (!root.contains("fields")) c.fields.clear();
       if (!root.contains("read_only")) c.read_only.clear();
@@ -586,7 +614,229 @@ class Reader {
   }
 
   util::TomlReader& in_;
+  const SourceReader& read_;
 };
+
+// ---------------------------------------------------------------------------------------------
+// The PLC program's sources: symbols = [...], db_numbers, cpu.
+
+// A source's text as the symbols library reads it: tag tables as they are (their parser knows
+// Excel's encodings), sources as UTF-8 (a byte-order mark or UTF-16 converted).
+s7::Result<std::string> source_text(const std::string& bytes, const std::string& name) {
+  if (symbols::detect_tag_table(bytes, name)) return bytes;
+  auto text = util::decode_text_file(bytes);
+  if (!text) return s7::Error(s7::Errc::invalid_argument, "broken UTF-16 text");
+  return std::move(*text);
+}
+
+std::string dequote(std::string_view name) {
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+    name = name.substr(1, name.size() - 2);
+  return std::string(name);
+}
+
+// The symbols' table of `s`; errors at `key` ("symbols", "plc[1].symbols") or its items.
+s7::Result<symbols::SymbolTable> read_table(const SymbolSources& s, const SourceReader& read,
+                                            const util::TomlReader& in, const Keys& keys) {
+  const std::string key = keys.body_key("symbols");
+  if (!read)
+    return in.error(key,
+                    "the sources cannot be read here: load the config from its file (s7log "
+                    "fakeplc --config FILE)");
+  symbols::SymbolTable table(s.cpu);
+  std::vector<std::string> dbs;         // every DB of the sources, for db_numbers' names
+  std::vector<std::string> unnumbered;  // DBs without a number, for an unnamed --db-number
+  for (std::size_t i = 0; i < s.files.size(); ++i) {
+    const std::string& name = s.files[i];
+    auto bytes = read(name);
+    if (!bytes)
+      return in.error(in.item(key, i), fmt::format("cannot read {}: {}", util::escape_control(name),
+                                                   bytes.error().what()));
+    auto text = source_text(*bytes, name);
+    if (!text)
+      return in.error(in.item(key, i),
+                      fmt::format("{}: {}", util::escape_control(name), text.error().what()));
+    if (auto r = table.add_file(*text, name); !r) return in.error(key, r.error().what());
+    if (symbols::detect_tag_table(*bytes, name)) continue;
+    if (auto blocks = symbols::parse_source(*text, name)) {
+      for (const auto& b : *blocks) {
+        if (b.kind != symbols::Block::Kind::data_block) continue;
+        dbs.push_back(b.name);
+        if (!b.number) unnumbered.push_back(b.name);
+      }
+    }
+  }
+  // A db_numbers name no source declares would go unnoticed: say which DBs there are.
+  for (const auto& [block, number] : s.db_numbers) {
+    bool found = false;
+    std::string known;
+    for (const auto& db : dbs) {
+      found = found || util::ascii_lower(db) == util::ascii_lower(dequote(block));
+      known += (known.empty() ? "" : ", ") + ("\"" + db + "\"");
+    }
+    if (!found)
+      return in.error(
+          util::TomlReader::child(keys.body_key("db_numbers"), block),
+          fmt::format("no DB named \"{}\" in the sources ({})", util::escape_control(block),
+                      known.empty() ? "they declare no DB" : known));
+  }
+  for (const auto& [block, number] : s.db_numbers) table.set_db_number(block, number);
+  if (s.db_number) {
+    if (unnumbered.size() != 1)
+      return in.error(
+          keys.body_key("db_numbers"),
+          fmt::format("--db-number {} without a name needs sources with exactly one DB without "
+                      "a number ({} have {}); name each: NAME=N",
+                      *s.db_number, s.files.size() == 1 ? "it does not, they" : "they",
+                      unnumbered.size()));
+    table.set_db_number(unnumbered[0], *s.db_number);
+  }
+  if (auto r = table.finish(); !r) return in.error(key, r.error().what());
+  return table;
+}
+
+// The initial value of a member without one whose zero bytes are not its type's default: a
+// STRING's header holds its length, DT and DTL start in 1990 and 1970.
+std::string default_literal(s7::DataType t) {
+  switch (t) {
+    case s7::DataType::String:
+    case s7::DataType::WString:
+      return "''";
+    case s7::DataType::DateAndTime:
+      return "DT#1990-01-01-00:00:00";
+    case s7::DataType::Dtl:
+      return "DTL#1970-01-01-00:00:00";
+    default:
+      return {};
+  }
+}
+
+// One member's address for a field (one value: an elementary member or an array of an
+// elementary type) or a read_only range (any member: its whole bytes).
+s7::Result<s7::Address> symbol_address(const symbols::SymbolTable& table, const std::string& text,
+                                       bool whole) {
+  auto r = table.resolve(text);
+  if (!r) return r.error();
+  if (whole) return r->whole;
+  if (r->leaves.size() == 1 && r->leaves[0].suffix.empty()) return r->leaves[0].address;
+  // An array of an elementary type is one address (DB1.DBW30:INT[10]); a struct is not.
+  bool elementary_array = r->whole.is_array && !r->leaves.empty();
+  for (const auto& l : r->leaves)
+    elementary_array = elementary_array && l.address.type == r->whole.type &&
+                       l.suffix.find('.') == std::string::npos;
+  if (elementary_array) return r->whole;
+  std::string some;
+  for (std::size_t i = 0; i < r->leaves.size() && i < 3; ++i)
+    some += (i ? ", " : "") + r->symbol + r->leaves[i].suffix;
+  return s7::Error(
+      s7::Errc::invalid_argument,
+      fmt::format("{} is a {} of {} values and a field holds one; name one of them{}", r->symbol,
+                  r->type, r->leaves.size(), some.empty() ? std::string() : ", e.g. " + some));
+}
+
+// Reads c.symbols: the sources' DBs become areas (or are checked against the file's), their
+// members' values become initial_values, and the symbols of fields and read_only resolve.
+s7::Result<void> apply_sources(PlcConfig& c, const SourceReader& read, const util::TomlReader& in,
+                               const Keys& keys) {
+  // Again from the start (the command line may apply the sources to a config read before).
+  c.areas.erase(std::remove_if(c.areas.begin(), c.areas.end(),
+                               [](const AreaSpec& a) { return !a.block.empty(); }),
+                c.areas.end());
+  c.initial_values.clear();
+  c.symbol_addresses.clear();
+  if (c.symbols.empty()) return {};
+  auto table = read_table(c.symbols, read, in, keys);
+  if (!table) return table.error();
+  // The unnamed number is now the DB's own entry (what --print-config writes).
+  if (c.symbols.db_number) {
+    for (const auto& l : table->layouts())
+      if (l.kind == symbols::Block::Kind::data_block && l.number == c.symbols.db_number &&
+          !c.symbols.db_numbers.count(l.block))
+        c.symbols.db_numbers[l.block] = *c.symbols.db_number;
+    c.symbols.db_number.reset();
+  }
+  const std::string key = keys.body_key("symbols");
+  for (const auto& l : table->layouts()) {
+    if (l.kind != symbols::Block::Kind::data_block || !l.number) continue;
+    const std::uint16_t number = *l.number;
+    const std::uint32_t size = std::max<std::uint32_t>(l.size, 2);  // an empty DB still exists
+    const std::string what = fmt::format("DB \"{}\" ({})", l.block, util::escape_control(l.file));
+    if (size > 65536)
+      return in.error(
+          key, fmt::format("{} has {} bytes; the fake PLC's DBs hold at most 65536", what, l.size));
+    auto same = std::find_if(c.areas.begin(), c.areas.end(), [&](const AreaSpec& a) {
+      return a.area == s7::Area::db && a.db == number;
+    });
+    if (same == c.areas.end()) {
+      AreaSpec a;
+      a.area = s7::Area::db;
+      a.db = number;
+      a.size = size;
+      a.block = l.block;
+      c.areas.push_back(a);
+    } else if (!same->block.empty()) {
+      return in.error(key, fmt::format("DB{} is both \"{}\" and {}", number, same->block, what));
+    } else if (same->size < l.size) {
+      const auto i = static_cast<std::size_t>(same - c.areas.begin());
+      return in.error(
+          util::TomlReader::child(in.item(keys.body_key("areas"), i), "size"),
+          fmt::format("DB{} has {} bytes, but {} needs {}; make it at least {} or leave DB{} out "
+                      "of [[areas]]",
+                      number, same->size, what, l.size, l.size, number));
+    }
+    for (const auto& m : l.members) {
+      if (!m.address) continue;
+      s7::Address a = *m.address;
+      a.db = number;
+      std::string text = m.initial.empty() ? default_literal(a.type) : m.initial;
+      if (text.empty()) continue;
+      const std::string member = "\"" + l.block + "\"." + m.path;
+      const std::string place =
+          util::escape_control(l.file) + (m.line > 0 ? fmt::format(":{}", m.line) : std::string());
+      auto v = symbols::parse_literal(a, text);
+      if (!v) return in.error(key, fmt::format("{}: {}: {}", place, member, v.error().what()));
+      auto bytes = s7::encode_value(a, *v);
+      if (!bytes)
+        return in.error(key, fmt::format("{}: {}: {}", place, member, bytes.error().what()));
+      c.initial_values.push_back(InitialValue{member, s7::to_string(a), std::move(*bytes)});
+    }
+    // STEP 7's BEGIN sets array elements one by one (values[3] := 5;): after the array's own.
+    for (const auto& [path, text] : l.element_initial) {
+      const std::string member = "\"" + l.block + "\"." + path;
+      auto r = table->resolve(member);
+      if (!r || r->leaves.size() != 1)
+        return in.error(key, fmt::format("{}: {}: {}", util::escape_control(l.file), member,
+                                         r ? "not one value" : r.error().what()));
+      const s7::Address& a = r->leaves[0].address;
+      auto v = symbols::parse_literal(a, text);
+      if (!v)
+        return in.error(
+            key, fmt::format("{}: {}: {}", util::escape_control(l.file), member, v.error().what()));
+      auto bytes = s7::encode_value(a, *v);
+      if (!bytes)
+        return in.error(key, fmt::format("{}: {}: {}", util::escape_control(l.file), member,
+                                         bytes.error().what()));
+      c.initial_values.push_back(InitialValue{r->symbol, s7::to_string(a), std::move(*bytes)});
+    }
+  }
+  // Symbols in fields and read_only.
+  for (const auto& f : c.fields) {
+    if (!symbols::SymbolTable::looks_symbolic(f.address) || s7::parse_address(f.address)) continue;
+    const std::string fkey = keys.body_key("fields." + f.name) + ".address";
+    auto a = symbol_address(*table, f.address, false);
+    if (!a) return in.error(fkey, a.error().what());
+    c.symbol_addresses[f.address] = s7::to_string(*a);
+  }
+  for (std::size_t i = 0; i < c.read_only.size(); ++i) {
+    const std::string& text = c.read_only[i];
+    if (!symbols::SymbolTable::looks_symbolic(text) || s7::parse_address(text)) continue;
+    auto a = symbol_address(*table, text, true);
+    if (!a) return in.error(in.item(keys.body_key("read_only"), i), a.error().what());
+    // A field and a read_only range may name the same member: one address serves both.
+    c.symbol_addresses.emplace(text, s7::to_string(*a));
+  }
+  return {};
+}
 
 s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in, const Keys& at) {
   auto err = [&](const std::string& key, std::string_view msg) { return in.error(key, msg); };
@@ -616,7 +866,7 @@ s7::Result<void> validate_with(const PlcConfig& c, const util::TomlReader& in, c
   // Checks that an address parses and fits a declared area.
   auto check_address = [&](const std::string& key,
                            const std::string& text) -> s7::Result<s7::Address> {
-    auto a = s7::parse_address(text);
+    auto a = config_address(c, text);
     if (!a) return err(key, a.error().what());
     auto it = sizes.find(area_key(*a));
     if (it == sizes.end())
@@ -913,6 +1163,37 @@ std::string watch_toml(const PlcConfig& c) {
   return o;
 }
 
+// symbols, db_numbers and cpu (nothing without sources, but a hint in the single form).
+std::string symbols_toml(const SymbolSources& s, bool explain) {
+  std::string o;
+  if (s.empty()) {
+    if (explain)
+      o += "# The PLC program's DB sources: each DB becomes a DB area holding the BEGIN values\n"
+           "# (see docs/fakeplc.md). E.g. symbols = [\"Telemetry.db\"], db_numbers = { "
+           "Telemetry = 1 }\n";
+    return o;
+  }
+  if (explain)
+    o += "# The PLC program's DB sources (relative to this file's folder): each DB becomes a DB\n"
+         "# area holding the BEGIN values; fields may name members, e.g. "
+         "'\"Telemetry\".pressure'.\n";
+  o += "symbols = " + string_list(s.files) + "\n";
+  if (!s.db_numbers.empty()) {
+    o += "db_numbers = { ";
+    bool first = true;
+    for (const auto& [block, number] : s.db_numbers) {
+      o += fmt::format("{}{} = {}", first ? "" : ", ", toml_key(block), number);
+      first = false;
+    }
+    o += " }           # TIA sources carry no DB number\n";
+  }
+  std::string_view cpu = symbols::to_string(s.cpu);
+  if (cpu.rfind("S7-", 0) == 0) cpu.remove_prefix(3);
+  o += fmt::format("cpu = {}                # 300, 400, 1200 or 1500: the layout rules\n",
+                   toml_quoted(cpu));
+  return o;
+}
+
 // [plc.identity], the areas, the fields and the faults. `t` is the table path of the PLC's body
 // ("" in the single form, "plc" in a plant); `explain` adds the comments that explain each part.
 std::string body_toml(const PlcConfig& c, std::string_view t, bool explain) {
@@ -928,6 +1209,7 @@ std::string body_toml(const PlcConfig& c, std::string_view t, bool explain) {
     o += "# Memory areas: DB (with number), M, I, Q (size in bytes), T, C (size in "
          "timers/counters).\n";
   for (const auto& a : c.areas) {
+    if (!a.block.empty()) continue;  // the sources make it again
     o += fmt::format("[[{}]]\n", areas);
     o += fmt::format("area = {}\n", toml_quoted(area_name(a.area)));
     if (a.area == s7::Area::db) o += fmt::format("number = {}\n", a.db);
@@ -972,14 +1254,15 @@ std::string body_toml(const PlcConfig& c, std::string_view t, bool explain) {
 
 }  // namespace
 
-s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename) {
+s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename,
+                                   const SourceReader& read) {
   util::TomlReader in{std::string(filename)};
   auto root = in.parse(toml_text);
   if (!root) return root.error();
   if (Reader::plant_form(*root))
     return in.error(*root->get("plc"), "plc",
                     "[[plc]] tables describe a plant of several PLCs; one PLC is wanted here");
-  auto c = Reader(in).read(*root);
+  auto c = Reader(in, read).read(*root);
   if (!c) return c.error();
   if (auto r = validate_with(*c, in, single_keys()); !r) return r.error();
   return c;
@@ -989,24 +1272,61 @@ s7::Result<PlcConfig> load_config(const std::string& path) {
   std::string text;
   if (auto why = util::read_text_file(path, text))
     return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
-  return parse_config(text, path);
+  return parse_config(text, path, disk_reader(symbols::folder_of(path)));
+}
+
+s7::Result<void> load_sources(PlcConfig& c, const SourceReader& read, std::string_view where) {
+  const util::TomlReader in{std::string(where)};
+  return apply_sources(c, read, in, single_keys());
+}
+
+SourceReader disk_reader(const std::string& folder) {
+  return [folder](const std::string& name) -> s7::Result<std::string> {
+    auto path = util::u8path(name);
+    if (!folder.empty() && !path.is_absolute()) path = util::u8path(folder) / path;
+    auto fail = [](std::string why) {
+      return s7::Error(s7::Errc::invalid_argument, std::move(why));
+    };
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return fail("no such file");
+    if (std::filesystem::is_directory(path, ec)) return fail("it is a folder, not a file");
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return fail("cannot open it (permissions?)");
+    std::ostringstream bytes;
+    bytes << file.rdbuf();
+    if (file.bad()) return fail("read error");
+    return std::move(bytes).str();
+  };
+}
+
+s7::Result<s7::Address> config_address(const PlcConfig& c, const std::string& text) {
+  if (auto it = c.symbol_addresses.find(text); it != c.symbol_addresses.end())
+    return s7::parse_address(it->second);
+  auto a = s7::parse_address(text);
+  if (a || !symbols::SymbolTable::looks_symbolic(text)) return a;
+  // Not an address (its error says at which column) and written like a symbol.
+  return s7::Error(s7::Errc::invalid_argument,
+                   fmt::format("{}; as a symbol of the PLC program it needs symbols = [\"...\"] "
+                               "with its DB's source (docs/fakeplc.md)",
+                               a.error().what()));
 }
 
 s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename) {
   return validate_with(c, util::TomlReader(std::string(filename)), single_keys());
 }
 
-s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename) {
+s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename,
+                                           const SourceReader& read) {
   util::TomlReader in{std::string(filename)};
   auto root = in.parse(toml_text);
   if (!root) return root.error();
   PlantConfig plant;
   if (Reader::plant_form(*root)) {
-    auto p = Reader(in).read_plant(*root);
+    auto p = Reader(in, read).read_plant(*root);
     if (!p) return p.error();
     plant = std::move(*p);
   } else {
-    auto c = Reader(in).read(*root);
+    auto c = Reader(in, read).read(*root);
     if (!c) return c.error();
     plant.plcs.push_back(std::move(*c));
   }
@@ -1018,7 +1338,7 @@ s7::Result<PlantConfig> load_plant_config(const std::string& path) {
   std::string text;
   if (auto why = util::read_text_file(path, text))
     return s7::Error(s7::Errc::invalid_argument, path + ": " + *why);
-  return parse_plant_config(text, path);
+  return parse_plant_config(text, path, disk_reader(symbols::folder_of(path)));
 }
 
 s7::Result<void> validate_plant(const PlantConfig& p, std::string_view filename) {
@@ -1048,7 +1368,8 @@ std::string format_config(const PlcConfig& c) {
   o += "# Reference: docs/fakeplc.md. Durations: \"500ms\", \"10s\", \"2min\" or seconds (0.5).\n";
   o += "# Addresses use s7log's syntax: DB1.DBX10.0, DB1.DBW4, DB1.DBD6:REAL, MW10, IB0, T5, "
        "C3.\n\n";
-  o += watch_toml(c) + "\n";
+  o += watch_toml(c);
+  o += symbols_toml(c.symbols, true) + "\n";
   o += "[plc]\n";
   o += server_toml(c, false) + "\n";
   o += body_toml(c, "", true);
@@ -1073,7 +1394,8 @@ std::string format_plant_config(const PlantConfig& p) {
     o += fmt::format("name = {}       # unique in the plant; prefixes this PLC's lines\n",
                      toml_quoted(c.name));
     o += server_toml(c, true);
-    o += watch_toml(c) + "\n";
+    o += watch_toml(c);
+    o += symbols_toml(c.symbols, false) + "\n";
     o += body_toml(c, "plc", i == 0);
   }
   return o;

@@ -89,8 +89,27 @@ Simulation::Simulation(PlcConfig config) : config_(std::move(config)), running_(
       memory_.poke(key, 0, bytes);
     }
   }
+  // The sources' values, once: clients may change them afterwards. A BOOL sets only its bits.
+  for (const auto& v : config_.initial_values) {
+    auto a = s7::parse_address(v.address);
+    if (!a) continue;  // made by s7::to_string: always parses
+    const s7::AreaKey key = area_key(*a);
+    if (a->type != s7::DataType::Bool) {
+      memory_.poke(key, store_offset(*a), v.bytes);
+      continue;
+    }
+    std::vector<std::uint8_t> bytes(v.bytes.size());
+    if (!memory_.peek(key, store_offset(*a), bytes)) continue;
+    for (std::uint32_t i = 0; i < a->count; ++i) {
+      const std::size_t bit = std::size_t{a->bit} + i;
+      const auto mask = static_cast<std::uint8_t>(1u << (bit % 8));
+      bytes[bit / 8] =
+          static_cast<std::uint8_t>((bytes[bit / 8] & ~mask) | (v.bytes[bit / 8] & mask));
+    }
+    memory_.poke(key, store_offset(*a), bytes);
+  }
   for (const auto& text : config_.read_only) {
-    auto a = s7::parse_address(text);
+    auto a = config_address(config_, text);
     if (!a) continue;  // validate_config rejects these
     memory_.add_read_only(area_key(*a), store_offset(*a),
                           static_cast<std::uint32_t>(s7::byte_size(*a)));
@@ -99,7 +118,7 @@ Simulation::Simulation(PlcConfig config) : config_(std::move(config)), running_(
   for (const auto& spec : config_.fields) {
     Field f;
     f.spec = &spec;
-    auto a = s7::parse_address(spec.address);
+    auto a = config_address(config_, spec.address);
     if (a) f.address = *a;
     f.key = area_key(f.address);
     f.offset = store_offset(f.address);

@@ -518,7 +518,7 @@ TEST(PlantConfigErrors, KeysNameTheTable) {
             "plant.toml:3: plc[0].speed: unknown key (expected one of: host, port, rack, slot, "
             "enforce_rack_slot, max_pdu, max_parallel, max_connections, tick, handshake_timeout, "
             "idle_timeout, first_item_writes, state, identity, areas, fields, faults, read_only, "
-            "watch, name)");
+            "watch, symbols, db_numbers, cpu, name)");
   EXPECT_EQ(plant_error_of("[[plc]]\nname = \"a\"\n[[plc.areas]]\narea = \"M\"\nsize = 4\n"
                            "[plc.fields.x]\naddress = \"MW0\"\ngenerator = \"sinus\"\n"),
             "plant.toml:8: plc[0].fields.x.generator: unknown generator \"sinus\" (expected one of "

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,7 @@
 #include "s7/server.hpp"
 #include "sim/faults.hpp"
 #include "sim/generators.hpp"
+#include "symbols/db_source.hpp"
 
 namespace sim {
 
@@ -28,6 +31,9 @@ struct AreaSpec {
   std::uint16_t db = 0;  // DB number (DB only)
   std::uint32_t size = 0;
   AreaInit init = AreaInit::zero;  // config key `init = "zero" | "pattern"`
+  // The DB of the sources this area was made for ("Telemetry"); empty for an area the file
+  // declares. Such areas are not printed: reading the sources again makes them again.
+  std::string block{};
   friend bool operator==(const AreaSpec&, const AreaSpec&) = default;
 };
 
@@ -37,6 +43,30 @@ struct FieldSpec {
   std::string address;  // as written, e.g. "DB1.DBD6:REAL"
   Generator generator;
   friend bool operator==(const FieldSpec&, const FieldSpec&) = default;
+};
+
+// `symbols = [...]`, `db_numbers = { ... }` and `cpu = "..."`: the PLC program's DB/UDT/FB
+// sources (and tag tables) whose DBs the fake PLC serves (see docs/fakeplc.md, "From the PLC
+// program's sources").
+struct SymbolSources {
+  std::vector<std::string> files;  // as written; relative names from the config file's folder
+  std::map<std::string, std::uint16_t> db_numbers;  // DB name -> number (TIA sources have none)
+  // --db-number N without a name: the number of the sources' one DB (made a db_numbers entry
+  // when the sources are read).
+  std::optional<std::uint16_t> db_number;
+  symbols::CpuFamily cpu = symbols::CpuFamily::s7_1500;
+  bool empty() const { return files.empty(); }
+  friend bool operator==(const SymbolSources&, const SymbolSources&) = default;
+};
+
+// A value the sources give a DB member (BEGIN, else the declaration's initial value; STRING,
+// WSTRING, DT and DTL members without one get their type's default), written into the memory
+// once when the simulation starts (clients may overwrite it afterwards).
+struct InitialValue {
+  std::string member;               // "Telemetry".pressure
+  std::string address;              // DB1.DBD6:REAL
+  std::vector<std::uint8_t> bytes;  // s7::encode_value; BOOL: only its bit(s) are written
+  friend bool operator==(const InitialValue&, const InitialValue&) = default;
 };
 
 struct PlcConfig {
@@ -67,6 +97,11 @@ struct PlcConfig {
   std::vector<FieldSpec> fields;       // in file order
   std::vector<std::string> watch;      // fields whose changes print a WRITE line
   std::vector<Fault> faults;
+  SymbolSources symbols;
+  // What reading `symbols` gave (not printed; the sources give it again): the members' values
+  // at start, and the S7 address of each symbol that fields and read_only name.
+  std::vector<InitialValue> initial_values;
+  std::map<std::string, std::string> symbol_addresses;  // '"Telemetry".pressure' -> DB1.DBD6:REAL
   friend bool operator==(const PlcConfig&, const PlcConfig&) = default;
 };
 
@@ -74,12 +109,28 @@ struct PlcConfig {
 // pressure/alarm/mode_ro telemetry, read-only byte 11, five watched command fields.
 PlcConfig course_config();
 
+// Reads a file that `symbols = [...]` names (the name as written): its bytes, or why not
+// (Errc::invalid_argument with the reason only, e.g. "no such file").
+using SourceReader = std::function<s7::Result<std::string>(const std::string& name)>;
+// Reads from the disk; a relative name from `folder` ("" = the current folder).
+SourceReader disk_reader(const std::string& folder);
+
 // Parses and validates a TOML config. Errors (Errc::invalid_argument) read
 // "<filename>:<line>: <key>: <message>", e.g.
 //   plc.toml:12: fields.pressure.generator: unknown generator "sinus"
-s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename);
-// Reads the file, then parse_config (a missing file is "<filename>: cannot read: ...").
+// `read` gives the files of `symbols = [...]`; without it a config with symbols is an error
+// (parse_config stays pure: load_config reads them from the config file's folder). Errors of a
+// source keep its own place after the config's:
+//   plc.toml:3: symbols: Telemetry.db:9: member 'pressure': ...
+s7::Result<PlcConfig> parse_config(std::string_view toml_text, std::string_view filename,
+                                   const SourceReader& read = {});
+// Reads the file, then parse_config (a missing file is "<filename>: cannot read: ..."); the
+// sources are read from the file's folder.
 s7::Result<PlcConfig> load_config(const std::string& path);
+// Reads `c.symbols` (given on the command line, `where` names it in messages): adds each DB of
+// the sources as an area (or checks the size of one `c.areas` declares), sets initial_values and
+// resolves the symbols of the fields and read_only. parse_config does the same for a file.
+s7::Result<void> load_sources(PlcConfig& c, const SourceReader& read, std::string_view where);
 // Validation of an assembled config (also used after flags were applied); same error format
 // with line 0 omitted: "<filename>: <key>: <message>".
 s7::Result<void> validate_config(const PlcConfig& c, std::string_view filename);
@@ -105,7 +156,8 @@ inline constexpr std::size_t kMaxPlantPlcs = 1000;
 // tables from 0 ("plc[1].port", "plc[0].fields.x.generator"), e.g.
 //   plant.toml:9: plc[1].port: 127.0.0.1:1102 is already used by plc[0] ("press1"); ...
 // A top-level single-PLC key ([[areas]], watch, ...) beside [[plc]] tables is an error.
-s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename);
+s7::Result<PlantConfig> parse_plant_config(std::string_view toml_text, std::string_view filename,
+                                           const SourceReader& read = {});
 // Reads the file, then parse_plant_config (a missing file as load_config).
 s7::Result<PlantConfig> load_plant_config(const std::string& path);
 // validate_config for every PLC plus the plant's own rules: in the plant form every PLC has a
@@ -124,6 +176,9 @@ std::string format_plant_config(const PlantConfig& p);
 PlantConfig example_plant();
 
 // Helpers shared with the simulation.
+// An address of `c` as written in a field or read_only: a symbol of its sources (through
+// c.symbol_addresses) or s7log's syntax (s7::parse_address).
+s7::Result<s7::Address> config_address(const PlcConfig& c, const std::string& text);
 s7::AreaKey area_key(const s7::Address& a);
 // Bytes of the area as MemoryStore counts them (T/C: 2 per element).
 std::size_t area_bytes(const AreaSpec& a);

@@ -1,0 +1,125 @@
+// --symbols / --db-number / --cpu (see symbol_options.hpp).
+#include "symbol_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+
+#include "symbols/load.hpp"
+#include "util/text.hpp"
+
+namespace app {
+
+namespace {
+
+std::optional<std::uint16_t> db_number_of(std::string_view text) {
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 1 || v > 65535)
+    return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
+}  // namespace
+
+void add_symbol_options(CLI::App& cmd, SymbolArgs& args, bool files_option) {
+  if (files_option)
+    cmd.add_option("--symbols", args.files,
+                   "the PLC program's DB/UDT/FB sources or tag tables (.db .udt .scl .awl .sdf "
+                   ".asc .csv), for symbolic addresses like '\"Telemetry\".pressure' "
+                   "(repeatable; docs/symbols.md)")
+        ->type_name("FILE")
+        ->allow_extra_args(false);
+  cmd.add_option("--db-number", args.db_numbers,
+                 "the DB number of a TIA source, which carries none: N for the one DB, or NAME=N "
+                 "(repeatable)")
+      ->type_name("[NAME=]N")
+      ->allow_extra_args(false);
+  cmd.add_option("--cpu", args.cpu,
+                 "the CPU family whose layout rules and types apply: 300, 400, 1200 or 1500")
+      ->type_name("FAMILY")
+      ->capture_default_str();
+}
+
+s7::Result<std::optional<symbols::SymbolTable>> load_symbol_args(const SymbolArgs& args) {
+  auto cpu = symbols::parse_cpu(args.cpu);
+  if (!cpu)
+    return s7::Error(s7::Errc::invalid_argument, "--cpu " + args.cpu + ": " + cpu.error().what());
+  if (args.files.empty()) {
+    if (!args.db_numbers.empty())
+      return s7::Error(s7::Errc::invalid_argument,
+                       "--db-number needs --symbols FILE (the source it numbers)");
+    return std::optional<symbols::SymbolTable>{};
+  }
+  symbols::SymbolOptions o;
+  o.files = args.files;
+  o.cpu = *cpu;
+  for (const auto& d : args.db_numbers) {
+    const auto eq = d.find('=');
+    const auto num = db_number_of(eq == std::string::npos ? d : d.substr(eq + 1));
+    if (!num || eq == 0)
+      return s7::Error(s7::Errc::invalid_argument,
+                       "--db-number " + util::escape_control(d) +
+                           ": expected N or NAME=N with N in 1..65535, e.g. Telemetry=1");
+    if (eq == std::string::npos) {
+      if (o.db_number)
+        return s7::Error(s7::Errc::invalid_argument,
+                         "--db-number given twice without a name; name each DB: NAME=N");
+      o.db_number = *num;
+    } else {
+      o.db_numbers[d.substr(0, eq)] = *num;
+    }
+  }
+  auto table = symbols::load_symbols(o);
+  if (!table) return table.error();
+  return std::optional<symbols::SymbolTable>{std::move(*table)};
+}
+
+s7::Result<s7::Address> address_or_symbol(const std::string& text,
+                                          const std::optional<symbols::SymbolTable>& table) {
+  // Without sources only a quoted name is taken as a symbol: DB1.DBQ4 is a mistyped address,
+  // and parse_address names the column it broke at.
+  const bool quoted = text.find_first_not_of(" \t") != std::string::npos &&
+                      text[text.find_first_not_of(" \t")] == '"';
+  if (!symbols::SymbolTable::looks_symbolic(text) || (!table && !quoted))
+    return s7::parse_address(text);
+  if (!table)
+    return s7::Error(s7::Errc::invalid_argument,
+                     "'" + util::escape_control(text) +
+                         "' is a symbol: give the PLC program's source with --symbols FILE "
+                         "(docs/symbols.md)");
+  auto r = table->resolve(text);
+  if (!r) return r.error();
+  if (r->leaves.size() == 1 && r->leaves[0].suffix.empty()) return r->leaves[0].address;
+  // An array of an elementary type is one address (DB1.DBW30:INT[10]); a struct is not.
+  bool elementary_array = r->whole.is_array && util::ascii_lower(r->type).rfind("array", 0) == 0;
+  for (const auto& l : r->leaves)
+    elementary_array = elementary_array && l.address.type == r->whole.type &&
+                       l.suffix.find('.') == std::string::npos;
+  if (elementary_array) return r->whole;
+  std::string some;
+  for (std::size_t i = 0; i < r->leaves.size() && i < 3; ++i)
+    some += (i ? ", " : "") + r->symbol + r->leaves[i].suffix;
+  return s7::Error(s7::Errc::invalid_argument, r->symbol + " is a " + r->type + " of " +
+                                                   std::to_string(r->leaves.size()) +
+                                                   " values; name one of them, e.g. " + some);
+}
+
+s7::Result<std::vector<std::pair<std::string, s7::Address>>> addresses_or_symbol(
+    const std::string& text, const std::optional<symbols::SymbolTable>& table) {
+  std::vector<std::pair<std::string, s7::Address>> out;
+  if (!symbols::SymbolTable::looks_symbolic(text) || !table) {
+    auto a = address_or_symbol(text, table);
+    if (!a) return a.error();
+    out.emplace_back(text, *a);
+    return out;
+  }
+  auto r = table->resolve(text);
+  if (!r) return r.error();
+  for (const auto& l : r->leaves)
+    out.emplace_back(l.suffix.empty() ? text : r->symbol + l.suffix, l.address);
+  if (out.empty())
+    return s7::Error(s7::Errc::invalid_argument, r->symbol + " holds no value s7log can read");
+  return out;
+}
+
+}  // namespace app
