@@ -89,19 +89,7 @@ s7::Result<s7::Address> address_or_symbol(const std::string& text,
                          "(docs/symbols.md)");
   auto r = table->resolve(text);
   if (!r) return r.error();
-  if (r->leaves.size() == 1 && r->leaves[0].suffix.empty()) return r->leaves[0].address;
-  // An array of an elementary type is one address (DB1.DBW30:INT[10]); a struct is not.
-  bool elementary_array = r->whole.is_array && util::ascii_lower(r->type).rfind("array", 0) == 0;
-  for (const auto& l : r->leaves)
-    elementary_array = elementary_array && l.address.type == r->whole.type &&
-                       l.suffix.find('.') == std::string::npos;
-  if (elementary_array) return r->whole;
-  std::string some;
-  for (std::size_t i = 0; i < r->leaves.size() && i < 3; ++i)
-    some += (i ? ", " : "") + r->symbol + r->leaves[i].suffix;
-  return s7::Error(s7::Errc::invalid_argument, r->symbol + " is a " + r->type + " of " +
-                                                   std::to_string(r->leaves.size()) +
-                                                   " values; name one of them, e.g. " + some);
+  return symbols::single_address(*r);
 }
 
 s7::Result<std::vector<std::pair<std::string, s7::Address>>> addresses_or_symbol(

@@ -79,8 +79,8 @@ void print_table(const symbols::SymbolTable& table) {
     for (const auto& m : l.members) {
       const std::string name = std::string(2 * static_cast<std::size_t>(m.depth), ' ') + m.path;
       std::printf("  %-*s  %-*s  %-*s  %s\n", static_cast<int>(name_w), name.c_str(),
-                  static_cast<int>(where_w), where(m, db ? l.number : std::nullopt).c_str(), static_cast<int>(type_w),
-                  m.type.c_str(), size_text(m).c_str());
+                  static_cast<int>(where_w), where(m, db ? l.number : std::nullopt).c_str(),
+                  static_cast<int>(type_w), m.type.c_str(), size_text(m).c_str());
     }
   }
   if (!table.tags().empty()) {

@@ -136,7 +136,8 @@ TEST(ConfigSymbols, TheCpuFamilyDecidesWhichTypesExist) {
   // LReal does not exist on an S7-300.
   auto r = logger::parse_config("symbols = [\"Plant.db\"]\ncpu = 300\n" + tail, dir / "l.toml");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().what().find("Plant.db:12: member 'big'"), std::string::npos) << r.error().what();
+  EXPECT_NE(r.error().what().find("Plant.db:12: member 'big'"), std::string::npos)
+      << r.error().what();
   EXPECT_NE(r.error().what().find("big"), std::string::npos) << r.error().what();
   auto bad =
       logger::parse_config("symbols = [\"Plant.db\"]\ncpu = \"1600\"\n" + tail, dir / "l.toml");

@@ -718,20 +718,10 @@ s7::Result<s7::Address> symbol_address(const symbols::SymbolTable& table, const 
   auto r = table.resolve(text);
   if (!r) return r.error();
   if (whole) return r->whole;
-  if (r->leaves.size() == 1 && r->leaves[0].suffix.empty()) return r->leaves[0].address;
-  // An array of an elementary type is one address (DB1.DBW30:INT[10]); a struct is not.
-  bool elementary_array = r->whole.is_array && !r->leaves.empty();
-  for (const auto& l : r->leaves)
-    elementary_array = elementary_array && l.address.type == r->whole.type &&
-                       l.suffix.find('.') == std::string::npos;
-  if (elementary_array) return r->whole;
-  std::string some;
-  for (std::size_t i = 0; i < r->leaves.size() && i < 3; ++i)
-    some += (i ? ", " : "") + r->symbol + r->leaves[i].suffix;
-  return s7::Error(
-      s7::Errc::invalid_argument,
-      fmt::format("{} is a {} of {} values and a field holds one; name one of them{}", r->symbol,
-                  r->type, r->leaves.size(), some.empty() ? std::string() : ", e.g. " + some));
+  auto one = symbols::single_address(*r);
+  if (!one)
+    return s7::Error(s7::Errc::invalid_argument, one.error().what() + " (a field holds one)");
+  return *one;
 }
 
 // Reads c.symbols: the sources' DBs become areas (or are checked against the file's), their

@@ -2,6 +2,7 @@
 // plain decimal, HH:MM:SS, YYYY-MM-DDTHH:MM:SS ...), so the ranges and the codecs stay in one
 // place; only quoted text with $ escapes is decoded here.
 #include "symbols/literal.hpp"
+#include "util/text.hpp"
 
 #include <cctype>
 #include <cstddef>
@@ -68,41 +69,8 @@ int digit_value(char c) {
   return -1;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// The length of a well-formed UTF-8 sequence at s[i] (lead byte >= 0x80), else 0.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  if ((b0 & 0xE0) == 0xC0 && b0 >= 0xC2)
-    len = 2;
-  else if ((b0 & 0xF0) == 0xE0)
-    len = 3;
-  else if ((b0 & 0xF8) == 0xF0 && b0 <= 0xF4)
-    len = 4;
-  else
-    return 0;
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  return len;
-}
+using util::append_utf8;
+using util::utf8_sequence;
 
 // ---------------------------------------------------------------------------------------------
 // Types

@@ -41,8 +41,7 @@ std::optional<std::string> read_bytes(const std::string& path, std::string& why)
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::optional<std::uint16_t>>> SymbolTable::data_blocks()
-    const {
+std::vector<std::pair<std::string, std::optional<std::uint16_t>>> SymbolTable::data_blocks() const {
   std::vector<std::pair<std::string, std::optional<std::uint16_t>>> out;
   for (const auto& b : blocks_)
     if (b.kind == Block::Kind::data_block) out.emplace_back(b.name, b.number);

@@ -594,4 +594,20 @@ s7::Result<Resolved> SymbolTable::resolve(std::string_view symbol) const {
   return r;
 }
 
+s7::Result<s7::Address> single_address(const Resolved& r) {
+  if (r.leaves.size() == 1 && r.leaves[0].suffix.empty()) return r.leaves[0].address;
+  bool elementary_array =
+      r.whole.is_array && !r.leaves.empty() && util::ascii_lower(r.type).rfind("array", 0) == 0;
+  for (const auto& l : r.leaves)
+    elementary_array = elementary_array && l.address.type == r.whole.type &&
+                       l.suffix.find('.') == std::string::npos;
+  if (elementary_array) return r.whole;
+  std::string some;
+  for (std::size_t i = 0; i < r.leaves.size() && i < 3; ++i)
+    some += (i ? ", " : "") + r.symbol + r.leaves[i].suffix;
+  return s7::Error(s7::Errc::invalid_argument,
+                   r.symbol + " (" + r.type + ") holds " + std::to_string(r.leaves.size()) +
+                       " values; name one of them" + (some.empty() ? "" : ", e.g. " + some));
+}
+
 }  // namespace symbols

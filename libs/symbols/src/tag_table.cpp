@@ -17,6 +17,7 @@
 //    "CSV (Comma delimited)" writes the ANSI code page without a byte-order mark and uses the
 //    locale's list separator (',' or ';'); "CSV UTF-8" writes UTF-8 with a byte-order mark.
 #include "symbols/tag_table.hpp"
+#include "util/text.hpp"
 
 #include <array>
 #include <cstddef>
@@ -101,46 +102,8 @@ std::string without_blanks(std::string_view s) {
 
 // ---- text encoding ----
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Length of the well-formed UTF-8 sequence at s[i] (1..4), or 0 when it is not one (overlong
-// forms, surrogates and code points above U+10FFFF are not).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((b(k) & 0xC0) != 0x80) return 0;
-  return n;
-}
+using util::append_utf8;
+using util::utf8_sequence;
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {

@@ -35,6 +35,12 @@ struct Resolved {
   std::vector<Leaf> leaves;  // elementary values in order (strings are elementary)
 };
 
+// The one address of `r` when it names one value: an elementary member, or an array of an
+// elementary type as one array address (DB1.DBW30:INT[10]). A struct or an array of structs is
+// an error (Errc::invalid_argument) naming up to three of its values, e.g.
+//   "Line".motor (Array[1..3] of "Motor") holds 9 values; name one of them, e.g. ...
+s7::Result<s7::Address> single_address(const Resolved& r);
+
 class SymbolTable {
  public:
   explicit SymbolTable(CpuFamily cpu = CpuFamily::s7_1500) : cpu_(cpu) {}
