@@ -24,6 +24,7 @@
 #include "sim/config.hpp"
 #include "sim/fake_plc.hpp"
 #include "sim/faults.hpp"
+#include "symbol_options.hpp"
 #include "symbols/db_source.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
@@ -56,9 +57,7 @@ struct FakePlcArgs {
   std::string handshake_timeout;
   bool first_item_writes = false;
   // --symbols, --db-number, --cpu: the PLC program's sources instead of the course's memory.
-  std::vector<std::string> symbol_files;
-  std::vector<std::string> db_numbers;  // "N" or "NAME=N"
-  std::string cpu;                      // empty: not given (1500)
+  SymbolArgs symbols;
 };
 
 // The stop event that came (kNoEvent: none yet), for the stopping line.
@@ -111,34 +110,14 @@ void print_config_error(const std::string& message) {
 // --symbols FILE... [--db-number [NAME=]N] [--cpu FAMILY]: the course's server settings with the
 // sources' DBs (and their BEGIN values) as its only memory.
 s7::Result<sim::PlcConfig> sources_plc(const FakePlcArgs& a) {
-  auto bad = [](std::string msg) { return s7::Error(s7::Errc::invalid_argument, std::move(msg)); };
   sim::PlcConfig c = sim::course_config();
   c.areas.clear();
   c.fields.clear();
   c.read_only.clear();
   c.watch.clear();
-  c.symbols.files = a.symbol_files;
-  if (!a.cpu.empty()) {
-    auto cpu = symbols::parse_cpu(a.cpu);
-    if (!cpu) return bad("--cpu " + util::escape_control(a.cpu) + ": " + cpu.error().what());
-    c.symbols.cpu = *cpu;
-  }
-  for (const auto& d : a.db_numbers) {
-    const auto eq = d.find('=');
-    const std::string digits = eq == std::string::npos ? d : d.substr(eq + 1);
-    unsigned n = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size() || n < 1 || n > 65535 || eq == 0)
-      return bad("--db-number " + util::escape_control(d) +
-                 ": expected N or NAME=N with N in 1..65535, e.g. Telemetry=1");
-    if (eq != std::string::npos) {
-      c.symbols.db_numbers[d.substr(0, eq)] = static_cast<std::uint16_t>(n);
-    } else if (c.symbols.db_number) {
-      return bad("--db-number given twice without a name; name each DB: NAME=N");
-    } else {
-      c.symbols.db_number = static_cast<std::uint16_t>(n);
-    }
-  }
+  auto o = symbol_options_of(a.symbols);
+  if (!o) return o.error();
+  c.symbols = std::move(*o);
   if (auto r = sim::load_sources(c, sim::disk_reader(""), "command line"); !r) return r.error();
   return c;
 }
@@ -151,7 +130,7 @@ s7::Result<sim::PlantConfig> build_plant(const FakePlcArgs& a) {
   const bool example = a.print_form == "plant" && a.config_path.empty() && !a.plcs;
   sim::PlantConfig plant =
       example ? sim::example_plant() : sim::PlantConfig{{sim::course_config()}};
-  if (!a.symbol_files.empty() && !a.config_path.empty())
+  if (!a.symbols.files.empty() && !a.config_path.empty())
     return bad(
         "--symbols: with --config, name the sources in the file: symbols = [\"...\"] "
         "(docs/fakeplc.md)");
@@ -160,10 +139,8 @@ s7::Result<sim::PlantConfig> build_plant(const FakePlcArgs& a) {
     if (!loaded) return loaded.error();
     plant = std::move(*loaded);
   }
-  if (a.symbol_files.empty() && (!a.db_numbers.empty() || !a.cpu.empty()))
-    return bad(std::string(a.cpu.empty() ? "--db-number" : "--cpu") +
-               " needs --symbols FILE (the sources it applies to)");
-  if (!a.symbol_files.empty()) {
+  if (auto o = symbol_options_of(a.symbols); !o) return o.error();
+  if (!a.symbols.files.empty()) {
     auto c = sources_plc(a);
     if (!c) return c.error();
     plant = sim::PlantConfig{{std::move(*c)}};
@@ -369,18 +346,20 @@ void register_fakeplc(CLI::App& app, Runner& selected) {
                            : "expected single or plant, got \"" + form + "\"";
               },
               ""));
-  cmd->add_option("--symbols", args->symbol_files,
+  cmd->add_option("--symbols", args->symbols.files,
                   "Serve the DBs of the PLC program's sources (.db .udt .scl .awl; tag tables "
                   ".sdf .asc .csv) with their BEGIN values instead of the course's DB1 "
                   "(repeatable; docs/fakeplc.md)")
-      ->type_name("FILE");
-  cmd->add_option("--db-number", args->db_numbers,
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  cmd->add_option("--db-number", args->symbols.db_numbers,
                   "With --symbols: the DB number of a TIA source, which carries none: N for the "
                   "one DB, or NAME=N (repeatable)")
-      ->type_name("[NAME=]N");
-  cmd->add_option("--cpu", args->cpu,
-                  "With --symbols: the CPU family whose layout rules and types apply: 300, 400, "
-                  "1200 or 1500 (default 1500)")
+      ->type_name("[NAME=]N")
+      ->allow_extra_args(false);
+  cmd->add_option("--cpu", args->symbols.cpu,
+                  "With --symbols: the CPU family whose types exist: 300, 400, 1200 or 1500 "
+                  "(default 1500)")
       ->type_name("FAMILY");
   cmd->add_option("--plcs", args->plcs,
                   "Serve N copies of the PLC (the course's or --config's) from this process, "

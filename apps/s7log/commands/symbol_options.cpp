@@ -35,41 +35,43 @@ void add_symbol_options(CLI::App& cmd, SymbolArgs& args, bool files_option) {
       ->type_name("[NAME=]N")
       ->allow_extra_args(false);
   cmd.add_option("--cpu", args.cpu,
-                 "the CPU family whose layout rules and types apply: 300, 400, 1200 or 1500")
-      ->type_name("FAMILY")
-      ->capture_default_str();
+                 "the CPU family whose types exist: 300, 400, 1200 or 1500 (default 1500)")
+      ->type_name("FAMILY");
 }
 
-s7::Result<std::optional<symbols::SymbolTable>> load_symbol_args(const SymbolArgs& args) {
-  auto cpu = symbols::parse_cpu(args.cpu);
-  if (!cpu)
-    return s7::Error(s7::Errc::invalid_argument, "--cpu " + args.cpu + ": " + cpu.error().what());
-  if (args.files.empty()) {
-    if (!args.db_numbers.empty())
-      return s7::Error(s7::Errc::invalid_argument,
-                       "--db-number needs --symbols FILE (the source it numbers)");
-    return std::optional<symbols::SymbolTable>{};
-  }
+s7::Result<symbols::SymbolOptions> symbol_options_of(const SymbolArgs& args) {
+  auto bad = [](std::string m) { return s7::Error(s7::Errc::invalid_argument, std::move(m)); };
+  if (args.files.empty() && (!args.db_numbers.empty() || !args.cpu.empty()))
+    return bad(std::string(args.cpu.empty() ? "--db-number" : "--cpu") +
+               " needs --symbols FILE (the sources it applies to)");
   symbols::SymbolOptions o;
   o.files = args.files;
-  o.cpu = *cpu;
+  if (!args.cpu.empty()) {
+    auto cpu = symbols::parse_cpu(args.cpu);
+    if (!cpu) return bad("--cpu " + util::escape_control(args.cpu) + ": " + cpu.error().what());
+    o.cpu = *cpu;
+  }
   for (const auto& d : args.db_numbers) {
     const auto eq = d.find('=');
     const auto num = db_number_of(eq == std::string::npos ? d : d.substr(eq + 1));
     if (!num || eq == 0)
-      return s7::Error(s7::Errc::invalid_argument,
-                       "--db-number " + util::escape_control(d) +
-                           ": expected N or NAME=N with N in 1..65535, e.g. Telemetry=1");
-    if (eq == std::string::npos) {
-      if (o.db_number)
-        return s7::Error(s7::Errc::invalid_argument,
-                         "--db-number given twice without a name; name each DB: NAME=N");
-      o.db_number = *num;
-    } else {
+      return bad("--db-number " + util::escape_control(d) +
+                 ": expected N or NAME=N with N in 1..65535, e.g. Telemetry=1");
+    if (eq != std::string::npos)
       o.db_numbers[d.substr(0, eq)] = *num;
-    }
+    else if (o.db_number)
+      return bad("--db-number given twice without a name; name each DB: NAME=N");
+    else
+      o.db_number = *num;
   }
-  auto table = symbols::load_symbols(o);
+  return o;
+}
+
+s7::Result<std::optional<symbols::SymbolTable>> load_symbol_args(const SymbolArgs& args) {
+  auto o = symbol_options_of(args);
+  if (!o) return o.error();
+  if (o->empty()) return std::optional<symbols::SymbolTable>{};
+  auto table = symbols::load_symbols(*o);
   if (!table) return table.error();
   return std::optional<symbols::SymbolTable>{std::move(*table)};
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "s7/error.hpp"
+#include "symbols/load.hpp"
 #include "symbols/symbol_table.hpp"
 
 namespace CLI {
@@ -19,11 +20,14 @@ namespace app {
 struct SymbolArgs {
   std::vector<std::string> files;
   std::vector<std::string> db_numbers;  // "N" or "NAME=N"
-  std::string cpu = "1500";
+  std::string cpu;                      // empty: 1500
 };
 
 // Adds the options; `files_option` false for `s7log symbols`, which takes its files as arguments.
 void add_symbol_options(CLI::App& cmd, SymbolArgs& args, bool files_option = true);
+
+// The options, checked (--cpu a family, --db-number N or NAME=N, not both without --symbols).
+s7::Result<symbols::SymbolOptions> symbol_options_of(const SymbolArgs& args);
 
 // The table, or nullopt when no files were given (then --db-number and --cpu are errors).
 // Errors name the option or the file and line.

@@ -13,6 +13,7 @@
 #include "logger/rotation.hpp"
 #include "logger/tag.hpp"
 #include "symbols/config_keys.hpp"
+#include "symbols/load.hpp"
 #include "symbols/symbol_table.hpp"
 #include "util/text.hpp"
 #include "util/text_file.hpp"
@@ -476,10 +477,11 @@ s7::Result<void> read_scale(util::TomlReader& in, const toml::table& t, const st
 // loaded once for each different set: a plant of 100 PLCs running one program reads it once.
 class SymbolSets {
  public:
-  explicit SymbolSets(std::string base_dir) : base_dir_(std::move(base_dir)) {}
+  explicit SymbolSets(const std::string& base_dir) : read_(symbols::disk_reader(base_dir)) {}
 
-  s7::Result<const symbols::SymbolTable*> get(util::TomlReader& in, const toml::node& where,
-                                              const std::string& key,
+  // The table of `o`; an error points at the key it is about under `prefix` ("" for the top,
+  // "plc[2]"): symbols[i] for a file, db_numbers.<name> for a DB name.
+  s7::Result<const symbols::SymbolTable*> get(util::TomlReader& in, const std::string& prefix,
                                               const symbols::SymbolOptions& o) {
     if (o.empty()) return static_cast<const symbols::SymbolTable*>(nullptr);
     std::string id(symbols::to_string(o.cpu));
@@ -487,15 +489,25 @@ class SymbolSets {
     for (const auto& [b, n] : o.db_numbers) id += '\0' + b + '=' + std::to_string(n);
     auto& slot = cache_[id];
     if (!slot) {
-      auto table = symbols::load_symbols(o, base_dir_);
-      if (!table) return in.error(where, key, table.error().what());
+      symbols::LoadFailure failure;
+      auto table = symbols::load_symbols(o, read_, &failure);
+      if (!table) {
+        const auto symbols_key = util::TomlReader::child(prefix, "symbols");
+        std::string at = symbols_key;
+        if (failure.key == symbols::LoadFailure::Key::db_numbers)
+          at =
+              util::TomlReader::child(util::TomlReader::child(prefix, "db_numbers"), failure.block);
+        else if (failure.file)
+          at = in.item(symbols_key, *failure.file);
+        return in.error(at, table.error().what());
+      }
       slot = std::make_unique<symbols::SymbolTable>(std::move(*table));
     }
     return static_cast<const symbols::SymbolTable*>(slot.get());
   }
 
  private:
-  std::string base_dir_;
+  symbols::FileReader read_;
   std::map<std::string, std::unique_ptr<symbols::SymbolTable>> cache_;
 };
 
@@ -704,9 +716,8 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
     symbols::SymbolOptions so = top_symbols;
     auto own = symbols::read_config_keys(in, t, key, so);
     if (!own) return own.error();
-    const toml::node* where = t.get("symbols") ? t.get("symbols") : root.get("symbols");
-    auto table = sets.get(in, where != nullptr ? *where : static_cast<const toml::node&>(t),
-                          *own ? key + ".symbols" : std::string("symbols"), so);
+    // Keys this table sets are reported at its lines, the top's at theirs.
+    auto table = sets.get(in, t.get("symbols") != nullptr ? key : std::string(), so);
     if (!table) return table.error();
     plc_symbols[p.name] = *table;
     if (const auto* n = t.get("reconnect")) {
@@ -880,8 +891,7 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
   if (!plc) return plc.error();
   if (*plc)
     if (auto r = parse_plc(in, **plc, "plc", out.config.plc); !r) return r.error();
-  auto syms =
-      sets.get(in, root->get("symbols") ? *root->get("symbols") : *root, "symbols", top_symbols);
+  auto syms = sets.get(in, "", top_symbols);
   if (!syms) return syms.error();
   if (const auto* tags = root->get("tag")) {
     if (auto r = parse_tags(in, *tags, out.config, "tag", *syms); !r) return r.error();

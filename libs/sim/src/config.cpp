@@ -242,10 +242,7 @@ class Reader {
     symbols::SymbolOptions so;
     auto has_symbols = symbols::read_config_keys(in_, root, keys.body, so);
     if (!has_symbols) return has_symbols.error();
-    c.symbols = SymbolSources{};
-    c.symbols.files = so.files;
-    c.symbols.db_numbers = so.db_numbers;
-    c.symbols.cpu = so.cpu;
+    c.symbols = so;
     if (const auto* node = root.get("areas")) {
       const std::string key = keys.body_key("areas");
       auto arr = in_.array_of_tables(*node, key);
@@ -620,22 +617,8 @@ class Reader {
 // ---------------------------------------------------------------------------------------------
 // The PLC program's sources: symbols = [...], db_numbers, cpu.
 
-// A source's text as the symbols library reads it: tag tables as they are (their parser knows
-// Excel's encodings), sources as UTF-8 (a byte-order mark or UTF-16 converted).
-s7::Result<std::string> source_text(const std::string& bytes, const std::string& name) {
-  if (symbols::detect_tag_table(bytes, name)) return bytes;
-  auto text = util::decode_text_file(bytes);
-  if (!text) return s7::Error(s7::Errc::invalid_argument, "broken UTF-16 text");
-  return std::move(*text);
-}
-
-std::string dequote(std::string_view name) {
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
-    name = name.substr(1, name.size() - 2);
-  return std::string(name);
-}
-
-// The symbols' table of `s`; errors at `key` ("symbols", "plc[1].symbols") or its items.
+// The symbols' table of `s`; errors at the key they are about ("symbols[1]",
+// "plc[1].db_numbers.Telemtry"), a source's own errors behind its file and line.
 s7::Result<symbols::SymbolTable> read_table(const SymbolSources& s, const SourceReader& read,
                                             const util::TomlReader& in, const Keys& keys) {
   const std::string key = keys.body_key("symbols");
@@ -643,56 +626,17 @@ s7::Result<symbols::SymbolTable> read_table(const SymbolSources& s, const Source
     return in.error(key,
                     "the sources cannot be read here: load the config from its file (s7log "
                     "fakeplc --config FILE)");
-  symbols::SymbolTable table(s.cpu);
-  std::vector<std::string> dbs;         // every DB of the sources, for db_numbers' names
-  std::vector<std::string> unnumbered;  // DBs without a number, for an unnamed --db-number
-  for (std::size_t i = 0; i < s.files.size(); ++i) {
-    const std::string& name = s.files[i];
-    auto bytes = read(name);
-    if (!bytes)
-      return in.error(in.item(key, i), fmt::format("cannot read {}: {}", util::escape_control(name),
-                                                   bytes.error().what()));
-    auto text = source_text(*bytes, name);
-    if (!text)
-      return in.error(in.item(key, i),
-                      fmt::format("{}: {}", util::escape_control(name), text.error().what()));
-    if (auto r = table.add_file(*text, name); !r) return in.error(key, r.error().what());
-    if (symbols::detect_tag_table(*bytes, name)) continue;
-    if (auto blocks = symbols::parse_source(*text, name)) {
-      for (const auto& b : *blocks) {
-        if (b.kind != symbols::Block::Kind::data_block) continue;
-        dbs.push_back(b.name);
-        if (!b.number) unnumbered.push_back(b.name);
-      }
-    }
-  }
-  // A db_numbers name no source declares would go unnoticed: say which DBs there are.
-  for (const auto& [block, number] : s.db_numbers) {
-    bool found = false;
-    std::string known;
-    for (const auto& db : dbs) {
-      found = found || util::ascii_lower(db) == util::ascii_lower(dequote(block));
-      known += (known.empty() ? "" : ", ") + ("\"" + db + "\"");
-    }
-    if (!found)
-      return in.error(
-          util::TomlReader::child(keys.body_key("db_numbers"), block),
-          fmt::format("no DB named \"{}\" in the sources ({})", util::escape_control(block),
-                      known.empty() ? "they declare no DB" : known));
-  }
-  for (const auto& [block, number] : s.db_numbers) table.set_db_number(block, number);
-  if (s.db_number) {
-    if (unnumbered.size() != 1)
-      return in.error(
-          keys.body_key("db_numbers"),
-          fmt::format("--db-number {} without a name needs sources with exactly one DB without "
-                      "a number ({} have {}); name each: NAME=N",
-                      *s.db_number, s.files.size() == 1 ? "it does not, they" : "they",
-                      unnumbered.size()));
-    table.set_db_number(unnumbered[0], *s.db_number);
-  }
-  if (auto r = table.finish(); !r) return in.error(key, r.error().what());
-  return table;
+  symbols::LoadFailure failure;
+  auto table = symbols::load_symbols(s, read, &failure);
+  if (table) return table;
+  std::string at = key;
+  if (failure.key == symbols::LoadFailure::Key::db_numbers)
+    at = failure.block.empty()
+             ? keys.body_key("db_numbers")
+             : util::TomlReader::child(keys.body_key("db_numbers"), failure.block);
+  else if (failure.file)
+    at = in.item(key, *failure.file);
+  return in.error(at, table.error().what());
 }
 
 // The initial value of a member without one whose zero bytes are not its type's default: a
@@ -1271,22 +1215,7 @@ s7::Result<void> load_sources(PlcConfig& c, const SourceReader& read, std::strin
 }
 
 SourceReader disk_reader(const std::string& folder) {
-  return [folder](const std::string& name) -> s7::Result<std::string> {
-    auto path = util::u8path(name);
-    if (!folder.empty() && !path.is_absolute()) path = util::u8path(folder) / path;
-    auto fail = [](std::string why) {
-      return s7::Error(s7::Errc::invalid_argument, std::move(why));
-    };
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return fail("no such file");
-    if (std::filesystem::is_directory(path, ec)) return fail("it is a folder, not a file");
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return fail("cannot open it (permissions?)");
-    std::ostringstream bytes;
-    bytes << file.rdbuf();
-    if (file.bad()) return fail("read error");
-    return std::move(bytes).str();
-  };
+  return symbols::disk_reader(folder);
 }
 
 s7::Result<s7::Address> config_address(const PlcConfig& c, const std::string& text) {

@@ -3,7 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "util/text.hpp"
 #include "util/text_file.hpp"
@@ -13,30 +13,8 @@ namespace symbols {
 
 namespace {
 
-// The file's bytes; nullopt with `why` set when it cannot be read.
-std::optional<std::string> read_bytes(const std::string& path, std::string& why) {
-  std::error_code ec;
-  const auto p = util::u8path(path);
-  if (!std::filesystem::exists(p, ec)) {
-    why = "no such file";
-    return std::nullopt;
-  }
-  if (std::filesystem::is_directory(p, ec)) {
-    why = "it is a folder, not a file";
-    return std::nullopt;
-  }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    why = "cannot open it (permissions?)";
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    why = "read error";
-    return std::nullopt;
-  }
-  return std::move(ss).str();
+s7::Error fail(std::string why) {
+  return s7::Error(s7::Errc::invalid_argument, std::move(why));
 }
 
 }  // namespace
@@ -48,53 +26,74 @@ std::vector<std::pair<std::string, std::optional<std::uint16_t>>> SymbolTable::d
   return out;
 }
 
+FileReader disk_reader(const std::string& folder) {
+  return [folder](const std::string& name) -> s7::Result<std::string> {
+    auto path = util::u8path(name);
+    if (!folder.empty() && !path.is_absolute()) path = util::u8path(folder) / path;
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) return fail("no such file");
+    if (std::filesystem::is_directory(status)) return fail("it is a folder, not a file");
+    if (!std::filesystem::is_regular_file(status)) return fail("it is not a regular file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxSourceBytes)
+      return fail("it has " + std::to_string(size) + " bytes; a source may have at most " +
+                  std::to_string(kMaxSourceBytes >> 20) + " MiB");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("cannot open it (permissions?)");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return fail("read error");
+    return bytes;
+  };
+}
+
 std::string folder_of(const std::string& path) {
   return util::path_text(util::u8path(path).parent_path());
 }
 
-s7::Result<SymbolTable> load_symbols(const SymbolOptions& options, const std::string& base_dir) {
+s7::Result<SymbolTable> load_symbols(const SymbolOptions& options, const FileReader& read,
+                                     LoadFailure* failure) {
+  auto failed = [&](LoadFailure f, s7::Error e) {
+    if (failure) *failure = std::move(f);
+    return e;
+  };
   SymbolTable table(options.cpu);
-  for (const auto& name : options.files) {
-    std::string path = name;
-    if (!base_dir.empty() && !util::u8path(name).is_absolute())
-      path = util::path_text(util::u8path(base_dir) / util::u8path(name));
-    std::string why;
-    auto bytes = read_bytes(path, why);
+  for (std::size_t i = 0; i < options.files.size(); ++i) {
+    const std::string& name = options.files[i];
+    const LoadFailure here{LoadFailure::Key::symbols, i, {}};
+    auto bytes = read(name);
     if (!bytes)
-      return s7::Error(s7::Errc::invalid_argument,
-                       util::escape_control(path) + ": cannot read: " + why);
+      return failed(
+          here, fail("cannot read " + util::escape_control(name) + ": " + bytes.error().what()));
     std::string text;
-    if (detect_tag_table(*bytes, path)) {
+    if (detect_tag_table(*bytes, name)) {
       text = std::move(*bytes);
     } else {
       auto decoded = util::decode_text_file(*bytes);
-      if (!decoded)
-        return s7::Error(s7::Errc::invalid_argument,
-                         util::escape_control(path) + ": broken UTF-16 text");
+      if (!decoded) return failed(here, fail(util::escape_control(name) + ": broken UTF-16 text"));
       text = std::move(*decoded);
     }
-    if (auto r = table.add_file(text, path); !r) return r.error();
+    if (auto r = table.add_file(text, name); !r) return failed(here, r.error());
   }
   // A db_numbers name that no source declares is a typo: say so before anything else.
+  const auto dbs = table.data_blocks();
   for (const auto& [block, number] : options.db_numbers) {
     bool found = false;
     std::string known;
-    for (const auto& [name, own] : table.data_blocks()) {
+    for (const auto& [name, own] : dbs) {
       found = found || util::ascii_lower(name) == util::ascii_lower(block);
       known += (known.empty() ? "" : ", ") + ("\"" + name + "\"");
     }
     if (!found)
-      return s7::Error(s7::Errc::invalid_argument,
-                       "db_numbers: no DB named \"" + util::escape_control(block) +
-                           "\" in the sources (" + (known.empty() ? "they declare no DB" : known) +
-                           ")");
+      return failed({LoadFailure::Key::db_numbers, std::nullopt, block},
+                    fail("no DB named \"" + util::escape_control(block) + "\" in the sources (" +
+                         (known.empty() ? "they declare no DB" : known) + ")"));
+    table.set_db_number(block, number);
   }
-  for (const auto& [block, number] : options.db_numbers) table.set_db_number(block, number);
   if (options.db_number) {
     std::vector<std::string> open;
-    for (const auto& [name, own] : table.data_blocks()) {
-      if (own) continue;
-      bool named = false;
+    for (const auto& [name, own] : dbs) {
+      bool named = own.has_value();
       for (const auto& [block, number] : options.db_numbers)
         named = named || util::ascii_lower(block) == util::ascii_lower(name);
       if (!named) open.push_back(name);
@@ -102,18 +101,21 @@ s7::Result<SymbolTable> load_symbols(const SymbolOptions& options, const std::st
     if (open.size() != 1) {
       std::string list;
       for (const auto& n : open) list += (list.empty() ? "" : ", ") + ("\"" + n + "\"");
-      return s7::Error(s7::Errc::invalid_argument,
-                       open.empty() ? "--db-number " + std::to_string(*options.db_number) +
-                                          ": every DB of the sources has its number already"
-                                    : "--db-number " + std::to_string(*options.db_number) +
-                                          ": the sources have " + std::to_string(open.size()) +
-                                          " DBs without a number (" + list +
-                                          "); name each: --db-number NAME=N");
+      return failed({LoadFailure::Key::db_numbers, std::nullopt, {}},
+                    fail("--db-number " + std::to_string(*options.db_number) +
+                         (open.empty() ? ": every DB of the sources has its number already"
+                                       : ": the sources have " + std::to_string(open.size()) +
+                                             " DBs without a number (" + list +
+                                             "); name each: --db-number NAME=N")));
     }
     table.set_db_number(open[0], *options.db_number);
   }
-  if (auto r = table.finish(); !r) return r.error();
+  if (auto r = table.finish(); !r) return failed({}, r.error());
   return table;
+}
+
+s7::Result<SymbolTable> load_symbols(const SymbolOptions& options, const std::string& base_dir) {
+  return load_symbols(options, disk_reader(base_dir));
 }
 
 }  // namespace symbols

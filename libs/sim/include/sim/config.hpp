@@ -18,6 +18,7 @@
 #include "sim/faults.hpp"
 #include "sim/generators.hpp"
 #include "symbols/db_source.hpp"
+#include "symbols/load.hpp"
 
 namespace sim {
 
@@ -48,16 +49,8 @@ struct FieldSpec {
 // `symbols = [...]`, `db_numbers = { ... }` and `cpu = "..."`: the PLC program's DB/UDT/FB
 // sources (and tag tables) whose DBs the fake PLC serves (see docs/fakeplc.md, "From the PLC
 // program's sources").
-struct SymbolSources {
-  std::vector<std::string> files;  // as written; relative names from the config file's folder
-  std::map<std::string, std::uint16_t> db_numbers;  // DB name -> number (TIA sources have none)
-  // --db-number N without a name: the number of the sources' one DB (made a db_numbers entry
-  // when the sources are read).
-  std::optional<std::uint16_t> db_number;
-  symbols::CpuFamily cpu = symbols::CpuFamily::s7_1500;
-  bool empty() const { return files.empty(); }
-  friend bool operator==(const SymbolSources&, const SymbolSources&) = default;
-};
+// (symbols::SymbolOptions: files, db_numbers, an unnamed db_number from --db-number N, cpu.)
+using SymbolSources = symbols::SymbolOptions;
 
 // A value the sources give a DB member (BEGIN, else the declaration's initial value; STRING,
 // WSTRING, DT and DTL members without one get their type's default), written into the memory
@@ -111,7 +104,7 @@ PlcConfig course_config();
 
 // Reads a file that `symbols = [...]` names (the name as written): its bytes, or why not
 // (Errc::invalid_argument with the reason only, e.g. "no such file").
-using SourceReader = std::function<s7::Result<std::string>(const std::string& name)>;
+using SourceReader = symbols::FileReader;
 // Reads from the disk; a relative name from `folder` ("" = the current folder).
 SourceReader disk_reader(const std::string& folder);
 
