@@ -243,16 +243,18 @@ bool Source::ensure_connected() {
   return false;
 }
 
-Clock::wall_time Source::slot_stamp(const Group& g, Clock::wall_time wall) const {
+Clock::wall_time Source::slot_stamp(const Group& g, Clock::wall_time wall, nanoseconds late) const {
   // The wall clock read at the deadline can lag the grid by microseconds (the steady clock woke
   // us; NTP slews the wall clock; Windows timers wake early), and the ts column cut to the
   // second would then show the previous second twice. With aligned slots the stamp is the slot
-  // on the wall clock's grid: what the clock says, moved up to the grid point when it is just
-  // below one (up to a quarter interval, at most 100 ms), else cut down to the slot it is in.
+  // on the wall clock's grid: what the clock said at the deadline (the wall clock now, less how
+  // late the read starts: another group's read may have held it up by most of an interval),
+  // moved up to the grid point when it is just below one (up to a quarter interval, at most
+  // 100 ms), else cut down to the slot it is in.
   if (!options_.align_to_wall) return wall;
   const auto iv = g.opt.interval;
   const auto early = std::min<nanoseconds>(iv / 4, std::chrono::milliseconds(100));
-  const auto since = duration_cast<nanoseconds>(wall.time_since_epoch()) + early;
+  const auto since = duration_cast<nanoseconds>(wall.time_since_epoch()) - late + early;
   return Clock::wall_time(duration_cast<Clock::wall_time::duration>(since - since % iv));
 }
 
@@ -444,7 +446,10 @@ void Source::sample(const Due& due) {
     return;
   }
   std::vector<Clock::wall_time> stamps;
-  for (std::size_t gi : due) stamps.push_back(slot_stamp(*groups_[gi], clock_.wall_now()));
+  const auto wall = clock_.wall_now();
+  const auto now = clock_.now();
+  for (std::size_t gi : due)
+    stamps.push_back(slot_stamp(*groups_[gi], wall, now - groups_[gi]->deadline()));
   Values values;
   Errors errors;
   if (!read_merged(due, values, errors)) {

@@ -385,3 +385,36 @@ TEST(SourceTrigger, AtStartARaisedUnacknowledgedTriggerIsARecordAnAcknowledgedOn
     EXPECT_EQ(rig.sink.samples.size(), 0u);
   }
 }
+
+TEST(Source, ARowReadLateKeepsItsOwnSlotsTimestamp) {
+  // "fast" at 100 ms and "slow" at 250 ms, both on the wall clock's grid. slow's read at 0.25
+  // takes 130 ms (a slow answer), so fast's slot 0.3 is read at 0.38: 80 ms late, more than
+  // three quarters of an interval, but less than a whole one, so it is late, not skipped. Its
+  // row is still slot 0.3's: the wall clock at the read less how late the read started. Stamped
+  // from the wall clock alone it came out as 0.4, the next slot's, and the file had it twice.
+  logger::FakeClock clock(kWallStart);
+  FakeReader reader(&clock);
+  reader.course_db(1, false);
+  reader.dbs[2] = s7::Bytes(16, 0);
+  reader.before_read = [&](int n) {
+    if (n == 4) clock.advance(130ms);
+  };
+  MemorySink fast, slow;
+  logger::Stats stats, fast_stats, slow_stats;
+  std::vector<logger::GroupOptions> groups;
+  groups.push_back(group("fast", 100ms, {tag("counter", "DB1.DBD0:DINT")}, fast));
+  groups.push_back(group("slow", 250ms, {tag("energy", "DB2.DBD4:DINT")}, slow));
+  groups[0].stats = &fast_stats;
+  groups[1].stats = &slow_stats;
+  logger::SourceOptions so;
+  so.backoff_seed = 1;
+  so.max_slots = 8;
+  logger::Source src(reader, clock, so, std::move(groups), stats);
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(src.run(stop).ok());
+  EXPECT_EQ(fast_stats.skipped_samples.load(), 0u);
+  EXPECT_EQ(fast_stats.lateness_max_ns.load(), 80'000'000u);
+  ASSERT_EQ(fast.samples.size(), 8u);
+  for (std::size_t i = 1; i < fast.samples.size(); ++i)
+    EXPECT_EQ(fast.samples[i].ts - fast.samples[i - 1].ts, 100ms) << "row " << i;
+}

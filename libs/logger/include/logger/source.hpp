@@ -132,7 +132,8 @@ class Source {
   void advance(Group& g, bool sampled, Clock::steady_time now);
   void note_item_state(Group& g, std::size_t tag, const std::optional<s7::Error>& err);
   const Merged& merged(const Due& due);
-  Clock::wall_time slot_stamp(const Group& g, Clock::wall_time wall) const;
+  Clock::wall_time slot_stamp(const Group& g, Clock::wall_time wall,
+                              std::chrono::nanoseconds late) const;
   bool limit_reached(const Group& g) const;
   void set_link(LinkState s);
   std::string where() const;  // "PLC 'press1' at 10.0.0.5:102 (rack 0, slot 1)" or the address
