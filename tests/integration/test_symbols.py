@@ -143,6 +143,24 @@ class CourseBySymbolsTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--symbols", r.stderr)
 
+    def test_run_takes_tags_by_symbol_on_the_command_line(self):
+        w = run(["write", "--port", str(self.port), "DB1.DBW20:INT=-3", "DB1.DBX26.0=true"])
+        self.assertEqual(w.returncode, 0, w.stderr)
+        out = os.path.join(self.dir.name, "cli.csv")
+        r = run(["run", "--port", str(self.port), "--out", out, "--count", "2",
+                 "--interval", "200ms"] + self.sym()[2:] +
+                ["--tag", 'sp="Telemetry".setpoint_int', "--tag", "start=Telemetry.cmd_start"],
+                timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = csv_rows(out)
+        self.assertEqual(rows[0][-2:], ["sp", "start"])
+        self.assertEqual(rows[-1][-2:], ["-3", "True"])
+        # Without --symbols a quoted symbol says what to give.
+        r = run(["run", "--port", str(self.port), "--count", "1", "--out", out,
+                 "--tag", 'sp="Telemetry".setpoint_int'])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--symbols FILE", r.stderr)
+
     def test_a_config_written_with_symbols_gives_the_default_csv(self):
         # Values of our own in the course's bytes (mode_ro, byte 11, is read-only: 7).
         w = run(["write", "--port", str(self.port), "DB1.DBD0:DINT=4242", "DB1.DBW4:INT=-17",

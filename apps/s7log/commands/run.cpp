@@ -241,7 +241,28 @@ s7::Result<Effective> effective(const RunArgs& a) {
     cfg.buffer_rows = *a.buffer_rows;
   }
   std::vector<logger::TagInfo> tags = file_tags ? cfg.tags : logger::course_tags();
+  auto table = load_symbol_args(a.symbols);  // --symbols: for --tag name=SYMBOL
+  if (!table) return bad(table.error().what());
   for (const auto& spec : a.tags) {
+    // name="DB".member: one column per value of the member (name, name[1].speed, ...).
+    const auto eq = spec.find('=');
+    const std::string address =
+        eq == std::string::npos ? std::string() : std::string(util::trim(spec.substr(eq + 1)));
+    if (!address.empty() && symbols::SymbolTable::looks_symbolic(address) &&
+        (*table || address.front() == '"')) {
+      if (!*table)
+        return bad("--tag " + util::escape_control(spec) +
+                   ": a symbol needs the PLC program's sources: --symbols FILE (docs/symbols.md)");
+      auto r = (*table)->resolve(address);
+      if (!r) return bad("--tag " + util::escape_control(spec) + ": " + r.error().what());
+      const std::string name(util::trim(spec.substr(0, eq)));
+      for (const auto& leaf : r->leaves) {
+        if (auto ok = s7::check_readable(leaf.address); !ok)
+          return bad("--tag " + util::escape_control(spec) + ": " + ok.error().what());
+        tags.push_back(logger::TagInfo{name + leaf.suffix, leaf.address, std::nullopt});
+      }
+      continue;
+    }
     auto t = logger::parse_tag_spec(spec);
     if (!t) return bad("--tag: " + t.error().what());
     tags.push_back(*t);
@@ -621,6 +642,7 @@ void register_run(CLI::App& app, Runner& selected) {
                 "Check the configuration (--config and the other options) and exit: 0 when it "
                 "is valid, 2 with the error otherwise; nothing is connected or written");
   add_connection_options(*cmd, a->conn);
+  add_symbol_options(*cmd, a->symbols);
   cmd->add_option("--interval", a->interval, "Sample interval: 500ms, 1s (default), 2min");
   cmd->add_option("--out", a->out,
                   "Output file or strftime pattern (default log.csv); - for standard output");
@@ -628,7 +650,9 @@ void register_run(CLI::App& app, Runner& selected) {
   cmd->add_option("--on-change", a->on_change,
                   "Comma list of tags: write a row only when one changed (first row always)");
   cmd->add_option("--deadband", a->deadband, "name=number: ignore smaller changes (repeatable)");
-  cmd->add_option("--tag", a->tags, "name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT (repeatable)");
+  cmd->add_option("--tag", a->tags,
+                  "name=ADDRESS, e.g. setpoint_int=DB1.DBW20:INT, or name=SYMBOL with --symbols, "
+                  "e.g. sp='\"Telemetry\".setpoint_int' (repeatable)");
   cmd->add_flag("--quality", a->quality,
                 "Add a quality column and a row with empty values for every missed sample");
   cmd->add_option("--csv-dialect", a->dialect,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connection_options.hpp"
+#include "symbol_options.hpp"
 #include "web/live_feed.hpp"
 #include "web/live_service.hpp"
 
@@ -27,6 +28,7 @@ struct RunArgs {
   std::string print_config_kind;  // --print-config [plant]
   bool check_config = false;      // --check-config: validate and exit
   ConnectionArgs conn;
+  SymbolArgs symbols;           // --symbols, --db-number, --cpu: for --tag name=SYMBOL
   std::set<std::string> given;  // connection options named on the command line
   std::optional<std::string> interval, out, rotate, dialect;
   std::vector<std::string> on_change, deadband, tags;

@@ -14,11 +14,7 @@ TagInfo make(std::string name, std::string_view address) {
   return TagInfo{std::move(name), a ? *a : s7::Address{}};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using util::trim;
 }  // namespace
 
 std::vector<TagInfo> course_tags() {

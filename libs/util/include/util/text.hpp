@@ -37,6 +37,13 @@ inline std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// `s` without the blanks and tabs at either end.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // Appends code point `cp` (at most U+10FFFF, not a surrogate) as UTF-8.
 inline void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
