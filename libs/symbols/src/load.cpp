@@ -17,6 +17,13 @@ s7::Error fail(std::string why) {
   return s7::Error(s7::Errc::invalid_argument, std::move(why));
 }
 
+// A DB name as the user wrote it: "Plant Data" with or without its quotes.
+std::string dequote(const std::string& name) {
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+    return name.substr(1, name.size() - 2);
+  return name;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::optional<std::uint16_t>>> SymbolTable::data_blocks() const {
@@ -81,21 +88,21 @@ s7::Result<SymbolTable> load_symbols(const SymbolOptions& options, const FileRea
     bool found = false;
     std::string known;
     for (const auto& [name, own] : dbs) {
-      found = found || util::ascii_lower(name) == util::ascii_lower(block);
+      found = found || util::ascii_lower(name) == util::ascii_lower(dequote(block));
       known += (known.empty() ? "" : ", ") + ("\"" + name + "\"");
     }
     if (!found)
       return failed({LoadFailure::Key::db_numbers, std::nullopt, block},
                     fail("no DB named \"" + util::escape_control(block) + "\" in the sources (" +
                          (known.empty() ? "they declare no DB" : known) + ")"));
-    table.set_db_number(block, number);
+    table.set_db_number(dequote(block), number);
   }
   if (options.db_number) {
     std::vector<std::string> open;
     for (const auto& [name, own] : dbs) {
       bool named = own.has_value();
       for (const auto& [block, number] : options.db_numbers)
-        named = named || util::ascii_lower(block) == util::ascii_lower(name);
+        named = named || util::ascii_lower(dequote(block)) == util::ascii_lower(name);
       if (!named) open.push_back(name);
     }
     if (open.size() != 1) {
