@@ -2,7 +2,7 @@
 PRESET ?= dev
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo asan release package windows test-windows fuzz bench bench-plant bench-outputs format format-check clean
+.PHONY: deps build test demo asan release package windows test-windows fuzz bench bench-plant bench-outputs bench-symbols format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -67,6 +67,11 @@ bench-plant: deps
 bench-outputs: deps
 	@cmake --preset release >/dev/null && cmake --build build/release -j $(JOBS) --target s7log s7log_sink_throughput
 	@python3 bench/outputs.py --json build/bench-outputs.json
+
+# `s7log symbols` on generated TIA sources of 1,000 to 100,000 members (bench/symbols.py).
+bench-symbols: deps
+	@cmake --preset release >/dev/null && cmake --build build/release -j $(JOBS) --target s7log
+	@python3 bench/symbols.py
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
