@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "test_sources.hpp"
+
 namespace {
 
 using symbols::Block;
@@ -19,17 +21,8 @@ using symbols::Placed;
 using testing::HasSubstr;
 using testing::StartsWith;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string source(const std::string& name) {
-  return read_file(std::string(S7LOG_SYMBOLS_SOURCES) + "/" + name);
-}
+using symbols::testing::read_file;
+using symbols::testing::source;
 
 // Parses every (file, text) and lays out the block `name` with all of them as the library.
 s7::Result<Layout> lay(const std::vector<std::pair<std::string, std::string>>& files,

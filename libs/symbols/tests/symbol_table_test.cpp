@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "test_sources.hpp"
+
 namespace {
 
 using symbols::CpuFamily;
@@ -18,17 +20,8 @@ using symbols::SymbolTable;
 using testing::HasSubstr;
 using testing::StartsWith;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string source(const std::string& name) {
-  return read_file(std::string(S7LOG_SYMBOLS_SOURCES) + "/" + name);
-}
+using symbols::testing::read_file;
+using symbols::testing::source;
 
 const char* const kPlant =
     "DATA_BLOCK \"Plant\"\n"
