@@ -21,12 +21,24 @@ class Discard : public logger::Sink {
   s7::Result<void> write(const logger::Sample&) override { return {}; }
 };
 
+// The only source a fuzzed config can name: "Telemetry.db" (the course's DB1 as TIA writes it,
+// shortened). Nothing is read from the disk.
+s7::Result<std::string> read_source(const std::string& name) {
+  if (name != "Telemetry.db") return s7::Error(s7::Errc::invalid_argument, "no such file");
+  return std::string(
+      "DATA_BLOCK \"Telemetry\"\n{ S7_Optimized_Access := 'FALSE' }\nVERSION : 0.1\n"
+      "   STRUCT\n      counter : DInt;\n      temperature : Int := 25;\n"
+      "      pressure : Real := 1.23;\n      alarm : Bool;\n      mode_ro : Byte := 16#07;\n"
+      "      motor : Array[1..2] of Struct\n         speed : Real;\n         on : Bool;\n"
+      "      END_STRUCT;\n   END_STRUCT;\nBEGIN\n   alarm := TRUE;\nEND_DATA_BLOCK\n");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto text = util::decode_text_file(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!text) return 0;  // broken UTF-16: load_config says so
-  auto r = logger::parse_config(*text, "fuzz.toml");
+  auto r = logger::parse_config(*text, "fuzz.toml", read_source);
   if (r.ok() && r->plant) {
     // A plant that loaded is one the agent takes (with the outputs its [output.*] tables set
     // up), and its plan report covers every group.

@@ -477,7 +477,8 @@ s7::Result<void> read_scale(util::TomlReader& in, const toml::table& t, const st
 // loaded once for each different set: a plant of 100 PLCs running one program reads it once.
 class SymbolSets {
  public:
-  explicit SymbolSets(const std::string& base_dir) : read_(symbols::disk_reader(base_dir)) {}
+  SymbolSets(const std::string& base_dir, const SourceReader& read)
+      : read_(read ? read : symbols::disk_reader(base_dir)) {}
 
   // The table of `o`; an error points at the key it is about under `prefix` ("" for the top,
   // "plc[2]"): symbols[i] for a file, db_numbers.<name> for a DB name.
@@ -837,7 +838,8 @@ s7::Result<AgentConfig> parse_plant(util::TomlReader& in, const toml::table& roo
 
 }  // namespace
 
-s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source) {
+s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source,
+                                      const SourceReader& read) {
   util::TomlReader in{std::string(source), 1};  // [[tag]] tables count from 1: tag[1] is the first
   auto root = in.parse(text);
   if (!root) return root.error();
@@ -855,7 +857,7 @@ s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view so
   // symbols = [...] (db_numbers, cpu): the PLC program's sources, relative to the config's folder.
   symbols::SymbolOptions top_symbols;
   if (auto r = symbols::read_config_keys(in, *root, "", top_symbols); !r) return r.error();
-  SymbolSets sets(symbols::folder_of(std::string(source)));
+  SymbolSets sets(symbols::folder_of(std::string(source)), read);
   auto section = [&](const char* name) -> s7::Result<const toml::table*> {
     const auto* n = root->get(name);
     if (n == nullptr) return static_cast<const toml::table*>(nullptr);

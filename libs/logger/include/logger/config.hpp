@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,7 +63,11 @@ struct LoadedConfig {
 
 // Parses TOML text. Errors read "<source>:<line>: <key>: <message>" (Errc::invalid_argument);
 // unknown keys are errors too (a typo must not silently fall back to a default).
-s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source = "config");
+// The files that `symbols = [...]` names, by their names as written: the bytes, or why not (the
+// reason only, e.g. "no such file"). Empty: from the disk, relative to the folder of `source`.
+using SourceReader = std::function<s7::Result<std::string>(const std::string& name)>;
+s7::Result<LoadedConfig> parse_config(std::string_view text, std::string_view source = "config",
+                                      const SourceReader& read = {});
 s7::Result<LoadedConfig> load_config(const std::string& path);
 
 // The course's setup as a commented logger.toml (what `s7log run --print-config` prints).
