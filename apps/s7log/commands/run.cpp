@@ -248,8 +248,7 @@ s7::Result<Effective> effective(const RunArgs& a) {
     const auto eq = spec.find('=');
     const std::string address =
         eq == std::string::npos ? std::string() : std::string(util::trim(spec.substr(eq + 1)));
-    if (!address.empty() && symbols::SymbolTable::looks_symbolic(address) &&
-        (*table || address.front() == '"')) {
+    if (symbols::SymbolTable::is_symbol(address, table->has_value())) {
       if (!*table)
         return bad("--tag " + util::escape_control(spec) +
                    ": a symbol needs the PLC program's sources: --symbols FILE (docs/symbols.md)");

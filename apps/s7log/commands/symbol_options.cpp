@@ -78,12 +78,7 @@ s7::Result<std::optional<symbols::SymbolTable>> load_symbol_args(const SymbolArg
 
 s7::Result<s7::Address> address_or_symbol(const std::string& text,
                                           const std::optional<symbols::SymbolTable>& table) {
-  // Without sources only a quoted name is taken as a symbol: DB1.DBQ4 is a mistyped address,
-  // and parse_address names the column it broke at.
-  const bool quoted = text.find_first_not_of(" \t") != std::string::npos &&
-                      text[text.find_first_not_of(" \t")] == '"';
-  if (!symbols::SymbolTable::looks_symbolic(text) || (!table && !quoted))
-    return s7::parse_address(text);
+  if (!symbols::SymbolTable::is_symbol(text, table.has_value())) return s7::parse_address(text);
   if (!table)
     return s7::Error(s7::Errc::invalid_argument,
                      "'" + util::escape_control(text) +

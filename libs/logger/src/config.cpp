@@ -551,12 +551,7 @@ s7::Result<void> parse_tags(util::TomlReader& in, const toml::node& node, Logger
     if (addr_node == nullptr) return in.error(t, key, "missing key 'address'");
     auto text = in.string(*addr_node, key + ".address");
     if (!text) return text.error();
-    // Without sources only a quoted name is a symbol (DB1.DBQ4 is a mistyped address, and
-    // parse_address names the column it broke at).
-    const auto first = text->find_first_not_of(" \t");
-    const bool symbolic =
-        symbols::SymbolTable::looks_symbolic(*text) &&
-        (syms != nullptr || (first != std::string::npos && (*text)[first] == '"'));
+    const bool symbolic = symbols::SymbolTable::is_symbol(*text, syms != nullptr);
     if (name_node == nullptr && !symbolic) return in.error(t, key, "missing key 'name'");
     std::string name;
     if (name_node != nullptr) {

@@ -348,6 +348,12 @@ bool SymbolTable::looks_symbolic(std::string_view text) {
   return true;
 }
 
+bool SymbolTable::is_symbol(std::string_view text, bool have_sources) {
+  if (!looks_symbolic(text)) return false;
+  const auto t = trim(text);
+  return have_sources || (!t.empty() && t.front() == '"');
+}
+
 s7::Result<Resolved> SymbolTable::resolve(std::string_view symbol) const {
   const std::string shown = util::escape_control(trim(symbol));
   auto parsed = parse_symbol(trim(symbol));

@@ -64,6 +64,10 @@ class SymbolTable {
   // that is not an S7 area such as DB1.DBX0.0) and should go to resolve() instead of
   // s7::parse_address.
   static bool looks_symbolic(std::string_view text);
+  // Whether to resolve `text` as a symbol: looks_symbolic, and without sources only when it is
+  // quoted ("Telemetry".x); an unquoted DB1.DBQ4 is then a mistyped address, and
+  // s7::parse_address names the column it broke at.
+  static bool is_symbol(std::string_view text, bool have_sources);
 
   // The DBs added so far with the number their source gives (none: TIA sources), in order.
   // Defined in load.cpp (for --db-number N, the one DB it applies to, and db_numbers checks).
